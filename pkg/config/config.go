@@ -1,0 +1,340 @@
+// Package config loads the runner's settings from flags, environment variables and GitHub
+// Actions inputs, and validates them before anything remote happens. It is the only package
+// that reads the process environment (and it reads it only through the map it is given).
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"reflect"
+
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/caarlos0/env/v11"
+)
+
+// Mode names a subcommand whose settings are validated together.
+type Mode string
+
+// The runner's modes.
+const (
+	PerfTest  Mode = "perftest"
+	TestPlan  Mode = "testplan"
+	TaskModel Mode = "taskmodel"
+	Simulate  Mode = "simulate"
+	Gates     Mode = "gates"
+)
+
+// EnvPrefix starts the environment variable of every setting: --task is CODEARTS_TASK.
+const EnvPrefix = "CODEARTS_"
+
+// Settings holds every setting of every mode. Each field is a flag (tag `flag`), an environment
+// variable (tag `env`), and in GitHub Actions an input of the flag's name (INPUT_<FLAG>).
+// Tag `modes` lists the subcommands that use it, `secret` marks values never to be shown, and
+// `fallback` names the official SDK's variable accepted when ours is unset.
+type Settings struct {
+	Region          string        `flag:"region" env:"CODEARTS_REGION" envDefault:"cn-north-4" modes:"perftest,testplan,taskmodel" help:"Huawei Cloud region; endpoint defaults derive from it"`
+	ProjectID       string        `flag:"project-id" env:"CODEARTS_PROJECT_ID" fallback:"HUAWEICLOUD_SDK_PROJECT_ID" modes:"perftest" help:"IAM project id (the {project_id} of CPTS paths)"`
+	AK              string        `flag:"ak" env:"CODEARTS_AK" fallback:"HUAWEICLOUD_SDK_AK" modes:"perftest,testplan,taskmodel" help:"access key id for AK/SK signing"`
+	SK              string        `flag:"sk" env:"CODEARTS_SK" fallback:"HUAWEICLOUD_SDK_SK" secret:"true" modes:"perftest,testplan,taskmodel" help:"secret access key (never logged)"`
+	SecurityToken   string        `flag:"security-token" env:"CODEARTS_SECURITY_TOKEN" fallback:"HUAWEICLOUD_SDK_SECURITY_TOKEN" secret:"true" modes:"perftest,testplan,taskmodel" help:"security token of temporary AK/SK credentials"`
+	Token           string        `flag:"token" env:"CODEARTS_TOKEN" secret:"true" modes:"perftest,testplan,taskmodel" help:"IAM token (X-Auth-Token) instead of AK/SK"`
+	Username        string        `flag:"username" env:"CODEARTS_USERNAME" modes:"perftest,testplan,taskmodel" help:"IAM user name for password authentication"`
+	Password        string        `flag:"password" env:"CODEARTS_PASSWORD" secret:"true" modes:"perftest,testplan,taskmodel" help:"IAM user password (never logged)"`
+	Domain          string        `flag:"domain" env:"CODEARTS_DOMAIN" modes:"perftest,testplan,taskmodel" help:"IAM account (domain) name for password authentication"`
+	CPTSEndpoint    string        `flag:"cpts-endpoint" env:"CODEARTS_CPTS_ENDPOINT" modes:"perftest" help:"CPTS endpoint (default https://cpts.{region}.myhuaweicloud.com)"`
+	IAMEndpoint     string        `flag:"iam-endpoint" env:"CODEARTS_IAM_ENDPOINT" modes:"perftest,testplan,taskmodel" help:"IAM endpoint (default https://iam.{region}.myhuaweicloud.com)"`
+	TestSuite       string        `flag:"test-suite" env:"CODEARTS_TEST_SUITE" modes:"perftest" help:"PerfTest test suite (project): id or exact name"`
+	Task            string        `flag:"task" env:"CODEARTS_TASK" modes:"perftest" help:"PerfTest task: id or exact name"`
+	Cases           string        `flag:"cases" env:"CODEARTS_CASES" modes:"perftest" help:"case ids or names (comma or newline separated): create the task if missing, or set the cases of the task of that name"`
+	ResourceGroup   string        `flag:"resource-group" env:"CODEARTS_RESOURCE_GROUP" envDefault:"shared" modes:"perftest" help:"'shared' or the id of a private resource group"`
+	Variables       string        `flag:"variables" env:"CODEARTS_VARIABLES" modes:"perftest" help:"NAME=value lines: global variables of the suite to set before the start"`
+	RestoreVars     bool          `flag:"restore-variables" env:"CODEARTS_RESTORE_VARIABLES" envDefault:"true" modes:"perftest" help:"put the old variable values back after the run"`
+	Gates           string        `flag:"gates" env:"CODEARTS_GATES" modes:"perftest,gates" help:"gates, one per line or ';'-separated, '#' comments"`
+	GatesFile       string        `flag:"gates-file" env:"CODEARTS_GATES_FILE" modes:"perftest,gates" help:"YAML file of gates"`
+	Baseline        string        `flag:"baseline" env:"CODEARTS_BASELINE" envDefault:"previous" modes:"perftest" help:"baseline run for 'baseline' gates: previous, previous-finished or a run id"`
+	BaselineRequire bool          `flag:"baseline-required" env:"CODEARTS_BASELINE_REQUIRED" modes:"perftest" help:"fail baseline gates when no baseline run exists (default: skip them visibly)"`
+	Timeout         time.Duration `flag:"timeout" env:"CODEARTS_TIMEOUT" envDefault:"2h" modes:"perftest" help:"longest wait for the run to end"`
+	OnTimeout       string        `flag:"on-timeout" env:"CODEARTS_ON_TIMEOUT" envDefault:"stop" modes:"perftest" help:"what to do with the run on timeout: stop or leave"`
+	Wait            bool          `flag:"wait" env:"CODEARTS_WAIT" envDefault:"true" modes:"perftest" help:"wait for the run; false = start, print the run id, exit 0"`
+	RunID           int64         `flag:"run-id" env:"CODEARTS_RUN_ID" modes:"perftest" help:"evaluate (and first wait for) an existing run instead of starting one"`
+	RunTag          string        `flag:"run-tag" env:"CODEARTS_RUN_TAG" modes:"perftest" help:"tag of this CI run; a re-run with the same tag attaches to its run (default: the CI run id)"`
+	JUnitFile       string        `flag:"junit-file" env:"CODEARTS_JUNIT_FILE" envDefault:"codearts-junit.xml" modes:"perftest,testplan,taskmodel" help:"JUnit XML output path ('' = none)"`
+	ResultFile      string        `flag:"result-file" env:"CODEARTS_RESULT_FILE" envDefault:"codearts-result.json" modes:"perftest,testplan,taskmodel" help:"result JSON output path ('' = none)"`
+	HTMLReport      string        `flag:"html-report" env:"CODEARTS_HTML_REPORT" modes:"perftest" help:"self-contained HTML report path (optional)"`
+	Simulate        bool          `flag:"simulate" env:"CODEARTS_SIMULATE" modes:"perftest,testplan,taskmodel" help:"run against the built-in simulator (a complete demo when nothing else is set)"`
+	SimScale        float64       `flag:"sim-scale" env:"CODEARTS_SIM_SCALE" envDefault:"60" modes:"perftest,testplan,taskmodel,simulate" help:"simulator clock: simulated seconds per real second"`
+	Addr            string        `flag:"addr" env:"CODEARTS_ADDR" envDefault:"127.0.0.1:8080" modes:"simulate" help:"address the simulator listens on"`
+	RequestTimeout  time.Duration `flag:"request-timeout" env:"CODEARTS_REQUEST_TIMEOUT" envDefault:"30s" modes:"perftest,testplan,taskmodel" help:"timeout of one HTTP request attempt"`
+	Retries         int           `flag:"retries" env:"CODEARTS_RETRIES" envDefault:"4" modes:"perftest,testplan,taskmodel" help:"retries of an idempotent request (429, 5xx but 501, network errors)"`
+	Debug           bool          `flag:"debug" env:"CODEARTS_DEBUG" modes:"perftest,testplan,taskmodel,simulate" help:"log HTTP traffic (secrets redacted)"`
+}
+
+// field describes one setting for flags, help and validation.
+type field struct {
+	index    int
+	Flag     string
+	Env      string
+	Fallback string
+	Default  string
+	Help     string
+	Secret   bool
+	Modes    []Mode
+	Kind     reflect.Kind
+}
+
+var fields = describe()
+
+func describe() []field {
+	t := reflect.TypeFor[Settings]()
+	out := make([]field, 0, t.NumField())
+	for i := range t.NumField() {
+		sf := t.Field(i)
+		f := field{
+			index:    i,
+			Flag:     sf.Tag.Get("flag"),
+			Env:      sf.Tag.Get("env"),
+			Fallback: sf.Tag.Get("fallback"),
+			Default:  sf.Tag.Get("envDefault"),
+			Help:     sf.Tag.Get("help"),
+			Secret:   sf.Tag.Get("secret") == "true",
+			Kind:     sf.Type.Kind(),
+		}
+		for _, m := range strings.Split(sf.Tag.Get("modes"), ",") {
+			f.Modes = append(f.Modes, Mode(m))
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+func (f field) in(m Mode) bool {
+	for _, x := range f.Modes {
+		if x == m {
+			return true
+		}
+	}
+	return false
+}
+
+// InputName is the GitHub Actions variable carrying the input of a flag: the runner upper-cases
+// the name and keeps dashes (INPUT_PROJECT-ID).
+func InputName(flagName string) string { return "INPUT_" + strings.ToUpper(flagName) }
+
+// UsageError is a problem with the settings or the command line: exit code 2, nothing started.
+type UsageError struct {
+	Problems []string
+}
+
+// Error lists every problem, one per line.
+func (e *UsageError) Error() string {
+	if len(e.Problems) == 1 {
+		return "invalid settings: " + e.Problems[0]
+	}
+	return "invalid settings:\n  - " + strings.Join(e.Problems, "\n  - ")
+}
+
+// Load reads the settings of mode from environ (a KEY=value map, never os.Environ directly
+// in tests) and args (command-line flags, which win). Precedence, highest first: flag,
+// CODEARTS_* variable, GitHub input INPUT_*, the SDK's HUAWEICLOUD_SDK_* fallback, default.
+// Empty values count as unset. Help output goes to help; flag.ErrHelp is returned for -h.
+func Load(mode Mode, args []string, environ map[string]string, help io.Writer) (*Settings, error) {
+	merged := map[string]string{}
+	for _, f := range fields {
+		for _, key := range []string{f.Env, InputName(f.Flag), f.Fallback} {
+			if key == "" {
+				continue
+			}
+			if v, ok := environ[key]; ok && v != "" {
+				merged[f.Env] = v
+				break
+			}
+		}
+	}
+	s := &Settings{}
+	var problems []string
+	if err := env.ParseWithOptions(s, env.Options{Environment: merged}); err != nil {
+		problems = append(problems, envProblems(err, merged)...)
+	}
+	fs := flag.NewFlagSet("runner "+string(mode), flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	rv := reflect.ValueOf(s).Elem()
+	for _, f := range fields {
+		if !f.in(mode) {
+			continue
+		}
+		fs.Var(&fieldValue{v: rv.Field(f.index)}, f.Flag, f.Help)
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			WriteHelp(help, mode)
+			return nil, err
+		}
+		problems = append(problems, err.Error())
+	}
+	if fs.NArg() > 0 {
+		problems = append(problems, fmt.Sprintf("unexpected argument %q: settings are --name=value flags (see --help)", fs.Arg(0)))
+	}
+	if len(problems) > 0 {
+		return nil, &UsageError{Problems: problems}
+	}
+	return s, nil
+}
+
+// envProblems turns the library's errors into messages naming the variable, the value and the
+// expected form.
+func envProblems(err error, merged map[string]string) []string {
+	errs := []error{err}
+	var agg env.AggregateError
+	if errors.As(err, &agg) {
+		errs = agg.Errors
+	}
+	out := make([]string, 0, len(errs))
+	for _, e := range errs {
+		var pe env.ParseError
+		if errors.As(e, &pe) {
+			for _, f := range fields {
+				if reflect.TypeFor[Settings]().Field(f.index).Name == pe.Name {
+					out = append(out, fmt.Sprintf("%s (--%s) %q is not %s", f.Env, f.Flag, merged[f.Env], expected(pe.Type)))
+				}
+			}
+			continue
+		}
+		out = append(out, e.Error())
+	}
+	return out
+}
+
+// expected names the form a value of type t takes.
+func expected(t reflect.Type) string {
+	switch {
+	case t == reflect.TypeFor[time.Duration]():
+		return "a duration such as 90s, 30m or 2h"
+	case t.Kind() == reflect.Bool:
+		return "true or false"
+	case t.Kind() == reflect.Float64:
+		return "a number"
+	default:
+		return "a whole number"
+	}
+}
+
+// fieldValue adapts one Settings field to flag.Value.
+type fieldValue struct{ v reflect.Value }
+
+func (f *fieldValue) String() string {
+	if !f.v.IsValid() {
+		return ""
+	}
+	return fmt.Sprint(f.v.Interface())
+}
+
+func (f *fieldValue) IsBoolFlag() bool { return f.v.IsValid() && f.v.Kind() == reflect.Bool }
+
+func (f *fieldValue) Set(s string) error {
+	switch f.v.Kind() {
+	case reflect.String:
+		f.v.SetString(s)
+	case reflect.Bool:
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			return fmt.Errorf("%q is not true or false", s)
+		}
+		f.v.SetBool(b)
+	case reflect.Int, reflect.Int64:
+		if f.v.Type() == reflect.TypeFor[time.Duration]() {
+			d, err := time.ParseDuration(s)
+			if err != nil {
+				return fmt.Errorf("%q is not a duration such as 90s, 30m or 2h", s)
+			}
+			f.v.SetInt(int64(d))
+			return nil
+		}
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return fmt.Errorf("%q is not a whole number", s)
+		}
+		f.v.SetInt(n)
+	case reflect.Float64:
+		x, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return fmt.Errorf("%q is not a number", s)
+		}
+		f.v.SetFloat(x)
+	default:
+		return fmt.Errorf("unsupported setting type %s", f.v.Kind())
+	}
+	return nil
+}
+
+// Setting describes one setting for documentation (README table, action.yml, extension).
+type Setting struct {
+	Flag, Env, Input, Fallback, Default, Help string
+	Secret                                    bool
+	Modes                                     []Mode
+}
+
+// All lists every setting in declaration order.
+func All() []Setting {
+	out := make([]Setting, 0, len(fields))
+	for _, f := range fields {
+		out = append(out, Setting{Flag: f.Flag, Env: f.Env, Input: f.Flag, Fallback: f.Fallback,
+			Default: f.Default, Help: f.Help, Secret: f.Secret, Modes: f.Modes})
+	}
+	return out
+}
+
+// WriteHelp lists every setting of mode with its variable and default.
+func WriteHelp(w io.Writer, mode Mode) {
+	fmt.Fprintf(w, "Usage: runner %s [--setting=value ...]\n\nEvery setting is also an environment variable, and in GitHub Actions an input of the flag's name.\n\n", mode)
+	for _, f := range fields {
+		if !f.in(mode) {
+			continue
+		}
+		def := ""
+		if f.Default != "" {
+			def = fmt.Sprintf(" (default %s)", f.Default)
+		}
+		fb := ""
+		if f.Fallback != "" {
+			fb = ", or " + f.Fallback
+		}
+		fmt.Fprintf(w, "  --%s\n        %s%s\n        env %s%s\n", f.Flag, f.Help, def, f.Env, fb)
+	}
+}
+
+// Secrets returns the non-empty secret values, for masking and for sweeping outputs.
+func (s *Settings) Secrets() []string {
+	rv := reflect.ValueOf(s).Elem()
+	var out []string
+	for _, f := range fields {
+		if f.Secret {
+			if v := rv.Field(f.index).String(); v != "" {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
+// Public returns the settings of mode as flag name → value, without secrets and without
+// unset values, for result files and logs.
+func (s *Settings) Public(mode Mode) map[string]string {
+	rv := reflect.ValueOf(s).Elem()
+	out := map[string]string{}
+	for _, f := range fields {
+		if f.Secret || !f.in(mode) {
+			continue
+		}
+		v := rv.Field(f.index)
+		if v.IsZero() {
+			continue
+		}
+		out[f.Flag] = fmt.Sprint(v.Interface())
+	}
+	return out
+}

@@ -1,0 +1,213 @@
+package config
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// Auth methods, in the order they are preferred when several are complete.
+const (
+	AuthAKSK     = "aksk"
+	AuthToken    = "token"
+	AuthPassword = "password"
+)
+
+var (
+	regionRE    = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
+	projectIDRE = regexp.MustCompile(`^[0-9a-f]{32}$`)
+	varNameRE   = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]*$`)
+)
+
+// Validate checks the settings of mode and returns every problem at once as *UsageError, or nil.
+// Each problem names the setting, the value (never a secret's) and what would be valid.
+func (s *Settings) Validate(mode Mode) error {
+	var p []string
+	add := func(format string, a ...any) { p = append(p, fmt.Sprintf(format, a...)) }
+
+	if mode == PerfTest || mode == TestPlan || mode == TaskModel {
+		if !regionRE.MatchString(s.Region) {
+			add("region %q is not a region id such as cn-north-4 or ap-southeast-3", s.Region)
+		}
+		if _, err := s.AuthMethod(); err != nil {
+			add("%v", err)
+		}
+		for _, e := range []struct{ name, v string }{{"iam-endpoint", s.IAMEndpoint}, {"cpts-endpoint", s.CPTSEndpoint}} {
+			if e.v == "" {
+				continue
+			}
+			if u, err := url.Parse(e.v); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+				add("%s %q is not an http(s) URL such as https://cpts.cn-north-4.myhuaweicloud.com", e.name, e.v)
+			}
+		}
+		if s.RequestTimeout <= 0 {
+			add("request-timeout %s must be positive, e.g. 30s", s.RequestTimeout)
+		}
+		if s.Retries < 0 || s.Retries > 20 {
+			add("retries %d must be between 0 and 20", s.Retries)
+		}
+	}
+	if mode == PerfTest {
+		if !projectIDRE.MatchString(s.ProjectID) {
+			add("project-id %q is not an IAM project id (32 lower-case hex characters); set --project-id or CODEARTS_PROJECT_ID", s.ProjectID)
+		}
+		if strings.TrimSpace(s.TestSuite) == "" {
+			add("test-suite is empty: give the id or exact name of the PerfTest test suite (--test-suite or CODEARTS_TEST_SUITE)")
+		}
+		if strings.TrimSpace(s.Task) == "" {
+			add("task is empty: give the id or exact name of the PerfTest task (--task or CODEARTS_TASK)")
+		}
+		if _, err := s.ResourceGroupID(); err != nil {
+			add("%v", err)
+		}
+		if _, err := s.VariableList(); err != nil {
+			add("%v", err)
+		}
+		if s.OnTimeout != "stop" && s.OnTimeout != "leave" {
+			add("on-timeout %q is not valid: use stop or leave", s.OnTimeout)
+		}
+		if s.Timeout <= 0 {
+			add("timeout %s must be positive, e.g. 30m or 2h", s.Timeout)
+		}
+		if _, _, err := s.BaselineRun(); err != nil {
+			add("%v", err)
+		}
+		if s.RunID < 0 {
+			add("run-id %d must be a positive run id", s.RunID)
+		}
+		if s.Cases != "" && s.RunID > 0 {
+			add("cases and run-id exclude each other: run-id evaluates an existing run, cases change the task before a start")
+		}
+	}
+	if mode == Simulate && s.SimScale <= 0 {
+		add("sim-scale %v must be positive", s.SimScale)
+	}
+	if (mode == PerfTest || mode == TestPlan || mode == TaskModel) && s.Simulate && s.SimScale <= 0 {
+		add("sim-scale %v must be positive", s.SimScale)
+	}
+	if len(p) > 0 {
+		return &UsageError{Problems: p}
+	}
+	return nil
+}
+
+// AuthMethod picks the authentication method: AK/SK, token or password, in that order of
+// preference. A method given only in part is an error.
+func (s *Settings) AuthMethod() (string, error) {
+	switch {
+	case s.AK != "" || s.SK != "":
+		if s.AK == "" || s.SK == "" {
+			return "", fmt.Errorf("ak and sk go together: %s is set but %s is empty", pick(s.AK != "", "ak", "sk"), pick(s.AK != "", "sk", "ak"))
+		}
+		return AuthAKSK, nil
+	case s.Token != "":
+		return AuthToken, nil
+	case s.Username != "" || s.Password != "" || s.Domain != "":
+		var missing []string
+		for _, x := range []struct{ n, v string }{{"username", s.Username}, {"password", s.Password}, {"domain", s.Domain}} {
+			if x.v == "" {
+				missing = append(missing, x.n)
+			}
+		}
+		if len(missing) > 0 {
+			return "", fmt.Errorf("password authentication needs username, password and domain: %s missing", strings.Join(missing, ", "))
+		}
+		return AuthPassword, nil
+	}
+	return "", fmt.Errorf("no credentials: set ak and sk (or HUAWEICLOUD_SDK_AK/SK), or token, or username, password and domain")
+}
+
+func pick(c bool, a, b string) string {
+	if c {
+		return a
+	}
+	return b
+}
+
+// Endpoint returns the CPTS endpoint: the setting, or the region's default.
+func (s *Settings) Endpoint() string {
+	if s.CPTSEndpoint != "" {
+		return strings.TrimRight(s.CPTSEndpoint, "/")
+	}
+	return "https://cpts." + s.Region + ".myhuaweicloud.com"
+}
+
+// IAM returns the IAM endpoint: the setting, or the region's default.
+func (s *Settings) IAM() string {
+	if s.IAMEndpoint != "" {
+		return strings.TrimRight(s.IAMEndpoint, "/")
+	}
+	return "https://iam." + s.Region + ".myhuaweicloud.com"
+}
+
+// ResourceGroupID returns 0 for the shared resource group, or the private group's id.
+func (s *Settings) ResourceGroupID() (int64, error) {
+	g := strings.TrimSpace(s.ResourceGroup)
+	if g == "" || strings.EqualFold(g, "shared") {
+		return 0, nil
+	}
+	id, err := strconv.ParseInt(g, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, fmt.Errorf("resource-group %q is not valid: use shared or the numeric id of a private resource group", s.ResourceGroup)
+	}
+	return id, nil
+}
+
+// Variable is one NAME=value pair of the variables setting.
+type Variable struct {
+	Name, Value string
+}
+
+// VariableList parses the variables setting: NAME=value lines (or ';'-separated), '#' comments.
+func (s *Settings) VariableList() ([]Variable, error) {
+	var out []Variable
+	seen := map[string]bool{}
+	for i, line := range splitEntries(s.Variables, "\n;") {
+		name, value, ok := strings.Cut(line, "=")
+		name = strings.TrimSpace(name)
+		if !ok || !varNameRE.MatchString(name) {
+			return nil, fmt.Errorf("variables entry %d %q is not NAME=value (a name of letters, digits, _ . -)", i+1, line)
+		}
+		if seen[name] {
+			return nil, fmt.Errorf("variables names %s twice", name)
+		}
+		seen[name] = true
+		out = append(out, Variable{Name: name, Value: strings.TrimSpace(value)})
+	}
+	return out, nil
+}
+
+// CaseList parses the cases setting: ids or names separated by commas or newlines.
+func (s *Settings) CaseList() []string { return splitEntries(s.Cases, ",\n") }
+
+// BaselineRun parses the baseline setting: the mode ("previous", "previous-finished" or "run")
+// and, for an explicit run, its id.
+func (s *Settings) BaselineRun() (string, int64, error) {
+	b := strings.TrimSpace(s.Baseline)
+	switch b {
+	case "", "previous":
+		return "previous", 0, nil
+	case "previous-finished":
+		return b, 0, nil
+	}
+	id, err := strconv.ParseInt(b, 10, 64)
+	if err != nil || id <= 0 {
+		return "", 0, fmt.Errorf("baseline %q is not valid: use previous, previous-finished or a run id", s.Baseline)
+	}
+	return "run", id, nil
+}
+
+// splitEntries splits on any of seps, trims, and drops blanks and '#' comment lines.
+func splitEntries(text, seps string) []string {
+	var out []string
+	for _, part := range strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(seps, r) }) {
+		part = strings.TrimSpace(part)
+		if part == "" || strings.HasPrefix(part, "#") {
+			continue
+		}
+		out = append(out, part)
+	}
+	return out
+}
