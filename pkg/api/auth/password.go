@@ -1,0 +1,256 @@
+package auth
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/codearts-runner/codearts-runner/pkg/api"
+)
+
+// RefreshMargin is how long before its expiry a cached IAM token is replaced.
+const RefreshMargin = 5 * time.Minute
+
+// fallbackLifetime is assumed when IAM answers without a readable token.expires_at.
+const fallbackLifetime = time.Hour
+
+// maxIAMBody bounds the IAM answer read (the token body without catalogue is small).
+const maxIAMBody = 4 << 20
+
+// Password holds the IAM user whose password buys a project-scoped token.
+type Password struct {
+	IAMEndpoint string           // e.g. https://iam.cn-north-4.myhuaweicloud.com ("/v3" or "/v3/auth/tokens" suffix accepted)
+	Username    string           // IAM user name
+	Password    string           // never logged or shown in errors
+	Domain      string           // account (domain) name; "" = Username (the account's own user)
+	ProjectID   string           // IAM project id the token is scoped to
+	Now         func() time.Time // clock for expiry decisions; nil = time.Now
+	HTTPClient  *http.Client     // client for IAM; nil = base transport with a 30 s timeout
+}
+
+// NewPassword returns a RoundTripper that sends an IAM token as X-Auth-Token and passes the
+// request to base (nil = http.DefaultTransport). The token is fetched from IAM
+// (POST /v3/auth/tokens, password method, project scope) on first use, shared by all
+// requests, fetched by one caller at a time, and replaced within RefreshMargin of its expiry.
+// A 401 from the service discards the token and retries the request once with a new one.
+// IAM's refusal of the credentials (4xx other than 408/429) is remembered and returned to
+// every later request without asking IAM again, so a wrong password cannot lock the account.
+func NewPassword(base http.RoundTripper, p Password) http.RoundTripper {
+	base = defaultBase(base)
+	client := p.HTTPClient
+	if client == nil {
+		client = &http.Client{Transport: base, Timeout: 30 * time.Second}
+	}
+	now := p.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &passwordTransport{base: base, cfg: p, client: client, now: now, lock: make(chan struct{}, 1)}
+}
+
+type passwordTransport struct {
+	base   http.RoundTripper
+	cfg    Password
+	client *http.Client
+	now    func() time.Time
+
+	lock    chan struct{} // held while the fields below are read or refreshed
+	token   string
+	expires time.Time
+	refused error // IAM's permanent refusal of the credentials
+}
+
+// RoundTrip authenticates a clone of r with the cached token and sends it; on 401 it
+// refreshes the token and sends the request once more.
+func (t *passwordTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	ctx := r.Context()
+	c := r.Clone(ctx)
+	if _, err := replayable(c); err != nil {
+		closeBody(r)
+		return nil, err
+	}
+	tok, err := t.get(ctx, "")
+	if err != nil {
+		closeBody(c)
+		return nil, err
+	}
+	c.Header.Set(HeaderAuthToken, tok)
+	retry := c.Clone(ctx) // before sending: the transport consumes c.Body
+	resp, err := t.base.RoundTrip(c)
+	if err != nil || resp.StatusCode != http.StatusUnauthorized {
+		return resp, err
+	}
+
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+	if tok, err = t.get(ctx, tok); err != nil {
+		return nil, err
+	}
+	if retry.GetBody != nil {
+		if retry.Body, err = retry.GetBody(); err != nil {
+			return nil, fmt.Errorf("auth: rewind request body: %w", err)
+		}
+	}
+	retry.Header.Set(HeaderAuthToken, tok)
+	return t.base.RoundTrip(retry)
+}
+
+// get returns a valid token. When stale is the cached token it is discarded first (the
+// service refused it); a token another caller already refreshed is returned as is.
+func (t *passwordTransport) get(ctx context.Context, stale string) (string, error) {
+	select {
+	case t.lock <- struct{}{}:
+	case <-ctx.Done():
+		return "", fmt.Errorf("auth: waiting for the IAM token: %w", ctx.Err())
+	}
+	defer func() { <-t.lock }()
+
+	if t.refused != nil {
+		return "", t.refused
+	}
+	if stale != "" && t.token == stale {
+		t.token = ""
+	}
+	now := t.now()
+	if t.token != "" && now.Before(t.expires.Add(-RefreshMargin)) {
+		return t.token, nil
+	}
+	tok, exp, err := t.fetch(ctx, now)
+	if err != nil {
+		var ae *api.APIError
+		if errors.As(err, &ae) && ae.Status >= 400 && ae.Status < 500 &&
+			ae.Status != http.StatusRequestTimeout && ae.Status != http.StatusTooManyRequests {
+			t.refused = err
+		}
+		return "", err
+	}
+	t.token, t.expires = tok, exp
+	return tok, nil
+}
+
+// iamRequest is the body of POST /v3/auth/tokens with the password method.
+type iamRequest struct {
+	Auth struct {
+		Identity struct {
+			Methods  []string `json:"methods"`
+			Password struct {
+				User struct {
+					Name     string `json:"name"`
+					Password string `json:"password"`
+					Domain   struct {
+						Name string `json:"name"`
+					} `json:"domain"`
+				} `json:"user"`
+			} `json:"password"`
+		} `json:"identity"`
+		Scope struct {
+			Project struct {
+				ID string `json:"id"`
+			} `json:"project"`
+		} `json:"scope"`
+	} `json:"auth"`
+}
+
+// iamResponse is the part of IAM's answer we use.
+type iamResponse struct {
+	Token struct {
+		ExpiresAt string `json:"expires_at"`
+	} `json:"token"`
+}
+
+// fetch asks IAM for a new token and returns it with its expiry.
+func (t *passwordTransport) fetch(ctx context.Context, now time.Time) (string, time.Time, error) {
+	const op = "IAM token request"
+	p := t.cfg
+	var missing []string
+	for _, f := range []struct{ name, value string }{
+		{"IAM endpoint", p.IAMEndpoint}, {"user name", p.Username},
+		{"password", p.Password}, {"project id", p.ProjectID},
+	} {
+		if strings.TrimSpace(f.value) == "" {
+			missing = append(missing, f.name)
+		}
+	}
+	if len(missing) > 0 {
+		return "", time.Time{}, api.Permanent(fmt.Errorf("auth: %s: missing %s", op, strings.Join(missing, ", ")))
+	}
+
+	var body iamRequest
+	body.Auth.Identity.Methods = []string{"password"}
+	user := &body.Auth.Identity.Password.User
+	user.Name, user.Password, user.Domain.Name = p.Username, p.Password, p.Domain
+	if user.Domain.Name == "" {
+		user.Domain.Name = p.Username
+	}
+	body.Auth.Scope.Project.ID = p.ProjectID
+	data, err := json.Marshal(body)
+	if err != nil {
+		return "", time.Time{}, api.Permanent(fmt.Errorf("auth: %s: encode: %w", op, err))
+	}
+
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, tokenURL(p.IAMEndpoint), bytes.NewReader(data))
+	if err != nil {
+		return "", time.Time{}, api.Permanent(fmt.Errorf("auth: %s: %w", op, t.scrubErr(err)))
+	}
+	req.Header.Set("Content-Type", "application/json;charset=UTF-8")
+	req.Header.Set("Accept", "application/json")
+	resp, err := t.client.Do(req)
+	if err != nil {
+		return "", time.Time{}, fmt.Errorf("auth: %s: %w", op, t.scrubErr(err))
+	}
+	defer resp.Body.Close()
+	answer, _ := io.ReadAll(io.LimitReader(resp.Body, maxIAMBody))
+
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		ae := api.ErrorFromResponse(op, resp, answer)
+		ae.Message, ae.Body = t.scrub(ae.Message), t.scrub(ae.Body)
+		return "", time.Time{}, fmt.Errorf("auth: %w", ae)
+	}
+	tok := resp.Header.Get("X-Subject-Token")
+	if tok == "" {
+		return "", time.Time{}, api.Permanent(fmt.Errorf("auth: %s: HTTP %d without an X-Subject-Token header", op, resp.StatusCode))
+	}
+	expires := now.Add(fallbackLifetime)
+	var ir iamResponse
+	if json.Unmarshal(answer, &ir) == nil && ir.Token.ExpiresAt != "" {
+		if at, err := time.Parse(time.RFC3339, ir.Token.ExpiresAt); err == nil {
+			expires = at
+		}
+	}
+	return tok, expires, nil
+}
+
+// tokenURL turns the IAM endpoint into the token URL (catalogue omitted from the answer).
+func tokenURL(endpoint string) string {
+	u := strings.TrimRight(strings.TrimSpace(endpoint), "/")
+	switch {
+	case strings.HasSuffix(u, "/v3/auth/tokens"):
+	case strings.HasSuffix(u, "/v3"):
+		u += "/auth/tokens"
+	default:
+		u += "/v3/auth/tokens"
+	}
+	return u + "?nocatalog=true"
+}
+
+// scrub removes the password from text that came back from the network.
+func (t *passwordTransport) scrub(s string) string {
+	if t.cfg.Password == "" {
+		return s
+	}
+	return strings.ReplaceAll(s, t.cfg.Password, "***")
+}
+
+// scrubErr keeps err's chain when its text holds no password, and flattens it otherwise.
+func (t *passwordTransport) scrubErr(err error) error {
+	if t.cfg.Password == "" || !strings.Contains(err.Error(), t.cfg.Password) {
+		return err
+	}
+	return errors.New(t.scrub(err.Error()))
+}

@@ -1,0 +1,410 @@
+package cpts
+
+// Report is the report of one case run (ShowReport `result`): summary,
+// per-case and per-request tables, curves and the response-time histogram.
+// Every figure is a Number, so a null is told apart from zero.
+type Report struct {
+	// Outline is the run summary (`outline`).
+	Outline Outline `json:"outline"`
+	// Details is the table of cases and their requests (`details`).
+	Details Details `json:"details"`
+	// Brokens are the curves (`brokens`), one point per sample.
+	Brokens Curves `json:"brokens"`
+	// RespTimeRange maps a response-time bucket ("0~50ms", ">>5s") to its
+	// share as sent, e.g. "100.0%(2472)" (`respTimeRange`).
+	RespTimeRange map[string]Text `json:"respTimeRange"`
+	// TaskInfo carries the run's VUM (`taskInfo.vum`).
+	TaskInfo ReportTaskInfo `json:"taskInfo"`
+}
+
+// ReportTaskInfo is the report's `taskInfo`.
+type ReportTaskInfo struct {
+	// VUM is minutes × concurrency.
+	VUM Number `json:"vum"`
+}
+
+// Truncated reports whether the service holds more detail rows than it sent
+// (`details.total` above the number of `details.data` rows).
+func (r *Report) Truncated() bool {
+	return int(r.Details.Total) > len(r.Details.Data)
+}
+
+// Details is the report table (`details`).
+type Details struct {
+	// Data holds one row per case.
+	Data []ReportRow `json:"data"`
+	// PageIndex is the page number as sent.
+	PageIndex Int `json:"pageIndex"`
+	// PageSize is the page size as sent.
+	PageSize Int `json:"pageSize"`
+	// Total is the number of rows the service holds.
+	Total Int `json:"total"`
+}
+
+// ReportRow is one case of the table (`details.data[]`).
+type ReportRow struct {
+	// Performance are the case's figures (`performance`).
+	Performance PerfMetrics `json:"performance"`
+	// Requests are the figures per request/AW of the case (`detailDatas`).
+	Requests []PerfMetrics `json:"detailDatas"`
+}
+
+// PerfMetrics are the figures of a case (PerformanceInfo) or of one request
+// (DetailDataInfo). Times are milliseconds, rates percent (0–100).
+type PerfMetrics struct {
+	// Name is the case or request name.
+	Name string `json:"name"`
+	// StartTime is the start time as sent (RFC 3339).
+	StartTime string `json:"startTime"`
+	// EndTime is the end time as sent (RFC 3339).
+	EndTime string `json:"endTime"`
+	// CreateTime is the row's creation time as sent.
+	CreateTime string `json:"createTime"`
+	// UpdateTime is the row's update time as sent.
+	UpdateTime string `json:"updateTime"`
+	// ID is the row id as sent.
+	ID string `json:"id"`
+	// DetailID is the detail id as sent.
+	DetailID string `json:"detailId"`
+	// CaseURI is the case URI as sent.
+	CaseURI string `json:"caseUri"`
+	// TestCaseURI is the case id as sent (`testCaseUri`).
+	TestCaseURI string `json:"testCaseUri"`
+	// TaskID is "task_round" as sent (`taskId`).
+	TaskID string `json:"taskId"`
+	// TaskProjectID is the task id as sent (`taskProjectId`).
+	TaskProjectID string `json:"taskProjectId"`
+	// TransactionID is the transaction id as sent.
+	TransactionID string `json:"transactionId"`
+	// IsAW reports whether the row is an AW (request) row.
+	IsAW bool `json:"isAW"`
+
+	// AverageRespTime is the average response time (ms).
+	AverageRespTime Number `json:"averageRespTime"`
+	// Min is the minimum response time (ms).
+	Min Number `json:"min"`
+	// Max is the maximum response time (ms).
+	Max Number `json:"max"`
+	// TP50 is the 50th percentile response time (ms).
+	TP50 Number `json:"tp50"`
+	// TP75 is the 75th percentile response time (ms).
+	TP75 Number `json:"tp75"`
+	// TP90 is the 90th percentile response time (ms).
+	TP90 Number `json:"tp90"`
+	// TP95 is the 95th percentile response time (ms).
+	TP95 Number `json:"tp95"`
+	// TP99 is the 99th percentile response time (ms).
+	TP99 Number `json:"tp99"`
+	// TP999 is the 99.9th percentile response time (ms).
+	TP999 Number `json:"tp999"`
+	// TP9999 is the 99.99th percentile response time (ms).
+	TP9999 Number `json:"tp9999"`
+	// TPS is the throughput (requests per second).
+	TPS Number `json:"tps"`
+	// SuccessRate is the success rate in percent.
+	SuccessRate Number `json:"successRate"`
+	// SuccessCount is the number of successful requests.
+	SuccessCount Number `json:"successCount"`
+	// ErrorCount is the number of failed requests.
+	ErrorCount Number `json:"errorCount"`
+	// Requests is the number of requests.
+	Requests Number `json:"requests"`
+	// FailedAssert counts assertion failures.
+	FailedAssert Number `json:"failedAssert"`
+	// FailedOthers counts other failures.
+	FailedOthers Number `json:"failedOthers"`
+	// FailedParsed counts parse failures.
+	FailedParsed Number `json:"failedParsed"`
+	// FailedRefused counts refused connections.
+	FailedRefused Number `json:"failedRefused"`
+	// FailedTimeout counts timeouts.
+	FailedTimeout Number `json:"failedTimeout"`
+	// Sum1xx counts 1xx answers.
+	Sum1xx Number `json:"sum1xx"`
+	// Sum2xx counts 2xx answers.
+	Sum2xx Number `json:"sum2xx"`
+	// Sum3xx counts 3xx answers.
+	Sum3xx Number `json:"sum3xx"`
+	// Sum4xx counts 4xx answers.
+	Sum4xx Number `json:"sum4xx"`
+	// Sum5xx counts 5xx answers.
+	Sum5xx Number `json:"sum5xx"`
+	// AvgRecBytes is the average received bytes.
+	AvgRecBytes Number `json:"avgRecBytes"`
+	// AvgSentBytes is the average sent bytes.
+	AvgSentBytes Number `json:"avgSentBytes"`
+	// MaxRecBytes is the maximum received bytes.
+	MaxRecBytes Number `json:"maxRecBytes"`
+	// MaxSentBytes is the maximum sent bytes.
+	MaxSentBytes Number `json:"maxSentBytes"`
+	// AvgNetworkTraffic is the average bandwidth.
+	AvgNetworkTraffic Number `json:"avgNetworkTraffic"`
+	// MaxNetworkTraffic is the maximum bandwidth.
+	MaxNetworkTraffic Number `json:"maxNetworkTraffic"`
+	// MinNetworkTraffic is the minimum bandwidth.
+	MinNetworkTraffic Number `json:"minNetworkTraffic"`
+	// MaxRespTime is the probing result: response time (ms).
+	MaxRespTime Number `json:"maxRespTime"`
+	// CurrentThreadNum is the maximum concurrency.
+	CurrentThreadNum Number `json:"currentThreadNum"`
+	// VUM is minutes × concurrency.
+	VUM Number `json:"vum"`
+	// Transactions is the number of transactions.
+	Transactions Number `json:"transactions"`
+	// TranTPS is the transaction throughput.
+	TranTPS Number `json:"tranTPS"`
+	// TransactionalSuccessRate is the transaction success rate in percent.
+	TransactionalSuccessRate Number `json:"transactionalSuccessRate"`
+	// TransactionSuccess is the number of successful transactions.
+	TransactionSuccess Number `json:"transactionSuccess"`
+	// AvgTranRespTime is the average transaction response time (ms).
+	AvgTranRespTime Number `json:"avgTranRespTime"`
+	// MaxTranRespTime is the maximum transaction response time (ms).
+	MaxTranRespTime Number `json:"maxTranRespTime"`
+	// TransactionalTps is the custom transaction TPS (also read from the
+	// documented spelling "transactionalTpss").
+	TransactionalTps Number `json:"transactionalTps"`
+	// TransactionalTpsSuccess is the custom transaction success figure (also
+	// read from "transactionalTpssSuccess" and "transactionalTpSuccess").
+	TransactionalTpsSuccess Number `json:"transactionalTpsSuccess"`
+	// ErrorEventsCount counts ERROR-level events.
+	ErrorEventsCount Number `json:"errorEventsCount"`
+	// Result is the case/AW result code.
+	Result Number `json:"result"`
+	// Status is the case status code.
+	Status Number `json:"status"`
+	// TaskStatus is the task status code.
+	TaskStatus Number `json:"taskStatus"`
+
+	perfAliases
+}
+
+// perfAliases catch the other spellings the vendor documents for two
+// fields; unexported so they stay out of the API.
+type perfAliases struct {
+	TransactionalTpss        Number `json:"transactionalTpss"`
+	TransactionalTpssSuccess Number `json:"transactionalTpssSuccess"`
+	TransactionalTpSuccess   Number `json:"transactionalTpSuccess"`
+}
+
+// Fields returns every reported figure keyed by its JSON field name (the
+// PerformanceInfo/DetailDataInfo spelling, e.g. "averageRespTime", "tp99",
+// "successRate"); null figures are omitted.
+func (m PerfMetrics) Fields() map[string]float64 {
+	tps, tpsOK := firstValid(m.TransactionalTps, m.TransactionalTpss)
+	tpsSucc, tpsSuccOK := firstValid(m.TransactionalTpsSuccess, m.TransactionalTpssSuccess, m.TransactionalTpSuccess)
+	all := [...]struct {
+		name string
+		n    Number
+	}{
+		{"averageRespTime", m.AverageRespTime},
+		{"min", m.Min},
+		{"max", m.Max},
+		{"tp50", m.TP50},
+		{"tp75", m.TP75},
+		{"tp90", m.TP90},
+		{"tp95", m.TP95},
+		{"tp99", m.TP99},
+		{"tp999", m.TP999},
+		{"tp9999", m.TP9999},
+		{"tps", m.TPS},
+		{"successRate", m.SuccessRate},
+		{"successCount", m.SuccessCount},
+		{"errorCount", m.ErrorCount},
+		{"requests", m.Requests},
+		{"failedAssert", m.FailedAssert},
+		{"failedOthers", m.FailedOthers},
+		{"failedParsed", m.FailedParsed},
+		{"failedRefused", m.FailedRefused},
+		{"failedTimeout", m.FailedTimeout},
+		{"sum1xx", m.Sum1xx},
+		{"sum2xx", m.Sum2xx},
+		{"sum3xx", m.Sum3xx},
+		{"sum4xx", m.Sum4xx},
+		{"sum5xx", m.Sum5xx},
+		{"avgRecBytes", m.AvgRecBytes},
+		{"avgSentBytes", m.AvgSentBytes},
+		{"maxRecBytes", m.MaxRecBytes},
+		{"maxSentBytes", m.MaxSentBytes},
+		{"avgNetworkTraffic", m.AvgNetworkTraffic},
+		{"maxNetworkTraffic", m.MaxNetworkTraffic},
+		{"minNetworkTraffic", m.MinNetworkTraffic},
+		{"maxRespTime", m.MaxRespTime},
+		{"currentThreadNum", m.CurrentThreadNum},
+		{"vum", m.VUM},
+		{"transactions", m.Transactions},
+		{"tranTPS", m.TranTPS},
+		{"transactionalSuccessRate", m.TransactionalSuccessRate},
+		{"transactionSuccess", m.TransactionSuccess},
+		{"avgTranRespTime", m.AvgTranRespTime},
+		{"maxTranRespTime", m.MaxTranRespTime},
+		{"transactionalTps", Number{tps, tpsOK}},
+		{"transactionalTpsSuccess", Number{tpsSucc, tpsSuccOK}},
+		{"errorEventsCount", m.ErrorEventsCount},
+		{"result", m.Result},
+		{"status", m.Status},
+		{"taskStatus", m.TaskStatus},
+	}
+	out := make(map[string]float64, len(all))
+	for _, f := range all {
+		if f.n.Valid {
+			out[f.name] = f.n.Value
+		}
+	}
+	return out
+}
+
+// firstValid returns the first valid number of ns.
+func firstValid(ns ...Number) (float64, bool) {
+	for _, n := range ns {
+		if n.Valid {
+			return n.Value, true
+		}
+	}
+	return 0, false
+}
+
+// Outline is the run summary of a report (`outline`).
+type Outline struct {
+	// AvgResponseTime is the average response time (ms).
+	AvgResponseTime Number `json:"avgResponseTime"`
+	// SuccessRate is the success rate in percent.
+	SuccessRate Number `json:"successRate"`
+	// TPS is the throughput.
+	TPS Number `json:"tps"`
+	// MaxUsers is the maximum concurrency.
+	MaxUsers Number `json:"maxUsers"`
+	// Duration is the run's length as sent (`duration`; seconds in the examples).
+	Duration Number `json:"duration"`
+	// TotalNum is the number of cases.
+	TotalNum Number `json:"totalNum"`
+	// PassNum is the number of passed cases.
+	PassNum Number `json:"passNum"`
+	// CompleteNum is the number of completed cases.
+	CompleteNum Number `json:"completeNum"`
+	// ExecutedNum is the number of executed cases.
+	ExecutedNum Number `json:"executedNum"`
+	// CaseRetry is the number of case retries.
+	CaseRetry Number `json:"caseRetry"`
+	// KPICaseCount is the number of KPI cases.
+	KPICaseCount Number `json:"kpiCaseCount"`
+	// KPICaseExecuteCount is the number of KPI case executions.
+	KPICaseExecuteCount Number `json:"kpiCaseExecuteCount"`
+	// KPICasePassCount is the number of passed KPI case executions.
+	KPICasePassCount Number `json:"kpiCasePassCount"`
+	// Stage is the stage id.
+	Stage Number `json:"stage"`
+	// TaskStatus is the task status code.
+	TaskStatus Number `json:"taskStatus"`
+	// StageName is the stage name.
+	StageName string `json:"stageName"`
+	// StartTime is the start time as sent (RFC 3339).
+	StartTime string `json:"startTime"`
+	// EndTime is the end time as sent (RFC 3339).
+	EndTime string `json:"endTime"`
+	// ProjectID is the id as sent (`projectId`).
+	ProjectID string `json:"projectId"`
+	// ServiceID is the id as sent (`serviceId`).
+	ServiceID string `json:"serviceId"`
+	// BranchID is the branch id as sent.
+	BranchID string `json:"branchId"`
+	// BranchName is the branch name as sent.
+	BranchName string `json:"branchName"`
+	// IterationURI is the iteration id as sent.
+	IterationURI string `json:"iterationUri"`
+	// VersionURI is the branch URI as sent.
+	VersionURI string `json:"versionUri"`
+	// CreateBy is the user who ran the report.
+	CreateBy string `json:"createBy"`
+}
+
+// Fields returns every reported figure of the summary keyed by its JSON
+// field name; null figures are omitted.
+func (o Outline) Fields() map[string]float64 {
+	all := [...]struct {
+		name string
+		n    Number
+	}{
+		{"avgResponseTime", o.AvgResponseTime},
+		{"successRate", o.SuccessRate},
+		{"tps", o.TPS},
+		{"maxUsers", o.MaxUsers},
+		{"duration", o.Duration},
+		{"totalNum", o.TotalNum},
+		{"passNum", o.PassNum},
+		{"completeNum", o.CompleteNum},
+		{"executedNum", o.ExecutedNum},
+		{"caseRetry", o.CaseRetry},
+		{"kpiCaseCount", o.KPICaseCount},
+		{"kpiCaseExecuteCount", o.KPICaseExecuteCount},
+		{"kpiCasePassCount", o.KPICasePassCount},
+		{"stage", o.Stage},
+		{"taskStatus", o.TaskStatus},
+	}
+	out := make(map[string]float64, len(all))
+	for _, f := range all {
+		if f.n.Valid {
+			out[f.name] = f.n.Value
+		}
+	}
+	return out
+}
+
+// Curves are the report's time series (`brokens`); every series has one
+// point per entry of Timestamps, a null point is a Number that is not Valid.
+type Curves struct {
+	// Timestamps are the sample times as sent (`commonTimestamps`).
+	Timestamps []Text `json:"commonTimestamps"`
+	// TPS holds throughput and average response time (`tps_brokens`).
+	TPS TPSCurves `json:"tps_brokens"`
+	// VUsers holds the concurrency (`vusers_brokens`).
+	VUsers VUsersCurves `json:"vusers_brokens"`
+	// RespCode holds answers by outcome (`respcode_brokens`).
+	RespCode RespCodeCurves `json:"respcode_brokens"`
+	// Bandwidth holds bytes received and sent (`brand_brokens`).
+	Bandwidth BandwidthCurves `json:"brand_brokens"`
+}
+
+// TPSCurves is `tps_brokens`.
+type TPSCurves struct {
+	// TPS is the throughput.
+	TPS []Number `json:"tps"`
+	// Average is the average response time (ms).
+	Average []Number `json:"average"`
+}
+
+// VUsersCurves is `vusers_brokens`.
+type VUsersCurves struct {
+	// VUsers is the number of virtual users.
+	VUsers []Number `json:"vusers"`
+}
+
+// RespCodeCurves is `respcode_brokens`.
+type RespCodeCurves struct {
+	// Success counts successful requests.
+	Success []Number `json:"success"`
+	// Error counts failed requests.
+	Error []Number `json:"error"`
+	// CheckPointFailed counts assertion failures.
+	CheckPointFailed []Number `json:"checkPointFailed"`
+	// OthersFailed counts other failures.
+	OthersFailed []Number `json:"othersFailed"`
+	// ParsedFailed counts parse failures.
+	ParsedFailed []Number `json:"parsedFailed"`
+	// RefusedFailed counts refused connections.
+	RefusedFailed []Number `json:"refusedFailed"`
+	// Timeout counts timeouts.
+	Timeout []Number `json:"timeout"`
+}
+
+// BandwidthCurves is `brand_brokens`.
+type BandwidthCurves struct {
+	// RecBytes are the bytes received.
+	RecBytes []Number `json:"recBytes"`
+	// SentBytes are the bytes sent.
+	SentBytes []Number `json:"sentBytes"`
+}
+
+type reportAnswer struct {
+	Result *Report `json:"result"`
+}
