@@ -138,11 +138,7 @@ func (c *Client) CreatePlan(ctx context.Context, req CreatePlanRequest) (string,
 	if len(req.ServiceIDs) == 0 {
 		return "", fmt.Errorf("%s: no test type service id", op)
 	}
-	var ans struct {
-		PlanID  Text `json:"plan_id"`
-		Code    Text `json:"error_code"`
-		Message Text `json:"error_msg"`
-	}
+	var ans createPlanAnswer
 	call := api.Call{Op: op, Method: http.MethodPost, Path: c.projectPath("v1", "/plans"), Body: newCreatePlanBody(req)}
 	if err := c.api.Do(ctx, call, &ans); err != nil {
 		return "", err
@@ -247,10 +243,7 @@ func (c *Client) ListEnvironments(ctx context.Context) ([]Environment, error) {
 	op := "list environments"
 	path := c.projectPath("v1", "/environments")
 	return collect(ctx, c.pageSize(), op, func(ctx context.Context, offset, limit int) ([]Environment, int, error) {
-		var ans struct {
-			Environments []Environment `json:"environments"`
-			TotalCount   Int           `json:"total_count"`
-		}
+		var ans environmentsAnswer
 		call := api.Call{Op: op, Method: http.MethodGet, Path: path, Query: pageQuery(offset, limit), Idempotent: true}
 		if err := c.api.Do(ctx, call, &ans); err != nil {
 			return nil, 0, err
@@ -424,10 +417,7 @@ func (c *Client) ListPlanCases(ctx context.Context, planID string) ([]PlanCase, 
 	}
 	path := c.flatPath("v1", "/testcases/batch-query")
 	return collect(ctx, c.pageSize(), op, func(ctx context.Context, offset, limit int) ([]PlanCase, int, error) {
-		var ans struct {
-			Values []PlanCase `json:"values"`
-			Total  Int        `json:"total"`
-		}
+		var ans planCasesAnswer
 		call := api.Call{Op: op, Method: http.MethodPost, Path: path, Idempotent: true,
 			Body: listCasesBody{Offset: offset, Limit: limit, VersionID: planID}}
 		if err := c.api.Do(ctx, call, &ans); err != nil {
@@ -444,11 +434,7 @@ func (c *Client) ShowCase(ctx context.Context, caseID string) (*CaseDetail, erro
 	if caseID == "" {
 		return nil, fmt.Errorf("%s: the case id is empty", op)
 	}
-	var ans struct {
-		CaseDetail
-		Code    Text `json:"error_code"`
-		Message Text `json:"error_msg"`
-	}
+	var ans caseAnswer
 	call := api.Call{Op: op, Method: http.MethodGet, Path: c.projectPath("v1", "/testcases/%s", url.PathEscape(caseID)), Idempotent: true}
 	if err := c.api.Do(ctx, call, &ans); err != nil {
 		return nil, err
@@ -463,7 +449,29 @@ func (c *Client) ShowCase(ctx context.Context, caseID string) (*CaseDetail, erro
 	return &d, nil
 }
 
-// wire bodies
+// wire bodies and answers
+
+type createPlanAnswer struct {
+	PlanID  Text `json:"plan_id"`
+	Code    Text `json:"error_code"`
+	Message Text `json:"error_msg"`
+}
+
+type environmentsAnswer struct {
+	Environments []Environment `json:"environments"`
+	TotalCount   Int           `json:"total_count"`
+}
+
+type planCasesAnswer struct {
+	Values []PlanCase `json:"values"`
+	Total  Int        `json:"total"`
+}
+
+type caseAnswer struct {
+	CaseDetail
+	Code    Text `json:"error_code"`
+	Message Text `json:"error_msg"`
+}
 
 type createPlanBody struct {
 	Name       string    `json:"name"`

@@ -348,7 +348,12 @@ func (f *CaseFailure) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// String renders the failure as `id: code message`.
+// String renders the failure as `id: code message` (without `id: ` when
+// the failure names no case).
 func (f CaseFailure) String() string {
-	return strings.TrimSpace(f.CaseID + ": " + strings.TrimSpace(f.Code+" "+f.Message))
+	what := strings.TrimSpace(f.Code + " " + f.Message)
+	if f.CaseID == "" {
+		return what
+	}
+	return strings.TrimSpace(f.CaseID + ": " + what)
 }

@@ -1,0 +1,216 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/codearts-runner/codearts-runner/pkg/api"
+	"github.com/codearts-runner/codearts-runner/pkg/api/auth"
+	"github.com/codearts-runner/codearts-runner/pkg/api/cpts"
+	"github.com/codearts-runner/codearts-runner/pkg/config"
+	"github.com/codearts-runner/codearts-runner/pkg/gates"
+	"github.com/codearts-runner/codearts-runner/pkg/report"
+	"github.com/codearts-runner/codearts-runner/pkg/steps"
+)
+
+// perftest runs `runner perftest`.
+func (a *app) perftest(ctx context.Context, args []string) int {
+	s, help, code := a.load(config.PerfTest, args)
+	if s == nil || help {
+		return code
+	}
+	scale := 1.0
+	if s.Simulate {
+		stop, err := a.startSimulator(s)
+		if err != nil {
+			fmt.Fprintf(a.errw, "runner perftest: %v\n", err)
+			return ExitAPI
+		}
+		defer stop()
+		scale = s.SimScale
+	}
+	gs, file, problems := a.loadGates(s)
+	if err := s.Validate(config.PerfTest); err != nil {
+		var ue *config.UsageError
+		if errors.As(err, &ue) {
+			problems = append(ue.Problems, problems...)
+		}
+	}
+	if len(problems) > 0 {
+		fmt.Fprintf(a.errw, "runner perftest: %v\n", &config.UsageError{Problems: problems})
+		return ExitUsage
+	}
+	in := a.perftestInput(s, gs, file, scale)
+	client, err := a.cptsClient(s)
+	if err != nil {
+		fmt.Fprintf(a.errw, "runner perftest: %v\n", err)
+		return ExitUsage
+	}
+	flow := &steps.PerfTest{CPTS: client, Log: a.out, Now: a.env.Now, Poll: pollPolicy(scale)}
+	o, runErr := flow.Run(ctx, in)
+	if a.env.StopSignals != nil && ctx.Err() != nil {
+		a.env.StopSignals()
+	}
+	code, result := exitCode(o, runErr, in.Wait)
+	return a.finish(s, o, runErr, code, result)
+}
+
+// finish writes every output of a perftest run and returns the exit code.
+func (a *app) finish(s *config.Settings, o *steps.Outcome, runErr error, code int, result string) int {
+	r := report.Build(o, report.Meta{Version: a.env.Version, Mode: string(config.PerfTest), Region: s.Region,
+		Settings: s.Public(config.PerfTest), ExitCode: code, Result: result, Err: runErr, Now: a.env.Now()})
+	if o.HasRun() {
+		a.writeFiles(s, r)
+		r.WriteSummary(a.out)
+	} else if runErr != nil {
+		fmt.Fprintf(a.errw, "runner perftest: %v\n", runErr)
+	}
+	return code
+}
+
+// writeFiles writes JUnit and the result file; a failure is reported but does not change the
+// exit code.
+func (a *app) writeFiles(s *config.Settings, r *report.Result) {
+	if s.JUnitFile != "" {
+		if err := r.WriteJUnit(s.JUnitFile); err != nil {
+			fmt.Fprintf(a.errw, "runner: could not write the JUnit file (junit-file): %v\n", err)
+		} else {
+			fmt.Fprintf(a.out, "JUnit written to %s\n", s.JUnitFile)
+		}
+	}
+	if s.ResultFile != "" {
+		if err := r.WriteJSON(s.ResultFile); err != nil {
+			fmt.Fprintf(a.errw, "runner: could not write the result file (result-file): %v\n", err)
+		}
+	}
+}
+
+// exitCode maps the outcome to the documented exit code and result word.
+func exitCode(o *steps.Outcome, err error, wait bool) (int, string) {
+	switch {
+	case (o != nil && o.Cancelled) || errors.Is(err, context.Canceled):
+		return ExitCancelled, "cancelled"
+	case steps.IsSettings(err):
+		return ExitUsage, "error"
+	case errors.Is(err, steps.ErrTimeout):
+		return ExitTimeout, "timeout"
+	case err != nil:
+		return ExitAPI, "error"
+	case o == nil:
+		return ExitAPI, "error"
+	case !wait && o.RunID > 0 && len(o.Results) == 0:
+		return ExitPassed, "started"
+	case o.AbortedBy != nil:
+		return ExitGate, "failed"
+	case o.Status == cpts.StatusAborted:
+		return ExitPlatform, "error"
+	case gates.NoData(o.Run):
+		return ExitPlatform, "error"
+	case !gates.Passed(o.Results):
+		return ExitGate, "failed"
+	}
+	return ExitPassed, "passed"
+}
+
+// loadGates parses the inline gates and the gates file; problems are returned, not printed.
+func (a *app) loadGates(s *config.Settings) ([]gates.Gate, *gates.File, []string) {
+	var out []gates.Gate
+	var problems []string
+	var file *gates.File
+	if s.GatesFile != "" {
+		data, err := os.ReadFile(s.GatesFile)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("gates-file %q cannot be read: %v", s.GatesFile, err))
+		} else if f, err := gates.ParseFile(data); err != nil {
+			problems = append(problems, fmt.Sprintf("gates-file %s: %v", s.GatesFile, err))
+		} else {
+			file = f
+			out = append(out, f.Gates...)
+		}
+	}
+	if s.Gates != "" {
+		g, err := gates.Parse(s.Gates)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("gates: %v", err))
+		}
+		out = append(out, g...)
+	}
+	return out, file, problems
+}
+
+// perftestInput turns validated settings into the flow's input. scale > 1 shrinks every wait
+// to the simulator's clock.
+func (a *app) perftestInput(s *config.Settings, gs []gates.Gate, file *gates.File, scale float64) steps.PerfTestInput {
+	group, _ := s.ResourceGroupID()
+	vars, _ := s.VariableList()
+	mode, runID, _ := s.BaselineRun()
+	required := s.BaselineRequire
+	if file != nil {
+		if file.Baseline != "" && s.Baseline == "previous" {
+			mode, runID = file.Baseline, file.BaselineRunID
+		}
+		required = required || file.BaselineRequired
+	}
+	in := steps.PerfTestInput{
+		Suite: s.TestSuite, Task: s.Task, Cases: s.CaseList(),
+		Cluster:          cpts.Cluster{Shared: group == 0, ID: group},
+		RestoreVariables: s.RestoreVars, Gates: gs,
+		Eval:     gates.EvalOptions{BaselineRequired: required},
+		Baseline: mode, BaselineRunID: runID,
+		Timeout:        time.Duration(float64(s.Timeout) / scale),
+		LeaveOnTimeout: s.OnTimeout == "leave", Wait: s.Wait, RunID: s.RunID,
+	}
+	for _, v := range vars {
+		in.Variables = append(in.Variables, steps.Variable{Name: v.Name, Value: v.Value})
+	}
+	return in
+}
+
+// pollPolicy scales the default wait to the simulator's clock.
+func pollPolicy(scale float64) steps.PollPolicy {
+	if scale <= 1 {
+		return steps.PollPolicy{}
+	}
+	sc := func(d time.Duration) time.Duration { return max(time.Duration(float64(d)/scale), 10*time.Millisecond) }
+	return steps.PollPolicy{Min: sc(time.Second), Max: sc(10 * time.Second), Progress: sc(30 * time.Second), Reconcile: sc(30 * time.Second)}
+}
+
+// cptsClient builds the CPTS client with the chosen authentication.
+func (a *app) cptsClient(s *config.Settings) (*cpts.Client, error) {
+	tr, err := a.transport(s)
+	if err != nil {
+		return nil, err
+	}
+	retries := s.Retries
+	if retries == 0 {
+		retries = -1 // api: 0 means the default, a negative value means none
+	}
+	c, err := api.New(api.Config{Endpoint: s.Endpoint(), Transport: tr, Timeout: s.RequestTimeout,
+		RetryMax: retries, Logger: a.logger(s), Debug: s.Debug, UserAgent: "codearts-runner/" + a.env.Version})
+	if err != nil {
+		return nil, fmt.Errorf("cpts client: %w", err)
+	}
+	return cpts.New(c, s.ProjectID), nil
+}
+
+// transport wraps the default transport with the authentication of the settings.
+func (a *app) transport(s *config.Settings) (http.RoundTripper, error) {
+	base := http.DefaultTransport.(*http.Transport).Clone()
+	method, err := s.AuthMethod()
+	if err != nil {
+		return nil, err
+	}
+	switch method {
+	case config.AuthAKSK:
+		return auth.NewAKSK(base, auth.AKSK{AK: s.AK, SK: s.SK, SecurityToken: s.SecurityToken, ProjectID: s.ProjectID}), nil
+	case config.AuthToken:
+		return auth.NewToken(base, s.Token), nil
+	default:
+		return auth.NewPassword(base, auth.Password{IAMEndpoint: s.IAM(), Username: s.Username, Password: s.Password,
+			Domain: s.Domain, ProjectID: s.ProjectID}), nil
+	}
+}

@@ -1,0 +1,90 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/codearts-runner/codearts-runner/pkg/config"
+	"github.com/codearts-runner/codearts-runner/pkg/sim"
+)
+
+// DemoGates are the gates of `runner perftest --simulate` when none are given.
+const DemoGates = `# demo gates: absolute limits, a scoped gate, a warning and a regression check
+p95 <= 800ms
+case "checkout": p99 <= 1.2s
+success_rate >= 99%
+requests >= 1000
+warn: avg_rt <= 150ms
+avg_rt <= baseline + 20%`
+
+// startSimulator starts the in-process simulator and fills every setting the user left empty
+// so that `runner perftest --simulate` alone is a complete demo.
+func (a *app) startSimulator(s *config.Settings) (func(), error) {
+	srv := sim.New(sim.Options{Scale: s.SimScale, Logger: a.logger(s)})
+	url, err := srv.Start("127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("start the simulator: %w", err)
+	}
+	fmt.Fprintf(a.out, "simulator listening on %s (clock x%g)\n", url, s.SimScale)
+	if s.CPTSEndpoint == "" {
+		s.CPTSEndpoint = url
+	}
+	if s.IAMEndpoint == "" {
+		s.IAMEndpoint = url
+	}
+	if _, err := s.AuthMethod(); err != nil || (s.AK == "" && s.Token == "" && s.Username == "") {
+		s.AK, s.SK = sim.DemoAK, sim.DemoSK
+	}
+	if s.ProjectID == "" {
+		s.ProjectID = sim.DemoProjectID
+	}
+	if s.TestSuite == "" {
+		s.TestSuite = sim.DemoSuiteName
+	}
+	if s.Task == "" {
+		s.Task = sim.DemoTaskName
+	}
+	if strings.TrimSpace(s.Gates) == "" && s.GatesFile == "" {
+		s.Gates = DemoGates
+	}
+	a.red.add(s.Secrets()...)
+	return func() { _ = srv.Close() }, nil
+}
+
+// simulate runs `runner simulate`: the simulator on --addr until interrupted.
+func (a *app) simulate(ctx context.Context, args []string) int {
+	s, help, code := a.load(config.Simulate, args)
+	if s == nil || help {
+		return code
+	}
+	if err := s.Validate(config.Simulate); err != nil {
+		fmt.Fprintf(a.errw, "runner simulate: %v\n", err)
+		return ExitUsage
+	}
+	srv := sim.New(sim.Options{Scale: s.SimScale, Logger: a.logger(s)})
+	url, err := srv.Start(s.Addr)
+	if err != nil {
+		fmt.Fprintf(a.errw, "runner simulate: listen on %s: %v\n", s.Addr, err)
+		return ExitUsage
+	}
+	fmt.Fprintf(a.out, "simulator listening on %s (clock x%g)\n", url, s.SimScale)
+	fmt.Fprintf(a.out, "credentials: ak=%s sk=<the demo secret, sim.DemoSK> project-id=%s; password auth: username=%s domain=%s\n",
+		sim.DemoAK, sim.DemoProjectID, sim.DemoUser, sim.DemoDomain)
+	fmt.Fprintf(a.out, "try: runner perftest --cpts-endpoint=%s --iam-endpoint=%s --project-id=%s --test-suite=%q --task=%q ...\n",
+		url, url, sim.DemoProjectID, sim.DemoSuiteName, sim.DemoTaskName)
+	<-ctx.Done()
+	_ = srv.Close()
+	fmt.Fprintln(a.out, "simulator stopped")
+	return ExitPassed
+}
+
+// logger is the debug logger: stderr through the redactor, silent unless --debug.
+func (a *app) logger(s *config.Settings) *slog.Logger {
+	level := slog.LevelInfo
+	if s.Debug {
+		level = slog.LevelDebug
+	}
+	return slog.New(slog.NewTextHandler(a.errw, &slog.HandlerOptions{Level: level}))
+}

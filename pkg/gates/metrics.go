@@ -1,0 +1,260 @@
+package gates
+
+import (
+	"slices"
+	"strings"
+)
+
+// Metrics holds the figures of a run, a case or a request, keyed by metric
+// name (see Catalog), in canonical units: time in milliseconds, rates in
+// percent (0–100), throughput per second, sizes in bytes, counts plain and
+// duration in milliseconds. An absent key means "not reported", which is
+// different from zero.
+type Metrics map[string]float64
+
+// Request is one request (CPTS "AW" row, detailDatas[]) of a case.
+type Request struct {
+	// Name is the request name as reported.
+	Name string
+	// Metrics are the request's figures.
+	Metrics Metrics
+}
+
+// Case is one case of a run with its own figures and those of its requests.
+type Case struct {
+	// Name is the case name as reported; scoped gates match it exactly.
+	Name string
+	// Status is the CPTS case run status code, as reported.
+	Status int
+	// Metrics are the case's figures.
+	Metrics Metrics
+	// Requests are the case's requests.
+	Requests []Request
+}
+
+// Run is one task run: the unit gates are evaluated on.
+type Run struct {
+	// ID is the CPTS task run id (shown in baseline messages).
+	ID int64
+	// Cases are the cases of the run.
+	Cases []Case
+}
+
+// Dimension is the physical kind of a metric. It decides the canonical unit
+// of the metric's values and which units a gate value may carry.
+type Dimension int
+
+const (
+	// DimTime is a time, canonical unit milliseconds; units ms, s, m (or
+	// min) and h.
+	DimTime Dimension = iota + 1
+	// DimRate is a percentage 0–100, canonical unit %.
+	DimRate
+	// DimThroughput is a rate per second, canonical unit /s.
+	DimThroughput
+	// DimBytes is a size, canonical unit bytes; units B, KB, MB and GB
+	// (binary multiples: 1 KB = 1024 B).
+	DimBytes
+	// DimCount is a plain number without unit.
+	DimCount
+)
+
+// String returns the dimension's name: time, rate, throughput, bytes or count.
+func (d Dimension) String() string {
+	switch d {
+	case DimTime:
+		return "time"
+	case DimRate:
+		return "rate"
+	case DimThroughput:
+		return "throughput"
+	case DimBytes:
+		return "bytes"
+	case DimCount:
+		return "count"
+	}
+	return "unknown"
+}
+
+// Unit returns the canonical unit of the dimension as written after a value:
+// "ms", "%", "/s", "B", or "" for counts.
+func (d Dimension) Unit() string {
+	switch d {
+	case DimTime:
+		return "ms"
+	case DimRate:
+		return "%"
+	case DimThroughput:
+		return "/s"
+	case DimBytes:
+		return "B"
+	}
+	return ""
+}
+
+// aggKind says how Aggregate merges a metric across cases.
+type aggKind int
+
+const (
+	aggSum            aggKind = iota + 1 // sum over the cases that report it
+	aggMin                               // min over cases with requests
+	aggMax                               // max over cases with requests
+	aggMaxAll                            // max over every case
+	aggPercentile                        // max over cases with requests (upper bound)
+	aggMeanByRequests                    // request-weighted mean
+	aggMeanByTrans                       // transaction-weighted mean
+	aggSuccessRate                       // successes / requests × 100
+	aggErrorRate                         // errors / requests × 100
+)
+
+// MetricInfo describes one metric of the catalogue.
+type MetricInfo struct {
+	// Name is the metric name used in gates, e.g. "p95".
+	Name string
+	// Dimension decides the canonical unit and the legal units.
+	Dimension Dimension
+	// Unit is the canonical unit of the metric's values ("ms", "%", "/s",
+	// "B" or "" for counts).
+	Unit string
+	// Source names the CPTS report field the metric comes from.
+	Source string
+	// Description says what the metric measures.
+	Description string
+	// Aggregation says how the overall (unscoped) value is derived from the
+	// cases of a run.
+	Aggregation string
+	// Monotonic is true when the value can only grow during a run (counts,
+	// maxima, duration); CheckAbort uses it to tell a lost gate from one
+	// that can still be won.
+	Monotonic bool
+
+	agg aggKind
+}
+
+// catalog is the metric catalogue in display order.
+var catalog = []MetricInfo{
+	{Name: "avg_rt", Dimension: DimTime, Source: "averageRespTime (outline: avgResponseTime)", Description: "average response time", Aggregation: "request-weighted mean", agg: aggMeanByRequests},
+	{Name: "min_rt", Dimension: DimTime, Source: "min", Description: "minimum response time", Aggregation: "min over cases with requests", agg: aggMin},
+	{Name: "max_rt", Dimension: DimTime, Source: "max", Description: "maximum response time", Aggregation: "max over cases with requests", Monotonic: true, agg: aggMax},
+	{Name: "p50", Dimension: DimTime, Source: "tp50", Description: "50th percentile (median) response time", Aggregation: percentileAgg, agg: aggPercentile},
+	{Name: "p75", Dimension: DimTime, Source: "tp75", Description: "75th percentile response time", Aggregation: percentileAgg, agg: aggPercentile},
+	{Name: "p90", Dimension: DimTime, Source: "tp90", Description: "90th percentile response time", Aggregation: percentileAgg, agg: aggPercentile},
+	{Name: "p95", Dimension: DimTime, Source: "tp95", Description: "95th percentile response time", Aggregation: percentileAgg, agg: aggPercentile},
+	{Name: "p99", Dimension: DimTime, Source: "tp99", Description: "99th percentile response time", Aggregation: percentileAgg, agg: aggPercentile},
+	{Name: "p99.9", Dimension: DimTime, Source: "tp999", Description: "99.9th percentile response time", Aggregation: percentileAgg, agg: aggPercentile},
+	{Name: "p99.99", Dimension: DimTime, Source: "tp9999", Description: "99.99th percentile response time", Aggregation: percentileAgg, agg: aggPercentile},
+	{Name: "tps", Dimension: DimThroughput, Source: "tps", Description: "requests per second", Aggregation: "sum (cases run in parallel)", agg: aggSum},
+	{Name: "success_rate", Dimension: DimRate, Source: "successRate", Description: "successful requests in percent", Aggregation: "Σ successes / Σ requests × 100", agg: aggSuccessRate},
+	{Name: "error_rate", Dimension: DimRate, Source: "derived: errorCount / requests × 100, else 100 − successRate", Description: "failed requests in percent", Aggregation: "Σ errors / Σ requests × 100", agg: aggErrorRate},
+	{Name: "requests", Dimension: DimCount, Source: "requests (else successCount + errorCount)", Description: "requests sent", Aggregation: "sum", Monotonic: true, agg: aggSum},
+	{Name: "successes", Dimension: DimCount, Source: "successCount", Description: "successful requests", Aggregation: "sum", Monotonic: true, agg: aggSum},
+	{Name: "errors", Dimension: DimCount, Source: "errorCount", Description: "failed requests", Aggregation: "sum", Monotonic: true, agg: aggSum},
+	{Name: "failed_assert", Dimension: DimCount, Source: "failedAssert", Description: "requests failed by an assertion", Aggregation: "sum", Monotonic: true, agg: aggSum},
+	{Name: "failed_timeout", Dimension: DimCount, Source: "failedTimeout", Description: "requests timed out", Aggregation: "sum", Monotonic: true, agg: aggSum},
+	{Name: "failed_refused", Dimension: DimCount, Source: "failedRefused", Description: "connections refused", Aggregation: "sum", Monotonic: true, agg: aggSum},
+	{Name: "failed_parsed", Dimension: DimCount, Source: "failedParsed", Description: "responses that could not be parsed", Aggregation: "sum", Monotonic: true, agg: aggSum},
+	{Name: "failed_others", Dimension: DimCount, Source: "failedOthers", Description: "requests failed for other reasons", Aggregation: "sum", Monotonic: true, agg: aggSum},
+	{Name: "http_1xx", Dimension: DimCount, Source: "sum1xx", Description: "1xx answers", Aggregation: "sum", Monotonic: true, agg: aggSum},
+	{Name: "http_2xx", Dimension: DimCount, Source: "sum2xx", Description: "2xx answers", Aggregation: "sum", Monotonic: true, agg: aggSum},
+	{Name: "http_3xx", Dimension: DimCount, Source: "sum3xx", Description: "3xx answers", Aggregation: "sum", Monotonic: true, agg: aggSum},
+	{Name: "http_4xx", Dimension: DimCount, Source: "sum4xx", Description: "4xx answers", Aggregation: "sum", Monotonic: true, agg: aggSum},
+	{Name: "http_5xx", Dimension: DimCount, Source: "sum5xx", Description: "5xx answers", Aggregation: "sum", Monotonic: true, agg: aggSum},
+	{Name: "avg_recv_bytes", Dimension: DimBytes, Source: "avgRecBytes", Description: "average bytes received per request", Aggregation: "request-weighted mean", agg: aggMeanByRequests},
+	{Name: "avg_sent_bytes", Dimension: DimBytes, Source: "avgSentBytes", Description: "average bytes sent per request", Aggregation: "request-weighted mean", agg: aggMeanByRequests},
+	{Name: "max_recv_bytes", Dimension: DimBytes, Source: "maxRecBytes", Description: "largest response received", Aggregation: "max over cases with requests", Monotonic: true, agg: aggMax},
+	{Name: "max_sent_bytes", Dimension: DimBytes, Source: "maxSentBytes", Description: "largest request sent", Aggregation: "max over cases with requests", Monotonic: true, agg: aggMax},
+	{Name: "max_concurrency", Dimension: DimCount, Source: "currentThreadNum (outline: maxUsers)", Description: "concurrent virtual users", Aggregation: "sum (cases run in parallel)", agg: aggSum},
+	{Name: "vum", Dimension: DimCount, Source: "vum", Description: "virtual user minutes (minutes × concurrency)", Aggregation: "sum", Monotonic: true, agg: aggSum},
+	{Name: "transactions", Dimension: DimCount, Source: "transactions", Description: "transactions run", Aggregation: "sum", Monotonic: true, agg: aggSum},
+	{Name: "transaction_tps", Dimension: DimThroughput, Source: "tranTPS", Description: "transactions per second", Aggregation: "sum (cases run in parallel)", agg: aggSum},
+	{Name: "transaction_success_rate", Dimension: DimRate, Source: "transactionalSuccessRate", Description: "successful transactions in percent", Aggregation: "transaction-weighted mean", agg: aggMeanByTrans},
+	{Name: "error_events", Dimension: DimCount, Source: "errorEventsCount", Description: "ERROR-level events", Aggregation: "sum", Monotonic: true, agg: aggSum},
+	{Name: "duration", Dimension: DimTime, Source: "outline.duration (seconds × 1000); per case endTime − startTime", Description: "run or case length", Aggregation: "max over every case", Monotonic: true, agg: aggMaxAll},
+}
+
+const percentileAgg = "max over cases with requests (an upper bound: percentiles cannot be merged exactly)"
+
+// byName indexes catalog.
+var byName = func() map[string]*MetricInfo {
+	m := make(map[string]*MetricInfo, len(catalog))
+	for i := range catalog {
+		catalog[i].Unit = catalog[i].Dimension.Unit()
+		m[catalog[i].Name] = &catalog[i]
+	}
+	return m
+}()
+
+// Catalog returns every metric a gate may use, in display order (a fresh
+// copy: callers may modify it).
+func Catalog() []MetricInfo {
+	return slices.Clone(catalog)
+}
+
+// Lookup returns the catalogue entry of a metric name.
+func Lookup(name string) (MetricInfo, bool) {
+	if m, ok := byName[name]; ok {
+		return *m, true
+	}
+	return MetricInfo{}, false
+}
+
+// metricNames returns every metric name in catalogue order.
+func metricNames() []string {
+	names := make([]string, len(catalog))
+	for i, m := range catalog {
+		names[i] = m.Name
+	}
+	return names
+}
+
+// unitInfo is one unit a value may carry.
+type unitInfo struct {
+	name   string    // normalised spelling
+	dim    Dimension // dimension it belongs to
+	factor float64   // canonical units per unit
+	delta  bool      // only legal in a baseline delta (pp)
+}
+
+// units lists every unit, keyed by lower-case spelling.
+var units = map[string]unitInfo{
+	"ms":  {"ms", DimTime, 1, false},
+	"s":   {"s", DimTime, 1000, false},
+	"m":   {"m", DimTime, 60_000, false},
+	"min": {"m", DimTime, 60_000, false},
+	"h":   {"h", DimTime, 3_600_000, false},
+	"%":   {"%", DimRate, 1, false},
+	"pp":  {"pp", DimRate, 1, true},
+	"/s":  {"/s", DimThroughput, 1, false},
+	"b":   {"B", DimBytes, 1, false},
+	"kb":  {"KB", DimBytes, 1 << 10, false},
+	"mb":  {"MB", DimBytes, 1 << 20, false},
+	"gb":  {"GB", DimBytes, 1 << 30, false},
+}
+
+// unitSpellings are the accepted unit spellings, for suggestions.
+var unitSpellings = []string{"ms", "s", "m", "min", "h", "%", "pp", "/s", "B", "KB", "MB", "GB"}
+
+// lookupUnit finds a unit by any capitalisation of its spelling.
+func lookupUnit(s string) (unitInfo, bool) {
+	u, ok := units[strings.ToLower(s)]
+	return u, ok
+}
+
+// unitsOf lists the units legal for values of a dimension (delta adds pp
+// for rates).
+func unitsOf(d Dimension, delta bool) []string {
+	switch d {
+	case DimTime:
+		return []string{"ms", "s", "m", "min", "h"}
+	case DimRate:
+		if delta {
+			return []string{"% (relative)", "pp (percentage points)"}
+		}
+		return []string{"%"}
+	case DimThroughput:
+		return []string{"/s"}
+	case DimBytes:
+		return []string{"B", "KB", "MB", "GB"}
+	}
+	return []string{"none (a plain number)"}
+}

@@ -1,0 +1,132 @@
+package report
+
+import (
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/jstemmer/go-junit-report/v2/junit"
+)
+
+// JUnit renders the result as JUnit XML: one testsuite per task run, one testcase per gate
+// (named with the gate, the measured value and the limit in the failure), a testcase per case
+// run that did not finish, and a testcase for the run itself when it ended without a verdict.
+func (r *Result) JUnit() junit.Testsuites {
+	name := "codearts." + r.Mode
+	if r.Task != nil {
+		name += " " + r.Task.Name
+	}
+	ts := junit.Testsuite{Name: clean(name), Time: seconds(r.durationSec()), Timestamp: r.Generated.Format("2006-01-02T15:04:05Z")}
+	if r.Run != nil && !r.Run.StartedAt.IsZero() {
+		ts.SetTimestamp(r.Run.StartedAt)
+	}
+	ts.AddProperty("tool", "codearts-runner "+r.Version)
+	if r.Region != "" {
+		ts.AddProperty("region", r.Region)
+	}
+	if r.Suite != nil {
+		ts.AddProperty("test_suite", fmt.Sprintf("%s (%d)", clean(r.Suite.Name), r.Suite.ID))
+	}
+	if r.Task != nil {
+		ts.AddProperty("task", fmt.Sprintf("%s (%d)", clean(r.Task.Name), r.Task.ID))
+	}
+	if r.Run != nil {
+		ts.AddProperty("task_run_id", strconv.FormatInt(r.Run.ID, 10))
+		ts.AddProperty("run_status", r.Run.StatusText)
+	}
+	if r.Baseline != nil {
+		ts.AddProperty("baseline", clean(r.Baseline.Note))
+	}
+	ts.AddProperty("result", r.Result)
+	class := "codearts." + r.Mode + ".gates"
+	seen := map[string]int{}
+	for _, g := range r.Gates {
+		tc := junit.Testcase{Name: unique(seen, clean(g.Name)), Classname: class, Time: "0"}
+		switch g.Verdict {
+		case "failed":
+			tc.Failure = &junit.Result{Message: clean(g.Message), Type: "GateFailed", Data: clean(g.Text + "\n" + g.Message)}
+		case "warned":
+			tc.SystemOut = &junit.Output{Data: clean("WARNING: " + g.Message)}
+		case "skipped":
+			tc.Skipped = &junit.Result{Message: clean(g.Message)}
+		default:
+			tc.SystemOut = &junit.Output{Data: clean(g.Message)}
+		}
+		ts.AddTestcase(tc)
+	}
+	for _, c := range r.Cases {
+		if c.StatusText == "" || c.StatusText == "finished" || c.StatusText == "stopped by user" || c.StatusText == "unknown" {
+			continue
+		}
+		tc := junit.Testcase{Name: unique(seen, clean(fmt.Sprintf("case run %d %s", c.CaseRunID, c.Name))), Classname: "codearts." + r.Mode + ".cases", Time: "0"}
+		tc.Failure = &junit.Result{Message: clean(fmt.Sprintf("case run %d (%s) ended %s", c.CaseRunID, c.Name, c.StatusText)), Type: "CaseRunNotFinished"}
+		ts.AddTestcase(tc)
+	}
+	if r.Result != "passed" && r.Counts.Failed == 0 && r.Error != "" {
+		tc := junit.Testcase{Name: unique(seen, "run"), Classname: "codearts." + r.Mode + ".run", Time: seconds(r.durationSec())}
+		tc.Error = &junit.Result{Message: clean(r.Error), Type: strings.ToUpper(r.Result[:1]) + r.Result[1:]}
+		ts.AddTestcase(tc)
+	}
+	var out junit.Testsuites
+	out.AddSuite(ts)
+	out.Time = ts.Time
+	return out
+}
+
+// WriteJUnit writes the JUnit XML file with its XML header.
+func (r *Result) WriteJUnit(path string) error {
+	suites := r.JUnit()
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	if err := suites.WriteXML(&buf); err != nil {
+		return fmt.Errorf("encode junit: %w", err)
+	}
+	buf.WriteByte('\n')
+	return writeFile(path, buf.Bytes())
+}
+
+func (r *Result) durationSec() float64 {
+	if r.Run != nil {
+		return r.Run.DurationSec
+	}
+	return 0
+}
+
+func seconds(s float64) string { return strconv.FormatFloat(s, 'f', 3, 64) }
+
+// unique keeps testcase names distinct (GitLab drops duplicates).
+func unique(seen map[string]int, name string) string {
+	seen[name]++
+	if n := seen[name]; n > 1 {
+		return fmt.Sprintf("%s (%d)", name, n)
+	}
+	return name
+}
+
+// clean removes characters XML 1.0 cannot carry and ANSI escape sequences.
+func clean(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		if s[i] == 0x1b { // ESC [ ... letter
+			j := i + 1
+			if j < len(s) && s[j] == '[' {
+				j++
+				for j < len(s) && (s[j] < 0x40 || s[j] > 0x7e) {
+					j++
+				}
+				j++
+			}
+			i = j
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		if r == '\t' || r == '\n' || r == '\r' || (r >= 0x20 && r <= 0xD7FF) || (r >= 0xE000 && r <= 0xFFFD) || (r >= 0x10000 && r <= 0x10FFFF) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,313 @@
+// Package report renders the outcome of a run for people and machines: the result JSON
+// (schema 1), JUnit XML, the terminal summary, the GitHub job summary and the HTML report. Every
+// writer renders the same Result, built once from the flow's outcome.
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/codearts-runner/codearts-runner/pkg/api/cpts"
+	"github.com/codearts-runner/codearts-runner/pkg/gates"
+	"github.com/codearts-runner/codearts-runner/pkg/steps"
+)
+
+// Schema is the version of the result file's layout. It changes only when a field changes
+// meaning or disappears; new fields may appear within a version.
+const Schema = 1
+
+// Result is the result file (`result-file`, JSON) and the model every writer renders.
+type Result struct {
+	Schema    int                `json:"schema"`
+	Tool      string             `json:"tool"`
+	Version   string             `json:"version"`
+	Mode      string             `json:"mode"`
+	Result    string             `json:"result"` // passed, failed, error, timeout, cancelled, started
+	ExitCode  int                `json:"exit_code"`
+	Error     string             `json:"error,omitempty"`
+	Settings  map[string]string  `json:"settings"`
+	Region    string             `json:"region,omitempty"`
+	Suite     *Ref               `json:"suite,omitempty"`
+	Task      *Ref               `json:"task,omitempty"`
+	Run       *Run               `json:"run,omitempty"`
+	Baseline  *Baseline          `json:"baseline,omitempty"`
+	Gates     []Gate             `json:"gates"`
+	Counts    Counts             `json:"counts"`
+	Overall   map[string]float64 `json:"overall,omitempty"`
+	Cases     []Case             `json:"cases"`
+	Generated time.Time          `json:"generated_at"`
+
+	curves []CaseCurves
+}
+
+// Ref names a suite or a task.
+type Ref struct {
+	ID      int64  `json:"id"`
+	Name    string `json:"name"`
+	Created bool   `json:"created,omitempty"`
+}
+
+// Run describes the task run.
+type Run struct {
+	ID            int64     `json:"id"`
+	Status        int       `json:"status"`
+	StatusText    string    `json:"status_text"`
+	StartedBy     string    `json:"started_by"` // runner (this invocation) or attached
+	StartedAt     time.Time `json:"started_at,omitzero"`
+	EndedAt       time.Time `json:"ended_at,omitzero"`
+	DurationSec   float64   `json:"duration_seconds"`
+	TimedOut      bool      `json:"timed_out,omitempty"`
+	Cancelled     bool      `json:"cancelled,omitempty"`
+	StopSent      bool      `json:"stop_sent,omitempty"`
+	StopConfirmed bool      `json:"stop_confirmed,omitempty"`
+	AbortedEarly  bool      `json:"aborted_early,omitempty"`
+}
+
+// Baseline names the run baseline gates compared with.
+type Baseline struct {
+	RunID int64  `json:"run_id,omitempty"`
+	Note  string `json:"note"`
+}
+
+// Gate is one evaluated gate.
+type Gate struct {
+	Name          string   `json:"name"`
+	Text          string   `json:"text"`
+	Metric        string   `json:"metric"`
+	Scope         string   `json:"scope"`
+	Severity      string   `json:"severity"`
+	Verdict       string   `json:"verdict"` // passed, failed, warned, skipped
+	Value         *float64 `json:"value"`
+	Limit         *float64 `json:"limit"`
+	BaselineValue *float64 `json:"baseline_value,omitempty"`
+	Unit          string   `json:"unit"`
+	Message       string   `json:"message"`
+}
+
+// Counts summarises the verdicts.
+type Counts struct {
+	Gates   int `json:"gates"`
+	Passed  int `json:"passed"`
+	Failed  int `json:"failed"`
+	Warned  int `json:"warned"`
+	Skipped int `json:"skipped"`
+}
+
+// Case is one case run with its figures.
+type Case struct {
+	Name       string             `json:"name"`
+	CaseRunID  int64              `json:"case_run_id"`
+	Status     int                `json:"status"`
+	StatusText string             `json:"status_text"`
+	Metrics    map[string]float64 `json:"metrics"`
+	Requests   []Request          `json:"requests,omitempty"`
+}
+
+// Request is one request (AW) of a case with its figures.
+type Request struct {
+	Name    string             `json:"name"`
+	Metrics map[string]float64 `json:"metrics"`
+}
+
+// Meta is what the result needs beyond the outcome.
+type Meta struct {
+	Version  string
+	Mode     string
+	Region   string
+	Settings map[string]string
+	ExitCode int
+	Result   string
+	Err      error
+	Now      time.Time
+}
+
+// Build turns a perftest outcome into the Result every writer renders.
+func Build(o *steps.Outcome, m Meta) *Result {
+	r := &Result{Schema: Schema, Tool: "codearts-runner", Version: m.Version, Mode: m.Mode,
+		Result: m.Result, ExitCode: m.ExitCode, Settings: m.Settings, Region: m.Region,
+		Gates: []Gate{}, Cases: []Case{}, Generated: m.Now.UTC()}
+	if m.Err != nil {
+		r.Error = m.Err.Error()
+	}
+	if o == nil {
+		return r
+	}
+	if o.SuiteID != 0 {
+		r.Suite = &Ref{ID: o.SuiteID, Name: o.SuiteName}
+	}
+	if o.TaskID != 0 {
+		r.Task = &Ref{ID: o.TaskID, Name: o.TaskName, Created: o.TaskMade}
+	}
+	if o.HasRun() {
+		by := "runner"
+		if o.Attached {
+			by = "attached"
+		}
+		run := &Run{ID: o.RunID, Status: int(o.Status), StatusText: o.Status.String(), StartedBy: by,
+			StartedAt: o.StartedAt.UTC(), EndedAt: o.EndedAt.UTC(), TimedOut: o.TimedOut, Cancelled: o.Cancelled,
+			StopSent: o.StopSent, StopConfirmed: o.StopConfirmed, AbortedEarly: o.AbortedBy != nil}
+		if !o.StartedAt.IsZero() && !o.EndedAt.IsZero() {
+			run.DurationSec = o.EndedAt.Sub(o.StartedAt).Seconds()
+		}
+		r.Run = run
+	}
+	if o.Baseline != nil || o.BaselineNote != "" {
+		b := &Baseline{Note: o.BaselineNote}
+		if o.Baseline != nil {
+			b.RunID = o.Baseline.ID
+		}
+		r.Baseline = b
+	}
+	for _, res := range o.Results {
+		g := gateOf(res)
+		r.Gates = append(r.Gates, g)
+		r.Counts.Gates++
+		switch g.Verdict {
+		case "passed":
+			r.Counts.Passed++
+		case "failed":
+			r.Counts.Failed++
+		case "warned":
+			r.Counts.Warned++
+		case "skipped":
+			r.Counts.Skipped++
+		}
+	}
+	if len(o.Run.Cases) > 0 {
+		r.Overall = gates.Aggregate(o.Run.Cases)
+	}
+	for i, c := range o.Run.Cases {
+		rc := Case{Name: c.Name, Metrics: c.Metrics, Status: c.Status}
+		if i < len(o.Cases) {
+			rc.CaseRunID = o.Cases[i].CaseRunID
+			rc.StatusText = o.Cases[i].Status.String()
+		}
+		for _, rq := range c.Requests {
+			rc.Requests = append(rc.Requests, Request{Name: rq.Name, Metrics: rq.Metrics})
+		}
+		r.Cases = append(r.Cases, rc)
+	}
+	r.curves = curvesOf(o)
+	return r
+}
+
+// WriteJSON writes the result file, creating its directory.
+func (r *Result) WriteJSON(path string) error {
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode result: %w", err)
+	}
+	return writeFile(path, append(b, '\n'))
+}
+
+// writeFile writes data to path atomically (temporary file + rename), creating directories.
+func writeFile(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	tmp, err := os.CreateTemp(dir, ".codearts-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// sortedKeys returns m's keys in order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// gateOf renders one gate result.
+func gateOf(res gates.Result) Gate {
+	g := Gate{Name: res.Gate.Name, Text: res.Gate.String(), Metric: res.Gate.Metric, Scope: res.Gate.Scope.String(),
+		Severity: res.Gate.Severity.String(), Verdict: res.Verdict.String(), Unit: res.Unit, Message: res.Message,
+		BaselineValue: res.BaselineValue}
+	if g.Name == "" {
+		g.Name = g.Text
+	}
+	if g.Scope == "" {
+		g.Scope = "overall"
+	}
+	if res.Measured {
+		v := res.Value
+		g.Value = &v
+	}
+	if res.HasLimit {
+		l := res.Limit
+		g.Limit = &l
+	}
+	return g
+}
+
+// CaseCurves are the time series of one case run, for charts.
+type CaseCurves struct {
+	Name       string
+	Timestamps []string
+	TPS        []float64
+	AvgRT      []float64
+	VUsers     []float64
+	Errors     []float64
+}
+
+// Curves returns the time series of every case run, for the charts.
+func (r *Result) Curves() []CaseCurves { return r.curves }
+
+// curvesOf extracts the report curves; a null point is carried as NaN.
+func curvesOf(o *steps.Outcome) []CaseCurves {
+	var out []CaseCurves
+	for _, c := range o.Cases {
+		if c.Report == nil {
+			continue
+		}
+		b := c.Report.Brokens
+		cc := CaseCurves{Name: c.Name, TPS: numbers(b.TPS.TPS), AvgRT: numbers(b.TPS.Average),
+			VUsers: numbers(b.VUsers.VUsers), Errors: numbers(b.RespCode.Error)}
+		for _, t := range b.Timestamps {
+			cc.Timestamps = append(cc.Timestamps, string(t))
+		}
+		if len(cc.Timestamps) > 0 || len(cc.TPS) > 0 {
+			out = append(out, cc)
+		}
+	}
+	return out
+}
+
+func numbers(ns []cpts.Number) []float64 {
+	out := make([]float64, len(ns))
+	for i, n := range ns {
+		if v, ok := n.Get(); ok {
+			out[i] = v
+		} else {
+			out[i] = math.NaN()
+		}
+	}
+	return out
+}

@@ -1,0 +1,68 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// verdictMark is the short tag of a verdict in the terminal summary.
+var verdictMark = map[string]string{"passed": "PASS", "failed": "FAIL", "warned": "WARN", "skipped": "SKIP"}
+
+// WriteSummary writes the human summary for the terminal: the run, then one line per gate
+// with the measured value and the limit, then the verdict.
+func (r *Result) WriteSummary(w io.Writer) {
+	fmt.Fprintln(w, "──── codearts-runner summary ────")
+	if r.Task != nil && r.Run != nil {
+		fmt.Fprintf(w, "task %q (%d), run %d: %s", r.Task.Name, r.Task.ID, r.Run.ID, r.Run.StatusText)
+		if r.Run.DurationSec > 0 {
+			fmt.Fprintf(w, " in %.0fs", r.Run.DurationSec)
+		}
+		fmt.Fprintln(w)
+	}
+	if r.Baseline != nil && r.Baseline.Note != "" {
+		fmt.Fprintln(w, r.Baseline.Note)
+	}
+	for _, c := range r.Cases {
+		fmt.Fprintf(w, "case %-24s %s\n", quoteName(c.Name), metricsLine(c.Metrics))
+	}
+	if len(r.Gates) > 0 {
+		fmt.Fprintln(w, "gates:")
+	}
+	for _, g := range r.Gates {
+		fmt.Fprintf(w, "  %s  %s — %s\n", verdictMark[g.Verdict], g.Name, g.Message)
+	}
+	fmt.Fprintf(w, "result: %s (exit %d)", strings.ToUpper(r.Result), r.ExitCode)
+	if r.Counts.Gates > 0 {
+		fmt.Fprintf(w, " · %d gates: %d passed, %d failed, %d warned, %d skipped", r.Counts.Gates, r.Counts.Passed, r.Counts.Failed, r.Counts.Warned, r.Counts.Skipped)
+	}
+	fmt.Fprintln(w)
+	if r.Error != "" {
+		fmt.Fprintf(w, "error: %s\n", r.Error)
+	}
+}
+
+func quoteName(s string) string { return fmt.Sprintf("%q", s) }
+
+// metricsLine shows the headline figures of a case.
+func metricsLine(m map[string]float64) string {
+	var parts []string
+	for _, f := range []struct{ key, label, unit string }{
+		{"requests", "requests", ""}, {"tps", "tps", "/s"}, {"avg_rt", "avg", " ms"}, {"p95", "p95", " ms"},
+		{"p99", "p99", " ms"}, {"success_rate", "success", "%"},
+	} {
+		if v, ok := m[f.key]; ok {
+			parts = append(parts, fmt.Sprintf("%s %s%s", f.label, num(v), f.unit))
+		}
+	}
+	return strings.Join(parts, " · ")
+}
+
+// num formats a figure with at most two decimals and no trailing zeros.
+func num(v float64) string {
+	s := fmt.Sprintf("%.2f", v)
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	return s
+}

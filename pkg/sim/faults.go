@@ -1,0 +1,229 @@
+package sim
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// FaultKind selects what an injected Fault does.
+type FaultKind int
+
+// Fault kinds. Request-level kinds (Status, Hang, Slow, Malformed, Truncated,
+// HTMLGateway, DropAnswer) act on the next matching request; TokenExpired
+// acts while authenticating; Pause and SlowStop are consumed by the matching
+// start or stop request and change the run, not the answer.
+const (
+	// FaultStatus answers Fault.Status (default 503) without performing the
+	// call, in the body format of whoever would send it: 429 as the API
+	// gateway's throttling error APIGW.0308 with Retry-After, 500 as
+	// CPTS.05001001, 501 as a plain string, 502/503/504 as gateway errors.
+	// Count > 1 makes a burst.
+	FaultStatus FaultKind = iota + 1
+	// FaultHang holds the request without answering until the client gives
+	// up, the simulator is closed, or Delay (if > 0) has passed — then it
+	// answers 504 APIGW.0201. The call is not performed.
+	FaultHang
+	// FaultSlow waits Delay (real time), then performs the call and answers
+	// normally.
+	FaultSlow
+	// FaultMalformed performs the call and answers its status with a body
+	// that is not valid JSON.
+	FaultMalformed
+	// FaultTruncated performs the call and answers only the first half of the
+	// body (with a matching Content-Length).
+	FaultTruncated
+	// FaultHTMLGateway answers 502 with an HTML error page, as a load balancer
+	// in front of the API does; the call is not performed.
+	FaultHTMLGateway
+	// FaultTokenExpired rejects X-Auth-Token requests whose token was issued
+	// before the fault was injected with 401 APIGW.0307, forcing a refresh;
+	// tokens issued later pass. Count limits the rejections.
+	FaultTokenExpired
+	// FaultDropAnswer performs the call (e.g. a START), then closes the
+	// connection without answering: the "lost start answer".
+	FaultDropAnswer
+	// FaultPause makes the run started by the matching start request pause
+	// (status 1) halfway through its stage plan for Delay real time (default:
+	// 30 simulated seconds), then resume.
+	FaultPause
+	// FaultSlowStop makes the matching stop request's run stay in status 5
+	// (stopping) for Delay real time (default: 2 simulated minutes).
+	FaultSlowStop
+)
+
+var faultNames = map[FaultKind]string{
+	FaultStatus:       "status",
+	FaultHang:         "hang",
+	FaultSlow:         "slow",
+	FaultMalformed:    "malformed",
+	FaultTruncated:    "truncated",
+	FaultHTMLGateway:  "html-gateway",
+	FaultTokenExpired: "token-expired",
+	FaultDropAnswer:   "drop-answer",
+	FaultPause:        "pause",
+	FaultSlowStop:     "slow-stop",
+}
+
+// String returns the kind's name ("" for 0).
+func (k FaultKind) String() string {
+	if k == 0 {
+		return ""
+	}
+	if n, ok := faultNames[k]; ok {
+		return n
+	}
+	return "fault(" + strconv.Itoa(int(k)) + ")"
+}
+
+// Fault is one injected misbehaviour.
+type Fault struct {
+	// Match selects requests by their "METHOD /path" (path without query):
+	// a substring, or else a regular expression. Empty matches every request.
+	Match string
+	// Kind is what happens.
+	Kind FaultKind
+	// Count is how many times the fault fires; 0 = until ClearFaults.
+	Count int
+	// Status is the HTTP status of FaultStatus; default 503.
+	Status int
+	// RetryAfter, when > 0, is sent as a Retry-After header (whole seconds,
+	// rounded up) with FaultStatus.
+	RetryAfter time.Duration
+	// Delay is real time: how long FaultSlow waits, how long FaultHang holds
+	// (0 = until the client gives up), how long a FaultPause pause or a
+	// FaultSlowStop stop lasts.
+	Delay time.Duration
+}
+
+type faultState struct {
+	Fault
+	re       *regexp.Regexp
+	fired    int
+	injected time.Time // wall clock at Inject
+}
+
+func (f *faultState) matches(key string) bool {
+	if f.Match == "" || strings.Contains(key, f.Match) {
+		return true
+	}
+	return f.re != nil && f.re.MatchString(key)
+}
+
+// Inject adds a fault. Faults are tried in injection order; the first
+// matching fault of the kinds relevant at a given point fires.
+func (s *Server) Inject(f Fault) {
+	st := &faultState{Fault: f, injected: s.wallNow()}
+	if f.Match != "" {
+		if re, err := regexp.Compile(f.Match); err == nil {
+			st.re = re
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, st)
+}
+
+// ClearFaults removes every injected fault.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = nil
+}
+
+// takeFault fires the first matching fault of one of kinds, if any.
+func (s *Server) takeFault(key string, kinds ...FaultKind) *Fault {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.takeFaultLocked(key, func(f *faultState) bool { return slices.Contains(kinds, f.Kind) })
+}
+
+func (s *Server) takeFaultLocked(key string, ok func(*faultState) bool) *Fault {
+	for i, f := range s.faults {
+		if !ok(f) || !f.matches(key) {
+			continue
+		}
+		f.fired++
+		if f.Count > 0 && f.fired >= f.Count {
+			s.faults = slices.Delete(s.faults, i, i+1)
+		}
+		out := f.Fault
+		return &out
+	}
+	return nil
+}
+
+// tokenRevokedLocked fires a FaultTokenExpired that applies to a token issued
+// at issued.
+func (s *Server) tokenRevokedLocked(key string, issued time.Time) bool {
+	return s.takeFaultLocked(key, func(f *faultState) bool {
+		return f.Kind == FaultTokenExpired && issued.Before(f.injected)
+	}) != nil
+}
+
+// writeStatusFault answers a FaultStatus and returns the status sent.
+func writeStatusFault(w http.ResponseWriter, f *Fault, reqID string) int {
+	status := f.Status
+	if status == 0 {
+		status = http.StatusServiceUnavailable
+	}
+	if f.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(f.RetryAfter.Seconds()))))
+	}
+	switch {
+	case status == http.StatusTooManyRequests:
+		writeGatewayError(w, status, "APIGW.0308",
+			"The throttling threshold has been reached: policy user over ratelimit,limit:20,time:1 second", reqID)
+	case status == http.StatusNotImplemented:
+		writePlain(w, status, "unknown error")
+	case status == http.StatusInternalServerError:
+		writeCPTSError(w, &apiErr{status: status, code: codeUnknown, msg: "An unknown error occurred!"})
+	case status == http.StatusBadGateway || status == http.StatusServiceUnavailable:
+		writeGatewayError(w, status, "APIGW.0202", "Backend unavailable.", reqID)
+	case status == http.StatusGatewayTimeout:
+		writeGatewayError(w, status, "APIGW.0201", "Backend timeout.", reqID)
+	case status == http.StatusUnauthorized:
+		writeGatewayError(w, status, "APIGW.0301", "Incorrect IAM authentication information: decrypt token fail", reqID)
+	default:
+		writeCPTSError(w, &apiErr{status: status, code: fmt.Sprintf("CPTS.0%d0001", status),
+			msg: http.StatusText(status)})
+	}
+	return status
+}
+
+const htmlGatewayPage = `<html>
+<head><title>502 Bad Gateway</title></head>
+<body>
+<center><h1>502 Bad Gateway</h1></center>
+<hr><center>nginx</center>
+</body>
+</html>
+`
+
+func writeHTMLGateway(w http.ResponseWriter) int {
+	w.Header().Set("Content-Type", "text/html")
+	w.Header().Set("Server", "nginx")
+	w.WriteHeader(http.StatusBadGateway)
+	w.Write([]byte(htmlGatewayPage))
+	return http.StatusBadGateway
+}
+
+// malformed turns a JSON body into text that no JSON decoder accepts while
+// still looking like JSON to a human.
+func malformed(b []byte) *bytes.Buffer {
+	out := &bytes.Buffer{}
+	if len(b) == 0 || b[0] != '{' {
+		out.WriteString(`{"code":"SVCSTG.CPTS.0000000",`)
+		out.Write(b)
+		return out
+	}
+	out.WriteString("{,")
+	out.Write(b[1:])
+	return out
+}

@@ -1,0 +1,94 @@
+package steps
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/codearts-runner/codearts-runner/pkg/gates"
+)
+
+// maxBaselineCandidates bounds how many earlier runs are read to find a baseline.
+const maxBaselineCandidates = 5
+
+// needsBaseline reports whether any gate compares with a baseline.
+func needsBaseline(gs []gates.Gate) bool {
+	for _, g := range gs {
+		if g.Baseline != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// baseline finds the baseline run when a gate needs one. previous: the latest earlier run of
+// the task that produced requests and passes today's non-baseline gates; previous-finished: the
+// latest earlier run that produced requests; run: the given run id. Nothing found leaves
+// o.Baseline nil with a note; the gates then skip (or fail when a baseline is required).
+func (p *PerfTest) baseline(ctx context.Context, in PerfTestInput, o *Outcome) {
+	if !needsBaseline(in.Gates) {
+		return
+	}
+	if in.Baseline == "run" {
+		run, err := p.loadRun(ctx, o.TaskID, in.BaselineRunID)
+		if err != nil {
+			o.BaselineNote = fmt.Sprintf("baseline run %d could not be read: %v", in.BaselineRunID, err)
+			return
+		}
+		o.Baseline, o.BaselineNote = &run, fmt.Sprintf("baseline: run %d (given)", in.BaselineRunID)
+		return
+	}
+	hist, err := p.CPTS.History(ctx, o.TaskID)
+	if err != nil {
+		o.BaselineNote = fmt.Sprintf("no baseline: the run history of task %d could not be read: %v", o.TaskID, err)
+		return
+	}
+	ids := make([]int64, 0, len(hist))
+	for _, h := range hist {
+		if id := int64(h.RunID); id != 0 && id < o.RunID {
+			ids = append(ids, id)
+		}
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] > ids[j] })
+	var plain []gates.Gate
+	for _, g := range in.Gates {
+		if g.Baseline == nil {
+			plain = append(plain, g)
+		}
+	}
+	for i, id := range ids {
+		if i == maxBaselineCandidates {
+			break
+		}
+		run, err := p.loadRun(ctx, o.TaskID, id)
+		if err != nil || gates.NoData(run) {
+			continue
+		}
+		if in.Baseline == "previous" && !gates.Passed(gates.Evaluate(plain, run, nil, in.Eval)) {
+			continue
+		}
+		o.Baseline = &run
+		o.BaselineNote = fmt.Sprintf("baseline: run %d (%s)", id, in.Baseline)
+		p.logf("%s", o.BaselineNote)
+		return
+	}
+	what := "finished with requests"
+	if in.Baseline == "previous" {
+		what = "finished with requests and passed the other gates"
+	}
+	o.BaselineNote = fmt.Sprintf("no baseline: none of the %d latest earlier runs of task %d %s", min(len(ids), maxBaselineCandidates), o.TaskID, what)
+	p.logf("%s", o.BaselineNote)
+}
+
+// loadRun reads every case report of an earlier run.
+func (p *PerfTest) loadRun(ctx context.Context, taskID, runID int64) (gates.Run, error) {
+	refs, err := p.caseRuns(ctx, taskID, runID)
+	if err != nil {
+		return gates.Run{}, err
+	}
+	cases, err := p.reports(ctx, runID, refs, 1)
+	if err != nil {
+		return gates.Run{}, err
+	}
+	return toRun(runID, cases), nil
+}

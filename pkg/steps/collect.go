@@ -1,0 +1,125 @@
+package steps
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/codearts-runner/codearts-runner/pkg/api/cpts"
+	"github.com/codearts-runner/codearts-runner/pkg/gates"
+)
+
+// caseRef names one case run to read.
+type caseRef struct {
+	id     int64
+	name   string
+	status cpts.Status
+}
+
+// collect reads the report of every case run of the run and builds the gates' view of it.
+func (p *PerfTest) collect(ctx context.Context, in PerfTestInput, o *Outcome) error {
+	refs, err := p.caseRuns(ctx, o.TaskID, o.RunID)
+	if err != nil {
+		return err
+	}
+	points := in.CurvePoints
+	if points <= 0 {
+		points = 100
+	}
+	cases, err := p.reports(ctx, o.RunID, refs, points)
+	if err != nil {
+		return err
+	}
+	o.Cases = cases
+	o.Run = toRun(o.RunID, cases)
+	return nil
+}
+
+// caseRuns lists the case runs of a run: from the run's case list, else from the task.
+func (p *PerfTest) caseRuns(ctx context.Context, taskID, runID int64) ([]caseRef, error) {
+	status := map[int64]cpts.Status{}
+	task, terr := p.CPTS.ShowTask(ctx, taskID)
+	if terr == nil && task.CurrentRunID() == runID {
+		for _, r := range task.Running {
+			if int64(r.TaskRunID) == runID {
+				status[int64(r.CaseRunID)] = r.Status
+			}
+		}
+	}
+	runs, err := p.CPTS.ListCaseRuns(ctx, runID)
+	if err != nil {
+		return nil, fmt.Errorf("list case runs of run %d: %w", runID, err)
+	}
+	refs := make([]caseRef, 0, len(runs))
+	for _, r := range runs {
+		st, ok := status[int64(r.ID)]
+		if !ok {
+			st = cpts.StatusUnknown
+		}
+		refs = append(refs, caseRef{id: int64(r.ID), name: r.Name, status: st})
+	}
+	return refs, nil
+}
+
+// reports reads the reports of refs with bounded concurrency, in refs' order.
+func (p *PerfTest) reports(ctx context.Context, runID int64, refs []caseRef, points int) ([]CaseResult, error) {
+	out := make([]CaseResult, len(refs))
+	errs := make([]error, len(refs))
+	limit := p.ReportConcurrency
+	if limit <= 0 {
+		limit = 4
+	}
+	sem := make(chan struct{}, limit)
+	var wg sync.WaitGroup
+	for i, r := range refs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			rep, err := p.CPTS.ShowReport(ctx, runID, r.id, points)
+			if err != nil {
+				errs[i] = fmt.Errorf("report of case run %d (%s): %w", r.id, r.name, err)
+				return
+			}
+			out[i] = CaseResult{Name: r.name, CaseRunID: r.id, Status: r.status, Report: rep}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// toRun converts reports into the gates' model: one case per report row, with its requests.
+func toRun(runID int64, cases []CaseResult) gates.Run {
+	run := gates.Run{ID: runID}
+	for _, c := range cases {
+		if c.Report == nil {
+			continue
+		}
+		outline := c.Report.Outline.Fields()
+		for i, row := range c.Report.Details.Data {
+			name := row.Performance.Name
+			if name == "" || (i == 0 && c.Name != "") {
+				name = c.Name
+			}
+			gc := gates.Case{Name: name, Status: int(c.Status), Metrics: gates.FromCPTS(row.Performance.Fields())}
+			if _, has := gc.Metrics["duration"]; !has {
+				if ms, ok := gates.MillisBetween(row.Performance.StartTime, row.Performance.EndTime); ok {
+					gc.Metrics["duration"] = ms
+				} else if d, ok := outline["duration"]; ok {
+					gc.Metrics["duration"] = d * 1000
+				}
+			}
+			for _, rq := range row.Requests {
+				gc.Requests = append(gc.Requests, gates.Request{Name: rq.Name, Metrics: gates.FromCPTS(rq.Fields())})
+			}
+			run.Cases = append(run.Cases, gc)
+		}
+	}
+	return run
+}

@@ -1,0 +1,99 @@
+package steps
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/codearts-runner/codearts-runner/pkg/api/cpts"
+)
+
+// named is anything with an id and a name, for id-or-name resolution.
+type named struct {
+	ID   int64
+	Name string
+}
+
+// pick finds want among items by id (when want is a number) or by exact name. A missing or
+// ambiguous name is a SettingsError listing what exists.
+func pick(setting, kind, want string, items []named) (named, error) {
+	want = strings.TrimSpace(want)
+	if id, err := strconv.ParseInt(want, 10, 64); err == nil {
+		for _, it := range items {
+			if it.ID == id {
+				return it, nil
+			}
+		}
+	}
+	var hits []named
+	for _, it := range items {
+		if it.Name == want {
+			hits = append(hits, it)
+		}
+	}
+	switch len(hits) {
+	case 1:
+		return hits[0], nil
+	case 0:
+		return named{}, &SettingsError{Setting: setting, notFound: true,
+			Msg: fmt.Sprintf("no %s with id or name %q; there are: %s", kind, want, list(items))}
+	default:
+		return named{}, settingsErr(setting, "%d %ss are named %q (%s): give the id instead", len(hits), kind, want, list(hits))
+	}
+}
+
+// list renders items as `"name" (id)` pairs, sorted by name, at most 20.
+func list(items []named) string {
+	if len(items) == 0 {
+		return "none"
+	}
+	s := append([]named(nil), items...)
+	sort.Slice(s, func(i, j int) bool { return s[i].Name < s[j].Name || s[i].Name == s[j].Name && s[i].ID < s[j].ID })
+	var b strings.Builder
+	for i, it := range s {
+		if i == 20 {
+			fmt.Fprintf(&b, ", … %d more", len(s)-20)
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%q (%d)", it.Name, it.ID)
+	}
+	return b.String()
+}
+
+// resolveSuite finds the test suite by id or exact name.
+func resolveSuite(ctx context.Context, c *cpts.Client, want string) (named, error) {
+	suites, err := c.ListSuites(ctx)
+	if err != nil {
+		return named{}, fmt.Errorf("list test suites: %w", err)
+	}
+	items := make([]named, 0, len(suites))
+	for _, s := range suites {
+		items = append(items, named{ID: int64(s.ID), Name: s.Name})
+	}
+	return pick("test-suite", "test suite", want, items)
+}
+
+// findTask finds the task by id or exact name. found is false when nothing matches (so that a
+// task can be created); err then still says what exists. An ambiguous name is an error.
+func findTask(ctx context.Context, c *cpts.Client, suiteID int64, want string) (t named, found bool, err error) {
+	tasks, err := c.ListTasks(ctx, suiteID)
+	if err != nil {
+		return named{}, false, fmt.Errorf("list tasks of suite %d: %w", suiteID, err)
+	}
+	items := make([]named, 0, len(tasks))
+	for _, t := range tasks {
+		items = append(items, named{ID: int64(t.ID), Name: t.Name})
+	}
+	t, err = pick("task", "task", want, items)
+	var se *SettingsError
+	if errors.As(err, &se) && se.notFound {
+		return named{}, false, err
+	}
+	return t, err == nil, err
+}

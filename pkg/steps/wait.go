@@ -1,0 +1,248 @@
+package steps
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/codearts-runner/codearts-runner/pkg/api/cpts"
+	"github.com/codearts-runner/codearts-runner/pkg/gates"
+)
+
+// PollPolicy shapes the wait. Zero fields take the defaults in brackets.
+type PollPolicy struct {
+	Min             time.Duration // shortest interval between two reads of the task [1s]
+	Max             time.Duration // longest interval [10s]
+	Progress        time.Duration // a progress line at least this often [30s]
+	Reconcile       time.Duration // how long to look for the run after a lost start answer [30s]
+	StopSend        time.Duration // budget to send the stop request on cancel [2s]
+	StopAll         time.Duration // budget to send and confirm the stop [5s]
+	ErrorsTolerated int           // consecutive failed reads (after the client's own retries) before giving up [3]
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
+}
+
+func (p PollPolicy) min() time.Duration       { return orDefault(p.Min, time.Second) }
+func (p PollPolicy) max() time.Duration       { return orDefault(p.Max, 10*time.Second) }
+func (p PollPolicy) progress() time.Duration  { return orDefault(p.Progress, 30*time.Second) }
+func (p PollPolicy) reconcile() time.Duration { return orDefault(p.Reconcile, 30*time.Second) }
+func (p PollPolicy) stopSend() time.Duration  { return orDefault(p.StopSend, 2*time.Second) }
+func (p PollPolicy) stopAll() time.Duration   { return orDefault(p.StopAll, 5*time.Second) }
+func (p PollPolicy) tolerated() int {
+	if p.ErrorsTolerated > 0 {
+		return p.ErrorsTolerated
+	}
+	return 3
+}
+
+// sleep waits d or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// ErrTimeout is returned when the wait outlasted the timeout setting.
+var ErrTimeout = errors.New("the run did not end within the timeout")
+
+// wait polls the task until run o.RunID ends. ShowTask is trusted only once its run data names
+// o.RunID: right after a start the service may still describe the previous run.
+func (p *PerfTest) wait(ctx context.Context, in PerfTestInput, o *Outcome) error {
+	begin := p.now()
+	if o.StartedAt.IsZero() {
+		o.StartedAt = begin
+	}
+	deadline := begin.Add(in.Timeout)
+	interval := p.Poll.min()
+	lastProgress := time.Time{}
+	failures := 0
+	hasAbort := false
+	for _, g := range in.Gates {
+		hasAbort = hasAbort || g.Abort
+	}
+	lastStatus := cpts.StatusUnknown
+	for {
+		task, err := p.CPTS.ShowTask(ctx, o.TaskID)
+		switch {
+		case ctx.Err() != nil:
+			return p.cancelled(ctx, o)
+		case err != nil:
+			failures++
+			p.logf("reading task %d failed (%d of %d tolerated): %v", o.TaskID, failures, p.Poll.tolerated(), err)
+			if failures >= p.Poll.tolerated() {
+				p.stopAfterFailure(ctx, o)
+				return fmt.Errorf("wait for run %d: %w", o.RunID, err)
+			}
+		default:
+			failures = 0
+			current := task.CurrentRunID() == o.RunID
+			if current {
+				o.Status = task.RunStatus
+				if o.Status.IsTerminal() {
+					o.EndedAt = p.now()
+					p.logf("run %d %s after %s", o.RunID, o.Status, p.since(o.StartedAt))
+					return nil
+				}
+			}
+			now := p.now()
+			if o.Status != lastStatus || now.Sub(lastProgress) >= p.Poll.progress() {
+				p.progress(ctx, o, task, current)
+				lastProgress, lastStatus = now, o.Status
+			}
+			if hasAbort && current && o.Status == cpts.StatusRunning {
+				if lost := p.liveAbort(ctx, in, o, task, now.Sub(o.StartedAt)); lost != nil {
+					o.AbortedBy = lost
+					p.logf("gate %q lost while running (%s): stopping run %d", lost.Gate.String(), lost.Message, o.RunID)
+					p.stop(ctx, o, false)
+					return p.settle(ctx, o)
+				}
+			}
+		}
+		if p.now().After(deadline) {
+			o.TimedOut = true
+			if in.LeaveOnTimeout {
+				p.logf("timeout %s reached: leaving run %d running (on-timeout=leave)", in.Timeout, o.RunID)
+			} else {
+				p.logf("timeout %s reached: stopping run %d", in.Timeout, o.RunID)
+				p.stop(ctx, o, false)
+			}
+			return fmt.Errorf("wait for run %d: %w", o.RunID, ErrTimeout)
+		}
+		if err := sleep(ctx, min(interval, max(time.Until(deadline), time.Millisecond))); err != nil {
+			return p.cancelled(ctx, o)
+		}
+		interval = min(interval*3/2, p.Poll.max())
+	}
+}
+
+// settle waits briefly for a stopped run to reach a final state so that its report is complete.
+func (p *PerfTest) settle(ctx context.Context, o *Outcome) error {
+	deadline := p.now().Add(p.Poll.stopAll())
+	for p.now().Before(deadline) {
+		if t, err := p.CPTS.ShowTask(ctx, o.TaskID); err == nil && t.CurrentRunID() == o.RunID {
+			o.Status = t.RunStatus
+			if o.Status.IsTerminal() {
+				break
+			}
+		}
+		if err := sleep(ctx, p.Poll.min()); err != nil {
+			return p.cancelled(ctx, o)
+		}
+	}
+	o.EndedAt = p.now()
+	return nil
+}
+
+// cancelled stops the run after a signal: the stop is sent at once, confirmed if time allows.
+func (p *PerfTest) cancelled(ctx context.Context, o *Outcome) error {
+	o.Cancelled = true
+	p.logf("cancelled: stopping run %d", o.RunID)
+	p.stop(ctx, o, true)
+	return fmt.Errorf("wait for run %d: %w", o.RunID, context.Cause(ctx))
+}
+
+// stopAfterFailure stops a run we started when we can no longer follow it.
+func (p *PerfTest) stopAfterFailure(ctx context.Context, o *Outcome) {
+	if o.Started {
+		p.logf("stopping run %d: it can no longer be followed", o.RunID)
+		p.stop(ctx, o, false)
+	}
+}
+
+// stop sends the stop request outside ctx's cancellation and confirms it within the budget.
+func (p *PerfTest) stop(ctx context.Context, o *Outcome, hurry bool) {
+	total := p.Poll.stopAll()
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), total)
+	defer cancel()
+	send := sctx
+	if hurry {
+		var c2 context.CancelFunc
+		send, c2 = context.WithTimeout(sctx, p.Poll.stopSend())
+		defer c2()
+	}
+	if err := p.CPTS.StopTask(send, o.SuiteID, o.TaskID); err != nil {
+		p.logf("stop of run %d failed: %v", o.RunID, err)
+		return
+	}
+	o.StopSent = true
+	for {
+		t, err := p.CPTS.ShowTask(sctx, o.TaskID)
+		if err == nil && t.CurrentRunID() == o.RunID && t.RunStatus.IsTerminal() {
+			o.Status, o.StopConfirmed = t.RunStatus, true
+			p.logf("run %d stopped (%s)", o.RunID, t.RunStatus)
+			return
+		}
+		if sleep(sctx, min(p.Poll.min(), 500*time.Millisecond)) != nil {
+			p.logf("stop of run %d sent; not confirmed within %s", o.RunID, total)
+			return
+		}
+	}
+}
+
+func (p *PerfTest) since(t time.Time) time.Duration { return p.now().Sub(t).Round(time.Second) }
+
+// progress prints one line: elapsed, status and the live figures of the report so far.
+func (p *PerfTest) progress(ctx context.Context, o *Outcome, task *cpts.Task, current bool) {
+	status := o.Status.String()
+	if !current {
+		status = "starting (the task still shows the previous run)"
+	}
+	line := fmt.Sprintf("[%s] run %d %s", p.since(o.StartedAt), o.RunID, status)
+	if current && o.Status == cpts.StatusRunning {
+		if live, err := p.liveRun(ctx, o, task); err == nil && len(live.Cases) > 0 {
+			m := gates.Aggregate(live.Cases)
+			var parts []string
+			for _, f := range []struct{ name, unit string }{{"requests", ""}, {"tps", "/s"}, {"avg_rt", " ms"}, {"p95", " ms"}, {"success_rate", "%"}} {
+				if v, ok := m[f.name]; ok {
+					parts = append(parts, fmt.Sprintf("%s %s%s", f.name, trimFloat(v), f.unit))
+				}
+			}
+			if len(parts) > 0 {
+				line += " · " + strings.Join(parts, " · ")
+			}
+		}
+	}
+	p.logf("%s", line)
+}
+
+// liveAbort evaluates the abort gates on the live report.
+func (p *PerfTest) liveAbort(ctx context.Context, in PerfTestInput, o *Outcome, task *cpts.Task, elapsed time.Duration) *gates.Result {
+	live, err := p.liveRun(ctx, o, task)
+	if err != nil {
+		return nil
+	}
+	return gates.CheckAbort(in.Gates, live, elapsed)
+}
+
+// liveRun reads the reports of the running case runs.
+func (p *PerfTest) liveRun(ctx context.Context, o *Outcome, task *cpts.Task) (gates.Run, error) {
+	var runs []caseRef
+	for _, r := range task.Running {
+		if int64(r.TaskRunID) == o.RunID && r.CaseRunID != 0 {
+			runs = append(runs, caseRef{id: int64(r.CaseRunID), name: r.CaseName, status: r.Status})
+		}
+	}
+	cases, err := p.reports(ctx, o.RunID, runs, 20)
+	if err != nil {
+		return gates.Run{}, err
+	}
+	return toRun(o.RunID, cases), nil
+}
+
+func trimFloat(v float64) string {
+	s := fmt.Sprintf("%.2f", v)
+	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	return s
+}
