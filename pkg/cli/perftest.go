@@ -50,7 +50,7 @@ func (a *app) perftest(ctx context.Context, args []string) int {
 		fmt.Fprintf(a.errw, "runner perftest: %v\n", err)
 		return ExitUsage
 	}
-	flow := &steps.PerfTest{CPTS: client, Log: a.out, Now: a.env.Now, Poll: pollPolicy(scale)}
+	flow := &steps.PerfTest{CPTS: client, Log: a.out, Now: a.env.Now, Poll: pollPolicy(s.PollInterval, scale)}
 	o, runErr := flow.Run(ctx, in)
 	if a.env.StopSignals != nil && ctx.Err() != nil {
 		a.env.StopSignals()
@@ -170,13 +170,12 @@ func (a *app) perftestInput(s *config.Settings, gs []gates.Gate, file *gates.Fil
 	return in
 }
 
-// pollPolicy scales the default wait to the simulator's clock.
-func pollPolicy(scale float64) steps.PollPolicy {
-	if scale <= 1 {
-		return steps.PollPolicy{}
-	}
+// pollPolicy shapes the wait from the poll-interval setting; scale > 1 shrinks it to the
+// simulator's clock.
+func pollPolicy(interval time.Duration, scale float64) steps.PollPolicy {
+	scale = max(scale, 1)
 	sc := func(d time.Duration) time.Duration { return max(time.Duration(float64(d)/scale), 10*time.Millisecond) }
-	return steps.PollPolicy{Min: sc(time.Second), Max: sc(10 * time.Second), Progress: sc(30 * time.Second), Reconcile: sc(30 * time.Second)}
+	return steps.PollPolicy{Min: sc(interval), Max: sc(10 * interval), Progress: sc(30 * time.Second), Reconcile: sc(30 * time.Second)}
 }
 
 // cptsClient builds the CPTS client with the chosen authentication.

@@ -69,6 +69,7 @@ type Settings struct {
 	Simulate        bool          `flag:"simulate" env:"CODEARTS_SIMULATE" modes:"perftest,testplan,taskmodel" help:"run against the built-in simulator (a complete demo when nothing else is set)"`
 	SimScale        float64       `flag:"sim-scale" env:"CODEARTS_SIM_SCALE" envDefault:"60" modes:"perftest,testplan,taskmodel,simulate" help:"simulator clock: simulated seconds per real second"`
 	Addr            string        `flag:"addr" env:"CODEARTS_ADDR" envDefault:"127.0.0.1:8080" modes:"simulate" help:"address the simulator listens on"`
+	PollInterval    time.Duration `flag:"poll-interval" env:"CODEARTS_POLL_INTERVAL" envDefault:"1s" modes:"perftest" help:"shortest interval between two reads of the run's status (the wait adapts between this and 10x it)"`
 	RequestTimeout  time.Duration `flag:"request-timeout" env:"CODEARTS_REQUEST_TIMEOUT" envDefault:"30s" modes:"perftest,testplan,taskmodel" help:"timeout of one HTTP request attempt"`
 	Retries         int           `flag:"retries" env:"CODEARTS_RETRIES" envDefault:"4" modes:"perftest,testplan,taskmodel" help:"retries of an idempotent request (429, 5xx but 501, network errors)"`
 	Debug           bool          `flag:"debug" env:"CODEARTS_DEBUG" modes:"perftest,testplan,taskmodel,simulate" help:"log HTTP traffic (secrets redacted)"`

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Auth methods, in the order they are preferred when several are complete.
@@ -67,6 +68,9 @@ func (s *Settings) Validate(mode Mode) error {
 		}
 		if s.OnTimeout != "stop" && s.OnTimeout != "leave" {
 			add("on-timeout %q is not valid: use stop or leave", s.OnTimeout)
+		}
+		if s.PollInterval < 10*time.Millisecond || s.PollInterval > time.Minute {
+			add("poll-interval %s must be between 10ms and 1m", s.PollInterval)
 		}
 		if s.Timeout <= 0 {
 			add("timeout %s must be positive, e.g. 30m or 2h", s.Timeout)

@@ -2,7 +2,6 @@ package steps
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 )
 
@@ -11,7 +10,7 @@ import (
 func (p *PerfTest) resolveCases(ctx context.Context, suiteID int64, want []string) ([]int64, error) {
 	entries, err := p.CPTS.ListSuiteCases(ctx, suiteID)
 	if err != nil {
-		return nil, fmt.Errorf("list cases of suite %d: %w", suiteID, err)
+		return nil, err
 	}
 	var items []named
 	for _, e := range entries {

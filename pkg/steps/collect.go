@@ -48,7 +48,7 @@ func (p *PerfTest) caseRuns(ctx context.Context, taskID, runID int64) ([]caseRef
 	}
 	runs, err := p.CPTS.ListCaseRuns(ctx, runID)
 	if err != nil {
-		return nil, fmt.Errorf("list case runs of run %d: %w", runID, err)
+		return nil, err
 	}
 	refs := make([]caseRef, 0, len(runs))
 	for _, r := range runs {
@@ -79,7 +79,7 @@ func (p *PerfTest) reports(ctx context.Context, runID int64, refs []caseRef, poi
 			defer func() { <-sem }()
 			rep, err := p.CPTS.ShowReport(ctx, runID, r.id, points)
 			if err != nil {
-				errs[i] = fmt.Errorf("report of case run %d (%s): %w", r.id, r.name, err)
+				errs[i] = fmt.Errorf("case %q: %w", r.name, err)
 				return
 			}
 			out[i] = CaseResult{Name: r.name, CaseRunID: r.id, Status: r.status, Report: rep}

@@ -165,7 +165,7 @@ func (p *PerfTest) prepareTask(ctx context.Context, in PerfTestInput, o *Outcome
 	if !found {
 		id, err := p.CPTS.CreateTask(ctx, cpts.CreateTaskRequest{Name: in.Task, SuiteID: o.SuiteID})
 		if err != nil {
-			return fmt.Errorf("create task %q: %w", in.Task, err)
+			return err
 		}
 		task = named{ID: id, Name: in.Task}
 		o.TaskMade = true
@@ -173,7 +173,7 @@ func (p *PerfTest) prepareTask(ctx context.Context, in PerfTestInput, o *Outcome
 	}
 	err = p.CPTS.SetTaskCases(ctx, task.ID, cpts.SetTaskCasesRequest{Name: task.Name, Parallel: true, SuiteID: o.SuiteID, CaseIDs: caseIDs})
 	if err != nil {
-		return fmt.Errorf("set cases of task %d: %w", task.ID, err)
+		return err
 	}
 	o.TaskID, o.TaskName = task.ID, task.Name
 	p.logf("task %q (%d) runs cases %v", task.Name, task.ID, caseIDs)
@@ -190,7 +190,7 @@ func isNotFound(err error) bool {
 func (p *PerfTest) start(ctx context.Context, in PerfTestInput, o *Outcome) error {
 	before, err := p.CPTS.ShowTask(ctx, o.TaskID)
 	if err != nil {
-		return fmt.Errorf("show task %d: %w", o.TaskID, err)
+		return err
 	}
 	prev := before.CurrentRunID()
 	if before.RunStatus == cpts.StatusRunning || before.RunStatus == cpts.StatusWaiting || before.RunStatus == cpts.StatusPaused {
@@ -201,7 +201,7 @@ func (p *PerfTest) start(ctx context.Context, in PerfTestInput, o *Outcome) erro
 	if err != nil {
 		var ae *api.APIError
 		if errors.As(err, &ae) || ctx.Err() != nil {
-			return fmt.Errorf("start task %d: %w", o.TaskID, err)
+			return err
 		}
 		p.logf("the answer to the start was lost (%v); reading the task to find the run", err)
 		runID, err = p.reconcileStart(ctx, o.TaskID, prev)
@@ -241,7 +241,7 @@ func (p *PerfTest) setVariables(ctx context.Context, suiteID int64, vars []Varia
 	}
 	have, err := p.CPTS.ListVariables(ctx, suiteID, 0)
 	if err != nil {
-		return nil, fmt.Errorf("list variables of suite %d: %w", suiteID, err)
+		return nil, err
 	}
 	byName := map[string]cpts.Variable{}
 	var names []named
@@ -266,7 +266,7 @@ func (p *PerfTest) setVariables(ctx context.Context, suiteID int64, vars []Varia
 		return nil, settingsErr("variables", "unknown variable(s) %v in the suite; it has: %s", unknown, list(names))
 	}
 	if err := p.CPTS.UpdateVariables(ctx, suiteID, changed); err != nil {
-		return nil, fmt.Errorf("set variables of suite %d: %w", suiteID, err)
+		return nil, err
 	}
 	p.logf("set %d global variable(s)", len(changed))
 	return func() {

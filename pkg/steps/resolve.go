@@ -70,7 +70,7 @@ func list(items []named) string {
 func resolveSuite(ctx context.Context, c *cpts.Client, want string) (named, error) {
 	suites, err := c.ListSuites(ctx)
 	if err != nil {
-		return named{}, fmt.Errorf("list test suites: %w", err)
+		return named{}, err
 	}
 	items := make([]named, 0, len(suites))
 	for _, s := range suites {
@@ -84,7 +84,7 @@ func resolveSuite(ctx context.Context, c *cpts.Client, want string) (named, erro
 func findTask(ctx context.Context, c *cpts.Client, suiteID int64, want string) (t named, found bool, err error) {
 	tasks, err := c.ListTasks(ctx, suiteID)
 	if err != nil {
-		return named{}, false, fmt.Errorf("list tasks of suite %d: %w", suiteID, err)
+		return named{}, false, err
 	}
 	items := make([]named, 0, len(tasks))
 	for _, t := range tasks {
