@@ -79,9 +79,17 @@ func Main(ctx context.Context, env Env) int {
 	case "gates":
 		return a.gates(rest)
 	case "docs":
-		// docs settings: the README's settings table, generated from the settings themselves.
-		config.WriteMarkdown(a.out)
-		return ExitPassed
+		// docs settings|metrics: the README's tables, generated from the code itself.
+		if len(rest) == 1 && rest[0] == "metrics" {
+			writeMetricsMarkdown(a.out)
+			return ExitPassed
+		}
+		if len(rest) == 1 && rest[0] == "settings" {
+			config.WriteMarkdown(a.out)
+			return ExitPassed
+		}
+		fmt.Fprintln(a.errw, "runner docs: use 'runner docs settings' or 'runner docs metrics'")
+		return ExitUsage
 	}
 	fmt.Fprintf(a.errw, "runner: unknown command %q\n\n", cmd)
 	a.usage(a.errw)

@@ -113,7 +113,7 @@ func TestPerfTestTimeout(t *testing.T) {
 		t.Run(tc.onTimeout, func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t, sim.Options{Scale: 30})
-			r := h.run(context.Background(), h.env("CODEARTS_TIMEOUT=300ms", "CODEARTS_ON_TIMEOUT="+tc.onTimeout), "perftest")
+			r := h.run(context.Background(), h.env("CODEARTS_TIMEOUT=10s", "CODEARTS_ON_TIMEOUT="+tc.onTimeout), "perftest")
 			if r.code != ExitTimeout {
 				t.Fatalf("exit %d, want 4\n%s%s", r.code, r.stdout, r.stderr)
 			}

@@ -2,6 +2,8 @@ package cli
 
 import (
 	"fmt"
+	"io"
+	"text/tabwriter"
 
 	"github.com/codearts-runner/codearts-runner/pkg/config"
 	"github.com/codearts-runner/codearts-runner/pkg/gates"
@@ -11,10 +13,12 @@ import (
 // and `runner gates --list` (the metrics with units and sources).
 func (a *app) gates(args []string) int {
 	if len(args) > 0 && (args[0] == "--list" || args[0] == "list") {
-		fmt.Fprintf(a.out, "%-26s %-8s %-40s %s\n", "METRIC", "UNIT", "SOURCE (CPTS report field)", "MEANING")
+		tw := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "METRIC\tUNIT\tMEANING\tSOURCE (CPTS report field)\tOVERALL (unscoped) VALUE")
 		for _, m := range gates.Catalog() {
-			fmt.Fprintf(a.out, "%-26s %-8s %-40s %s\n", m.Name, m.Unit, m.Source, m.Description)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", m.Name, m.Unit, m.Description, m.Source, m.Aggregation)
 		}
+		tw.Flush()
 		return ExitPassed
 	}
 	if len(args) > 0 && args[0] == "check" {
@@ -38,4 +42,13 @@ func (a *app) gates(args []string) int {
 	}
 	fmt.Fprintf(a.out, "%d gate(s) OK\n", len(gs))
 	return ExitPassed
+}
+
+// writeMetricsMarkdown writes the README's metrics table from the catalogue.
+func writeMetricsMarkdown(w io.Writer) {
+	fmt.Fprintln(w, "| metric | unit | meaning | CPTS report field | overall (unscoped) value |")
+	fmt.Fprintln(w, "| --- | --- | --- | --- | --- |")
+	for _, m := range gates.Catalog() {
+		fmt.Fprintf(w, "| `%s` | %s | %s | %s | %s |\n", m.Name, m.Unit, m.Description, m.Source, m.Aggregation)
+	}
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"fmt"
 	"context"
 	"encoding/json"
 	"encoding/xml"
@@ -36,10 +37,11 @@ func (b *syncBuffer) String() string {
 
 // harness is one simulator and a working directory for end-to-end runs of the runner.
 type harness struct {
-	t   *testing.T
-	srv *sim.Server
-	url string
-	dir string
+	t     *testing.T
+	srv   *sim.Server
+	url   string
+	dir   string
+	scale float64
 }
 
 // newHarness starts a simulator on loopback at the given clock scale.
@@ -54,7 +56,7 @@ func newHarness(t *testing.T, opt sim.Options) *harness {
 		t.Fatalf("start simulator: %v", err)
 	}
 	t.Cleanup(func() { srv.Close() })
-	return &harness{t: t, srv: srv, url: url, dir: t.TempDir()}
+	return &harness{t: t, srv: srv, url: url, dir: t.TempDir(), scale: opt.Scale}
 }
 
 // env is the environment of a run against the harness: AK/SK auth and the demo task.
@@ -68,7 +70,7 @@ func (h *harness) env(extra ...string) []string {
 		"CODEARTS_TEST_SUITE=" + sim.DemoSuiteName,
 		"CODEARTS_TASK=" + sim.DemoTaskName,
 		"CODEARTS_GATES=p95 <= 800ms\nsuccess_rate >= 99%",
-		"CODEARTS_POLL_INTERVAL=20ms",
+		fmt.Sprintf("CODEARTS_SIM_SCALE=%g", h.scale),
 		"CODEARTS_JUNIT_FILE=" + filepath.Join(h.dir, "junit.xml"),
 		"CODEARTS_RESULT_FILE=" + filepath.Join(h.dir, "result.json"),
 	}

@@ -23,15 +23,14 @@ func (a *app) perftest(ctx context.Context, args []string) int {
 	if s == nil || help {
 		return code
 	}
-	scale := 1.0
+	scale := s.Scale(s.Simulate)
 	if s.Simulate {
-		stop, err := a.startSimulator(s)
+		stop, err := a.startSimulator(s, scale)
 		if err != nil {
 			fmt.Fprintf(a.errw, "runner perftest: %v\n", err)
 			return ExitAPI
 		}
 		defer stop()
-		scale = s.SimScale
 	}
 	gs, file, problems := a.loadGates(s)
 	if err := s.Validate(config.PerfTest); err != nil {
@@ -50,7 +49,7 @@ func (a *app) perftest(ctx context.Context, args []string) int {
 		fmt.Fprintf(a.errw, "runner perftest: %v\n", err)
 		return ExitUsage
 	}
-	flow := &steps.PerfTest{CPTS: client, Log: a.out, Now: a.env.Now, Poll: pollPolicy(s.PollInterval, scale)}
+	flow := &steps.PerfTest{CPTS: client, Log: a.out, Now: a.env.Now, Poll: pollPolicy(s, scale)}
 	o, runErr := flow.Run(ctx, in)
 	if a.env.StopSignals != nil && ctx.Err() != nil {
 		a.env.StopSignals()
@@ -172,10 +171,11 @@ func (a *app) perftestInput(s *config.Settings, gs []gates.Gate, file *gates.Fil
 
 // pollPolicy shapes the wait from the poll-interval setting; scale > 1 shrinks it to the
 // simulator's clock.
-func pollPolicy(interval time.Duration, scale float64) steps.PollPolicy {
+func pollPolicy(s *config.Settings, scale float64) steps.PollPolicy {
 	scale = max(scale, 1)
-	sc := func(d time.Duration) time.Duration { return max(time.Duration(float64(d)/scale), 10*time.Millisecond) }
-	return steps.PollPolicy{Min: sc(interval), Max: sc(10 * interval), Progress: sc(30 * time.Second), Reconcile: sc(30 * time.Second)}
+	sc := func(d time.Duration) time.Duration { return max(time.Duration(float64(d)/scale), 5*time.Millisecond) }
+	return steps.PollPolicy{Min: sc(s.PollInterval), Max: sc(10 * s.PollInterval), Progress: sc(30 * time.Second),
+		Reconcile: sc(30 * time.Second), AbortEvery: sc(5 * time.Second), TimeScale: scale, CallsPerMinute: s.CallsPerMinute}
 }
 
 // cptsClient builds the CPTS client with the chosen authentication.

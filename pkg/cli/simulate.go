@@ -21,13 +21,13 @@ avg_rt <= baseline + 20%`
 
 // startSimulator starts the in-process simulator and fills every setting the user left empty
 // so that `runner perftest --simulate` alone is a complete demo.
-func (a *app) startSimulator(s *config.Settings) (func(), error) {
-	srv := sim.New(sim.Options{Scale: s.SimScale, Logger: a.logger(s)})
+func (a *app) startSimulator(s *config.Settings, scale float64) (func(), error) {
+	srv := sim.New(sim.Options{Scale: scale, Logger: a.logger(s)})
 	url, err := srv.Start("127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("start the simulator: %w", err)
 	}
-	fmt.Fprintf(a.out, "simulator listening on %s (clock x%g)\n", url, s.SimScale)
+	fmt.Fprintf(a.out, "simulator listening on %s (clock x%g)\n", url, scale)
 	if s.CPTSEndpoint == "" {
 		s.CPTSEndpoint = url
 	}
@@ -63,13 +63,14 @@ func (a *app) simulate(ctx context.Context, args []string) int {
 		fmt.Fprintf(a.errw, "runner simulate: %v\n", err)
 		return ExitUsage
 	}
-	srv := sim.New(sim.Options{Scale: s.SimScale, Logger: a.logger(s)})
+	scale := s.Scale(true)
+	srv := sim.New(sim.Options{Scale: scale, Logger: a.logger(s)})
 	url, err := srv.Start(s.Addr)
 	if err != nil {
 		fmt.Fprintf(a.errw, "runner simulate: listen on %s: %v\n", s.Addr, err)
 		return ExitUsage
 	}
-	fmt.Fprintf(a.out, "simulator listening on %s (clock x%g)\n", url, s.SimScale)
+	fmt.Fprintf(a.out, "simulator listening on %s (clock x%g; pass --sim-scale=%g to the runner)\n", url, scale, scale)
 	fmt.Fprintf(a.out, "credentials: ak=%s sk=<the demo secret, sim.DemoSK> project-id=%s; password auth: username=%s domain=%s\n",
 		sim.DemoAK, sim.DemoProjectID, sim.DemoUser, sim.DemoDomain)
 	fmt.Fprintf(a.out, "try: runner perftest --cpts-endpoint=%s --iam-endpoint=%s --project-id=%s --test-suite=%q --task=%q ...\n",

@@ -67,9 +67,10 @@ type Settings struct {
 	ResultFile      string        `flag:"result-file" env:"CODEARTS_RESULT_FILE" envDefault:"codearts-result.json" modes:"perftest,testplan,taskmodel" help:"result JSON output path ('' = none)"`
 	HTMLReport      string        `flag:"html-report" env:"CODEARTS_HTML_REPORT" modes:"perftest" help:"self-contained HTML report path (optional)"`
 	Simulate        bool          `flag:"simulate" env:"CODEARTS_SIMULATE" modes:"perftest,testplan,taskmodel" help:"run against the built-in simulator (a complete demo when nothing else is set)"`
-	SimScale        float64       `flag:"sim-scale" env:"CODEARTS_SIM_SCALE" envDefault:"60" modes:"perftest,testplan,taskmodel,simulate" help:"simulator clock: simulated seconds per real second"`
+	SimScale        float64       `flag:"sim-scale" env:"CODEARTS_SIM_SCALE" modes:"perftest,testplan,taskmodel,simulate" help:"simulator clock in simulated seconds per real second (default 60 with --simulate and for runner simulate, else 1); every wait, timeout and stage plan is read on that clock — give it when pointing the endpoints at a runner simulate of another scale"`
 	Addr            string        `flag:"addr" env:"CODEARTS_ADDR" envDefault:"127.0.0.1:8080" modes:"simulate" help:"address the simulator listens on"`
 	PollInterval    time.Duration `flag:"poll-interval" env:"CODEARTS_POLL_INTERVAL" envDefault:"1s" modes:"perftest" help:"shortest interval between two reads of the run's status (the wait adapts between this and 10x it)"`
+	CallsPerMinute  int           `flag:"max-calls-per-minute" env:"CODEARTS_MAX_CALLS_PER_MINUTE" envDefault:"30" modes:"perftest" help:"ceiling on API calls per minute while waiting (0 = none)"`
 	RequestTimeout  time.Duration `flag:"request-timeout" env:"CODEARTS_REQUEST_TIMEOUT" envDefault:"30s" modes:"perftest,testplan,taskmodel" help:"timeout of one HTTP request attempt"`
 	Retries         int           `flag:"retries" env:"CODEARTS_RETRIES" envDefault:"4" modes:"perftest,testplan,taskmodel" help:"retries of an idempotent request (429, 5xx but 501, network errors)"`
 	Debug           bool          `flag:"debug" env:"CODEARTS_DEBUG" modes:"perftest,testplan,taskmodel,simulate" help:"log HTTP traffic (secrets redacted)"`
@@ -306,6 +307,18 @@ func WriteHelp(w io.Writer, mode Mode) {
 		}
 		fmt.Fprintf(w, "  --%s\n        %s%s\n        env %s%s\n", f.Flag, f.Help, def, f.Env, fb)
 	}
+}
+
+// Scale returns the service clock's speed: the sim-scale setting, else 60 for the simulator and
+// 1 for the real service.
+func (s *Settings) Scale(simulator bool) float64 {
+	switch {
+	case s.SimScale > 0:
+		return s.SimScale
+	case simulator:
+		return 60
+	}
+	return 1
 }
 
 // Secrets returns the non-empty secret values, for masking and for sweeping outputs.

@@ -85,11 +85,8 @@ func (s *Settings) Validate(mode Mode) error {
 			add("cases and run-id exclude each other: run-id evaluates an existing run, cases change the task before a start")
 		}
 	}
-	if mode == Simulate && s.SimScale <= 0 {
-		add("sim-scale %v must be positive", s.SimScale)
-	}
-	if (mode == PerfTest || mode == TestPlan || mode == TaskModel) && s.Simulate && s.SimScale <= 0 {
-		add("sim-scale %v must be positive", s.SimScale)
+	if s.SimScale < 0 || s.SimScale > 100000 {
+		add("sim-scale %v must be between 0 (the default) and 100000", s.SimScale)
 	}
 	if len(p) > 0 {
 		return &UsageError{Problems: p}

@@ -82,6 +82,8 @@ type Outcome struct {
 	Cancelled     bool
 	StopSent      bool
 	StopConfirmed bool
+	// Calls counts the API calls made while waiting.
+	Calls int
 	// AbortedBy is the live gate that stopped the run early.
 	AbortedBy *gates.Result
 }

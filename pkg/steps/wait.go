@@ -20,6 +20,12 @@ type PollPolicy struct {
 	StopSend        time.Duration // budget to send the stop request on cancel [2s]
 	StopAll         time.Duration // budget to send and confirm the stop [5s]
 	ErrorsTolerated int           // consecutive failed reads (after the client's own retries) before giving up [3]
+	AbortEvery      time.Duration // longest interval while abort gates are watched [5s]
+	// TimeScale is the service's clock speed in simulated seconds per real second: stage plans
+	// and abort delays are divided by it (1 for the real service).
+	TimeScale float64
+	// CallsPerMinute caps the API calls of the wait per (scaled) minute; 0 = no cap.
+	CallsPerMinute int
 }
 
 func orDefault(d, def time.Duration) time.Duration {
@@ -29,12 +35,30 @@ func orDefault(d, def time.Duration) time.Duration {
 	return def
 }
 
-func (p PollPolicy) min() time.Duration       { return orDefault(p.Min, time.Second) }
-func (p PollPolicy) max() time.Duration       { return orDefault(p.Max, 10*time.Second) }
-func (p PollPolicy) progress() time.Duration  { return orDefault(p.Progress, 30*time.Second) }
-func (p PollPolicy) reconcile() time.Duration { return orDefault(p.Reconcile, 30*time.Second) }
-func (p PollPolicy) stopSend() time.Duration  { return orDefault(p.StopSend, 2*time.Second) }
-func (p PollPolicy) stopAll() time.Duration   { return orDefault(p.StopAll, 5*time.Second) }
+func (p PollPolicy) min() time.Duration        { return orDefault(p.Min, time.Second) }
+func (p PollPolicy) max() time.Duration        { return orDefault(p.Max, 10*time.Second) }
+func (p PollPolicy) progress() time.Duration   { return orDefault(p.Progress, 30*time.Second) }
+func (p PollPolicy) reconcile() time.Duration  { return orDefault(p.Reconcile, 30*time.Second) }
+func (p PollPolicy) stopSend() time.Duration   { return orDefault(p.StopSend, 2*time.Second) }
+func (p PollPolicy) stopAll() time.Duration    { return orDefault(p.StopAll, 5*time.Second) }
+func (p PollPolicy) abortEvery() time.Duration { return orDefault(p.AbortEvery, 5*time.Second) }
+
+// scaled converts a duration of the service's clock into real time.
+func (p PollPolicy) scaled(d time.Duration) time.Duration {
+	if p.TimeScale > 1 {
+		return time.Duration(float64(d) / p.TimeScale)
+	}
+	return d
+}
+
+// unscaled converts real time into the service's clock.
+func (p PollPolicy) unscaled(d time.Duration) time.Duration {
+	if p.TimeScale > 1 {
+		return time.Duration(float64(d) * p.TimeScale)
+	}
+	return d
+}
+
 func (p PollPolicy) tolerated() int {
 	if p.ErrorsTolerated > 0 {
 		return p.ErrorsTolerated
@@ -58,7 +82,8 @@ func sleep(ctx context.Context, d time.Duration) error {
 var ErrTimeout = errors.New("the run did not end within the timeout")
 
 // wait polls the task until run o.RunID ends. ShowTask is trusted only once its run data names
-// o.RunID: right after a start the service may still describe the previous run.
+// o.RunID: right after a start the service may still describe the previous run. The interval
+// follows the run's stage plan (see nextInterval) and the call budget.
 func (p *PerfTest) wait(ctx context.Context, in PerfTestInput, o *Outcome) error {
 	begin := p.now()
 	if o.StartedAt.IsZero() {
@@ -66,15 +91,24 @@ func (p *PerfTest) wait(ctx context.Context, in PerfTestInput, o *Outcome) error
 	}
 	deadline := begin.Add(in.Timeout)
 	interval := p.Poll.min()
-	lastProgress := time.Time{}
+	var lastProgress, runningSince time.Time
 	failures := 0
 	hasAbort := false
 	for _, g := range in.Gates {
 		hasAbort = hasAbort || g.Abort
 	}
+	budget := &callBudget{perMinute: p.Poll.CallsPerMinute, window: p.Poll.scaled(time.Minute)}
 	lastStatus := cpts.StatusUnknown
 	for {
+		if d := budget.delay(p.now()); d > 0 {
+			if err := sleep(ctx, d); err != nil {
+				return p.cancelled(ctx, o)
+			}
+		}
 		task, err := p.CPTS.ShowTask(ctx, o.TaskID)
+		budget.spend(p.now(), 1)
+		o.Calls++
+		remaining, known := time.Duration(0), false
 		switch {
 		case ctx.Err() != nil:
 			return p.cancelled(ctx, o)
@@ -97,12 +131,28 @@ func (p *PerfTest) wait(ctx context.Context, in PerfTestInput, o *Outcome) error
 				}
 			}
 			now := p.now()
-			if o.Status != lastStatus || now.Sub(lastProgress) >= p.Poll.progress() {
-				p.progress(ctx, o, task, current)
+			running := current && o.Status == cpts.StatusRunning
+			if running && runningSince.IsZero() {
+				runningSince = now
+			}
+			if plan, ok := planLength(task); ok && !runningSince.IsZero() {
+				remaining, known = p.Poll.scaled(plan)-now.Sub(runningSince), true
+			}
+			progressDue := o.Status != lastStatus || now.Sub(lastProgress) >= p.Poll.progress()
+			var live *gates.Run
+			if running && (progressDue || hasAbort) {
+				if run, n, err := p.liveRun(ctx, o, task); err == nil {
+					live = &run
+					budget.spend(now, n)
+					o.Calls += n
+				}
+			}
+			if progressDue {
+				p.progress(o, current, live, remaining, known)
 				lastProgress, lastStatus = now, o.Status
 			}
-			if hasAbort && current && o.Status == cpts.StatusRunning {
-				if lost := p.liveAbort(ctx, in, o, task, now.Sub(o.StartedAt)); lost != nil {
+			if hasAbort && live != nil {
+				if lost := gates.CheckAbort(in.Gates, *live, p.Poll.unscaled(now.Sub(runningSince))); lost != nil {
 					o.AbortedBy = lost
 					p.logf("gate %q lost while running (%s): stopping run %d", lost.Gate.String(), lost.Message, o.RunID)
 					p.stop(ctx, o, false)
@@ -120,10 +170,13 @@ func (p *PerfTest) wait(ctx context.Context, in PerfTestInput, o *Outcome) error
 			}
 			return fmt.Errorf("wait for run %d: %w", o.RunID, ErrTimeout)
 		}
+		interval = p.Poll.nextInterval(remaining, known, interval)
+		if hasAbort {
+			interval = min(interval, p.Poll.abortEvery())
+		}
 		if err := sleep(ctx, min(interval, max(time.Until(deadline), time.Millisecond))); err != nil {
 			return p.cancelled(ctx, o)
 		}
-		interval = min(interval*3/2, p.Poll.max())
 	}
 }
 
@@ -191,54 +244,49 @@ func (p *PerfTest) stop(ctx context.Context, o *Outcome, hurry bool) {
 	}
 }
 
-func (p *PerfTest) since(t time.Time) time.Duration { return p.now().Sub(t).Round(time.Second) }
+func (p *PerfTest) since(t time.Time) time.Duration {
+	return p.Poll.unscaled(p.now().Sub(t)).Round(time.Second)
+}
 
-// progress prints one line: elapsed, status and the live figures of the report so far.
-func (p *PerfTest) progress(ctx context.Context, o *Outcome, task *cpts.Task, current bool) {
+// progress prints one line: elapsed, status, the live figures of the report so far and the
+// expected end.
+func (p *PerfTest) progress(o *Outcome, current bool, live *gates.Run, remaining time.Duration, known bool) {
 	status := o.Status.String()
 	if !current {
 		status = "starting (the task still shows the previous run)"
 	}
 	line := fmt.Sprintf("[%s] run %d %s", p.since(o.StartedAt), o.RunID, status)
-	if current && o.Status == cpts.StatusRunning {
-		if live, err := p.liveRun(ctx, o, task); err == nil && len(live.Cases) > 0 {
-			m := gates.Aggregate(live.Cases)
-			var parts []string
-			for _, f := range []struct{ name, unit string }{{"requests", ""}, {"tps", "/s"}, {"avg_rt", " ms"}, {"p95", " ms"}, {"success_rate", "%"}} {
-				if v, ok := m[f.name]; ok {
-					parts = append(parts, fmt.Sprintf("%s %s%s", f.name, trimFloat(v), f.unit))
-				}
-			}
-			if len(parts) > 0 {
-				line += " · " + strings.Join(parts, " · ")
+	if live != nil && len(live.Cases) > 0 {
+		m := gates.Aggregate(live.Cases)
+		var parts []string
+		for _, f := range []struct{ name, unit string }{{"requests", ""}, {"tps", "/s"}, {"avg_rt", " ms"}, {"p95", " ms"}, {"success_rate", "%"}} {
+			if v, ok := m[f.name]; ok {
+				parts = append(parts, fmt.Sprintf("%s %s%s", f.name, trimFloat(v), f.unit))
 			}
 		}
+		if len(parts) > 0 {
+			line += " · " + strings.Join(parts, " · ")
+		}
+	}
+	if known && remaining > 0 {
+		line += fmt.Sprintf(" · ends in ~%s", p.Poll.unscaled(remaining).Round(time.Second))
 	}
 	p.logf("%s", line)
 }
 
-// liveAbort evaluates the abort gates on the live report.
-func (p *PerfTest) liveAbort(ctx context.Context, in PerfTestInput, o *Outcome, task *cpts.Task, elapsed time.Duration) *gates.Result {
-	live, err := p.liveRun(ctx, o, task)
-	if err != nil {
-		return nil
-	}
-	return gates.CheckAbort(in.Gates, live, elapsed)
-}
-
-// liveRun reads the reports of the running case runs.
-func (p *PerfTest) liveRun(ctx context.Context, o *Outcome, task *cpts.Task) (gates.Run, error) {
+// liveRun reads the reports of the running case runs; n is the number of calls made.
+func (p *PerfTest) liveRun(ctx context.Context, o *Outcome, task *cpts.Task) (gates.Run, int, error) {
 	var runs []caseRef
 	for _, r := range task.Running {
 		if int64(r.TaskRunID) == o.RunID && r.CaseRunID != 0 {
 			runs = append(runs, caseRef{id: int64(r.CaseRunID), name: r.CaseName, status: r.Status})
 		}
 	}
-	cases, err := p.reports(ctx, o.RunID, runs, 20)
+	cases, err := p.reports(ctx, o.RunID, runs, 1)
 	if err != nil {
-		return gates.Run{}, err
+		return gates.Run{}, len(runs), err
 	}
-	return toRun(o.RunID, cases), nil
+	return toRun(o.RunID, cases), len(runs), nil
 }
 
 func trimFloat(v float64) string {

@@ -1,0 +1,88 @@
+package steps
+
+import (
+	"time"
+
+	"github.com/codearts-runner/codearts-runner/pkg/api/cpts"
+)
+
+// planLength estimates how long a run of task lasts once it is running, from the cases' stage
+// plans: a case lasts the sum of its duration stages; parallel cases end with the longest, serial
+// ones add up. ok is false when a stage is count-based (its length depends on the service).
+func planLength(task *cpts.Task) (time.Duration, bool) {
+	var total, longest time.Duration
+	counted := 0
+	for _, c := range task.Cases {
+		var d time.Duration
+		for _, s := range c.Stages {
+			if s.OperateMode == 1 || s.Time <= 0 {
+				return 0, false
+			}
+			d += time.Duration(s.Time) * time.Second
+		}
+		if len(c.Stages) == 0 {
+			continue
+		}
+		counted++
+		total += d
+		longest = max(longest, d)
+	}
+	if counted == 0 {
+		return 0, false
+	}
+	if task.Parallel {
+		return longest, true
+	}
+	return total, true
+}
+
+// nextInterval decides how long to wait before the next read of the task. With an estimate of
+// the run's remaining time it sleeps sparsely far from the end (never longer than the progress
+// interval) and densely (the minimum interval) around it; without one, or once the estimate has
+// passed by more than a tenth, it backs off from the previous interval up to the maximum.
+func (p PollPolicy) nextInterval(remaining time.Duration, known bool, prev time.Duration) time.Duration {
+	lo, hi := p.min(), p.max()
+	if !known {
+		return min(max(prev*3/2, lo), hi)
+	}
+	switch {
+	case remaining > 2*lo:
+		// Far from the end: wake up a little before it, but print progress in time.
+		return min(max(remaining-lo, lo), p.progress())
+	case remaining > -lo*10:
+		return lo
+	default:
+		return min(max(prev*3/2, lo), hi)
+	}
+}
+
+// callBudget enforces a ceiling on API calls per minute during the wait.
+type callBudget struct {
+	perMinute int
+	window    time.Duration
+	calls     []time.Time
+}
+
+// delay returns how long to wait before the next call may be made at now.
+func (b *callBudget) delay(now time.Time) time.Duration {
+	if b.perMinute <= 0 {
+		return 0
+	}
+	cut := now.Add(-b.window)
+	i := 0
+	for i < len(b.calls) && !b.calls[i].After(cut) {
+		i++
+	}
+	b.calls = b.calls[i:]
+	if len(b.calls) < b.perMinute {
+		return 0
+	}
+	return b.calls[0].Add(b.window).Sub(now)
+}
+
+// spend records n calls made at now.
+func (b *callBudget) spend(now time.Time, n int) {
+	for range n {
+		b.calls = append(b.calls, now)
+	}
+}
