@@ -2,10 +2,10 @@ package cli
 
 import (
 	"bytes"
-	"fmt"
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
