@@ -165,6 +165,9 @@ func Build(o *steps.Outcome, m Meta) *Result {
 	}
 	for _, res := range o.Results {
 		g := gateOf(res)
+		if res.BaselineValue != nil && o.RunID != 0 {
+			g.Message = fmt.Sprintf("run %d: %s", o.RunID, g.Message)
+		}
 		r.Gates = append(r.Gates, g)
 		r.Counts.Gates++
 		switch g.Verdict {

@@ -145,7 +145,18 @@ func (p *PerfTest) Run(ctx context.Context, in PerfTestInput) (*Outcome, error) 
 	p.baseline(ctx, in, o)
 	o.Results = gates.Evaluate(in.Gates, o.Run, o.Baseline, in.Eval)
 	if o.AbortedBy != nil {
-		o.Results = append(o.Results, *o.AbortedBy)
+		// The gate that stopped the run reports the live value it was lost at.
+		lost := *o.AbortedBy
+		lost.Message = "run aborted early: " + lost.Message
+		replaced := false
+		for i := range o.Results {
+			if o.Results[i].Gate.String() == lost.Gate.String() && !replaced {
+				o.Results[i], replaced = lost, true
+			}
+		}
+		if !replaced {
+			o.Results = append(o.Results, lost)
+		}
 	}
 	return o, nil
 }
