@@ -76,6 +76,10 @@ func Main(ctx context.Context, env Env) int {
 		return a.perftest(ctx, rest)
 	case "simulate":
 		return a.simulate(ctx, rest)
+	case "testplan":
+		return a.testplan(ctx, rest)
+	case "taskmodel":
+		return a.taskmodel(ctx, rest)
 	case "gates":
 		return a.gates(rest)
 	case "docs":
@@ -101,6 +105,8 @@ func (a *app) usage(w io.Writer) {
 
 Commands:
   perftest   run a CodeArts PerfTest task, wait, evaluate gates, write JUnit (--simulate for a demo)
+  testplan   add cases to a CodeArts TestPlan plan (found by id or name, or created)
+  taskmodel  execute CodeArts task templates
   gates      check a gates file (gates check) or list the metrics (gates --list)
   simulate   serve the built-in simulator of the CodeArts APIs (--addr 127.0.0.1:8080)
   version    print the version

@@ -10,6 +10,7 @@ import (
 
 	"github.com/codearts-runner/codearts-runner/pkg/api"
 	"github.com/codearts-runner/codearts-runner/pkg/api/auth"
+	"github.com/codearts-runner/codearts-runner/pkg/api/cloudtest"
 	"github.com/codearts-runner/codearts-runner/pkg/api/cpts"
 	"github.com/codearts-runner/codearts-runner/pkg/config"
 	"github.com/codearts-runner/codearts-runner/pkg/gates"
@@ -53,6 +54,9 @@ func (a *app) perftest(ctx context.Context, args []string) int {
 	o, runErr := flow.Run(ctx, in)
 	if a.env.StopSignals != nil && ctx.Err() != nil {
 		a.env.StopSignals()
+	}
+	if runErr == nil && s.PlanCaseMap != "" && o.HasRun() && len(o.Results) > 0 {
+		a.recordInPlan(ctx, s, o)
 	}
 	code, result := exitCode(o, runErr, in.Wait)
 	return a.finish(s, o, runErr, code, result)
@@ -180,6 +184,15 @@ func pollPolicy(s *config.Settings, scale float64) steps.PollPolicy {
 
 // cptsClient builds the CPTS client with the chosen authentication.
 func (a *app) cptsClient(s *config.Settings) (*cpts.Client, error) {
+	c, err := a.apiClient(s, s.Endpoint())
+	if err != nil {
+		return nil, fmt.Errorf("cpts client: %w", err)
+	}
+	return cpts.New(c, s.ProjectID), nil
+}
+
+// apiClient builds the wire client of one endpoint with the chosen authentication.
+func (a *app) apiClient(s *config.Settings, endpoint string) (*api.Client, error) {
 	tr, err := a.transport(s)
 	if err != nil {
 		return nil, err
@@ -188,12 +201,8 @@ func (a *app) cptsClient(s *config.Settings) (*cpts.Client, error) {
 	if retries == 0 {
 		retries = -1 // api: 0 means the default, a negative value means none
 	}
-	c, err := api.New(api.Config{Endpoint: s.Endpoint(), Transport: tr, Timeout: s.RequestTimeout,
+	return api.New(api.Config{Endpoint: endpoint, Transport: tr, Timeout: s.RequestTimeout,
 		RetryMax: retries, Logger: a.logger(s), Debug: s.Debug, UserAgent: "codearts-runner/" + a.env.Version})
-	if err != nil {
-		return nil, fmt.Errorf("cpts client: %w", err)
-	}
-	return cpts.New(c, s.ProjectID), nil
 }
 
 // transport wraps the default transport with the authentication of the settings.
@@ -211,5 +220,28 @@ func (a *app) transport(s *config.Settings) (http.RoundTripper, error) {
 	default:
 		return auth.NewPassword(base, auth.Password{IAMEndpoint: s.IAM(), Username: s.Username, Password: s.Password,
 			Domain: s.Domain, ProjectID: s.ProjectID}), nil
+	}
+}
+
+// recordInPlan writes the gate outcomes of plan-case-map to the plan; failures are reported and
+// kept in the outcome, never turned into a different exit code.
+func (a *app) recordInPlan(ctx context.Context, s *config.Settings, o *steps.Outcome) {
+	c, err := a.apiClient(s, s.TestPlanEndpoint())
+	if err != nil {
+		fmt.Fprintf(a.errw, "runner: could not record the outcomes in the plan: %v\n", err)
+		return
+	}
+	mapping, _ := s.CaseMap()
+	rec := &steps.PlanRecorder{Client: cloudtest.New(c, s.CodeArtsProject), Plan: s.Plan, ServiceID: s.ServiceID}
+	for _, m := range mapping {
+		rec.Mappings = append(rec.Mappings, steps.PlanMapping{Name: m.Name, CaseID: m.Value})
+	}
+	o.PlanRecords = rec.Record(context.WithoutCancel(ctx), o)
+	for _, r := range o.PlanRecords {
+		if r.Err != nil {
+			fmt.Fprintf(a.errw, "runner: warning: %q was not recorded in TestPlan case %s (the gate verdict is unchanged): %v\n", r.Name, r.CaseID, r.Err)
+		} else {
+			fmt.Fprintf(a.out, "recorded %q as %s in TestPlan case %s\n", r.Name, r.Verdict, r.CaseID)
+		}
 	}
 }

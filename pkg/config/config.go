@@ -63,6 +63,25 @@ type Settings struct {
 	Wait            bool          `flag:"wait" env:"CODEARTS_WAIT" envDefault:"true" modes:"perftest" help:"wait for the run; false = start, print the run id, exit 0"`
 	RunID           int64         `flag:"run-id" env:"CODEARTS_RUN_ID" modes:"perftest" help:"evaluate (and first wait for) an existing run instead of starting one"`
 	RunTag          string        `flag:"run-tag" env:"CODEARTS_RUN_TAG" modes:"perftest" help:"tag of this CI run; a re-run with the same tag attaches to its run (default: the CI run id)"`
+	CodeArtsProject string        `flag:"codearts-project-id" env:"CODEARTS_CODEARTS_PROJECT_ID" modes:"testplan,taskmodel,perftest" help:"CodeArts project id (32 characters) of TestPlan paths — not the IAM project id"`
+	TestPlanEP      string        `flag:"testplan-endpoint" env:"CODEARTS_TESTPLAN_ENDPOINT" modes:"testplan,perftest" help:"TestPlan (CloudTest) endpoint (default https://cloudtest-ext.{region}.myhuaweicloud.com)"`
+	AttaskEP        string        `flag:"attask-endpoint" env:"CODEARTS_ATTASK_ENDPOINT" modes:"taskmodel" help:"endpoint of the task template service (no documented default: required for taskmodel)"`
+	Plan            string        `flag:"plan" env:"CODEARTS_PLAN" modes:"testplan,perftest" help:"TestPlan plan: id or exact name (perftest: the plan that receives gate outcomes, with plan-case-map)"`
+	CreatePlan      bool          `flag:"create-plan" env:"CODEARTS_CREATE_PLAN" modes:"testplan" help:"create the plan when no plan has that name"`
+	PlanStart       string        `flag:"plan-start" env:"CODEARTS_PLAN_START" modes:"testplan" help:"start date of a created plan, YYYY-MM-DD (default today)"`
+	PlanEnd         string        `flag:"plan-end" env:"CODEARTS_PLAN_END" modes:"testplan" help:"end date of a created plan, YYYY-MM-DD (default 14 days after the start)"`
+	ServiceIDs      string        `flag:"service-ids" env:"CODEARTS_SERVICE_IDS" modes:"testplan" help:"test type service ids of a created plan, comma separated (default: service-id)"`
+	Assignee        string        `flag:"assignee" env:"CODEARTS_ASSIGNEE" modes:"testplan" help:"user id who handles a created plan (default: the caller)"`
+	ServiceID       int64         `flag:"service-id" env:"CODEARTS_SERVICE_ID" modes:"testplan,perftest" help:"test type service id of the cases (one test type per call)"`
+	CaseIDs         string        `flag:"case-ids" env:"CODEARTS_CASE_IDS" modes:"testplan" help:"TestPlan case ids to add to the plan, comma or newline separated (sent in batches of 50)"`
+	PlanCaseMap     string        `flag:"plan-case-map" env:"CODEARTS_PLAN_CASE_MAP" modes:"perftest" help:"NAME=case-id lines: record the verdict of the gate or PerfTest case NAME as the result of TestPlan case case-id in plan"`
+	TaskIDs         string        `flag:"task-ids" env:"CODEARTS_TASK_IDS" modes:"taskmodel" help:"task template ids to execute, comma separated"`
+	SutName         string        `flag:"sut-name" env:"CODEARTS_SUT_NAME" modes:"taskmodel" help:"system under test: name"`
+	SutBranch       string        `flag:"sut-branch" env:"CODEARTS_SUT_BRANCH" modes:"taskmodel" help:"system under test: branch"`
+	UserName        string        `flag:"user-name" env:"CODEARTS_USER_NAME" modes:"taskmodel" help:"user name recorded with the execution"`
+	TestServiceID   string        `flag:"test-service-id" env:"CODEARTS_TEST_SERVICE_ID" modes:"taskmodel" help:"test service id of the templates"`
+	IP              string        `flag:"ip" env:"CODEARTS_IP" modes:"taskmodel" help:"address of the system under test (optional)"`
+	Port            string        `flag:"port" env:"CODEARTS_PORT" modes:"taskmodel" help:"port of the system under test (optional)"`
 	JUnitFile       string        `flag:"junit-file" env:"CODEARTS_JUNIT_FILE" envDefault:"codearts-junit.xml" modes:"perftest,testplan,taskmodel" help:"JUnit XML output path ('' = none)"`
 	ResultFile      string        `flag:"result-file" env:"CODEARTS_RESULT_FILE" envDefault:"codearts-result.json" modes:"perftest,testplan,taskmodel" help:"result JSON output path ('' = none)"`
 	HTMLReport      string        `flag:"html-report" env:"CODEARTS_HTML_REPORT" modes:"perftest" help:"self-contained HTML report path (optional)"`

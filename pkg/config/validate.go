@@ -17,9 +17,10 @@ const (
 )
 
 var (
-	regionRE    = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
-	projectIDRE = regexp.MustCompile(`^[0-9a-f]{32}$`)
-	varNameRE   = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]*$`)
+	regionRE     = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
+	projectIDRE  = regexp.MustCompile(`^[0-9a-f]{32}$`)
+	varNameRE    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]*$`)
+	codeartsIDRE = regexp.MustCompile(`^[0-9A-Za-z]{32}$`)
 )
 
 // Validate checks the settings of mode and returns every problem at once as *UsageError, or nil.
@@ -36,11 +37,8 @@ func (s *Settings) Validate(mode Mode) error {
 			add("%v", err)
 		}
 		for _, e := range []struct{ name, v string }{{"iam-endpoint", s.IAMEndpoint}, {"cpts-endpoint", s.CPTSEndpoint}} {
-			if e.v == "" {
-				continue
-			}
-			if u, err := url.Parse(e.v); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-				add("%s %q is not an http(s) URL such as https://cpts.cn-north-4.myhuaweicloud.com", e.name, e.v)
+			if e.v != "" {
+				checkURL(add, e.name, e.v)
 			}
 		}
 		if s.RequestTimeout <= 0 {
@@ -83,6 +81,52 @@ func (s *Settings) Validate(mode Mode) error {
 		}
 		if s.Cases != "" && s.RunID > 0 {
 			add("cases and run-id exclude each other: run-id evaluates an existing run, cases change the task before a start")
+		}
+	}
+	if mode == TestPlan || mode == TaskModel || (mode == PerfTest && s.PlanCaseMap != "") {
+		if !codeartsIDRE.MatchString(s.CodeArtsProject) {
+			add("codearts-project-id %q is not a CodeArts project id (32 letters and digits; not the IAM project id)", s.CodeArtsProject)
+		}
+	}
+	if mode == TestPlan {
+		if strings.TrimSpace(s.Plan) == "" {
+			add("plan is empty: give the id or exact name of the TestPlan plan (--plan or CODEARTS_PLAN)")
+		}
+		if s.ServiceID <= 0 {
+			add("service-id %d is not valid: give the test type service id of the cases (a positive number)", s.ServiceID)
+		}
+		if len(s.CaseIDList()) == 0 {
+			add("case-ids is empty: give the TestPlan case ids to add")
+		}
+		if s.TestPlanEP != "" {
+			checkURL(add, "testplan-endpoint", s.TestPlanEP)
+		}
+		if _, _, err := s.PlanDates(time.Now()); err != nil {
+			add("%v", err)
+		}
+		if _, err := s.ServiceIDList(); err != nil {
+			add("%v", err)
+		}
+	}
+	if mode == PerfTest && s.PlanCaseMap != "" {
+		if strings.TrimSpace(s.Plan) == "" {
+			add("plan-case-map needs plan: the TestPlan plan that receives the gate outcomes")
+		}
+		if s.ServiceID <= 0 {
+			add("plan-case-map needs service-id: the test type service id of the mapped cases")
+		}
+		if _, err := s.CaseMap(); err != nil {
+			add("%v", err)
+		}
+	}
+	if mode == TaskModel {
+		if s.AttaskEP == "" {
+			add("attask-endpoint is empty: the task template service has no documented default endpoint; set --attask-endpoint")
+		} else {
+			checkURL(add, "attask-endpoint", s.AttaskEP)
+		}
+		if len(splitEntries(s.TaskIDs, ",\n")) == 0 {
+			add("task-ids is empty: give the task template ids to execute")
 		}
 	}
 	if s.SimScale < 0 || s.SimScale > 100000 {
@@ -211,4 +255,79 @@ func splitEntries(text, seps string) []string {
 		out = append(out, part)
 	}
 	return out
+}
+
+// checkURL reports a setting that is not an http(s) URL.
+func checkURL(add func(string, ...any), name, v string) {
+	if u, err := url.Parse(v); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		add("%s %q is not an http(s) URL such as https://cpts.cn-north-4.myhuaweicloud.com", name, v)
+	}
+}
+
+// TestPlanEndpoint returns the TestPlan endpoint: the setting, or the region's default.
+func (s *Settings) TestPlanEndpoint() string {
+	if s.TestPlanEP != "" {
+		return strings.TrimRight(s.TestPlanEP, "/")
+	}
+	return "https://cloudtest-ext." + s.Region + ".myhuaweicloud.com"
+}
+
+// CaseIDList parses case-ids.
+func (s *Settings) CaseIDList() []string { return splitEntries(s.CaseIDs, ",\n") }
+
+// TaskIDList parses task-ids.
+func (s *Settings) TaskIDList() []string { return splitEntries(s.TaskIDs, ",\n") }
+
+// ServiceIDList parses service-ids; empty means [service-id].
+func (s *Settings) ServiceIDList() ([]int64, error) {
+	var out []int64
+	for _, e := range splitEntries(s.ServiceIDs, ",\n") {
+		id, err := strconv.ParseInt(e, 10, 64)
+		if err != nil || id <= 0 {
+			return nil, fmt.Errorf("service-ids entry %q is not a positive number", e)
+		}
+		out = append(out, id)
+	}
+	if len(out) == 0 && s.ServiceID > 0 {
+		out = []int64{s.ServiceID}
+	}
+	return out, nil
+}
+
+// PlanDates parses plan-start and plan-end: start defaults to today, end to 14 days later.
+func (s *Settings) PlanDates(today time.Time) (time.Time, time.Time, error) {
+	start := today.UTC().Truncate(24 * time.Hour)
+	if s.PlanStart != "" {
+		t, err := time.Parse(time.DateOnly, s.PlanStart)
+		if err != nil {
+			return time.Time{}, time.Time{}, fmt.Errorf("plan-start %q is not a date such as 2026-11-22", s.PlanStart)
+		}
+		start = t
+	}
+	end := start.AddDate(0, 0, 14)
+	if s.PlanEnd != "" {
+		t, err := time.Parse(time.DateOnly, s.PlanEnd)
+		if err != nil {
+			return time.Time{}, time.Time{}, fmt.Errorf("plan-end %q is not a date such as 2026-12-06", s.PlanEnd)
+		}
+		end = t
+	}
+	if end.Before(start) {
+		return time.Time{}, time.Time{}, fmt.Errorf("plan-end %s is before plan-start %s", end.Format(time.DateOnly), start.Format(time.DateOnly))
+	}
+	return start, end, nil
+}
+
+// CaseMap parses plan-case-map: NAME=case-id lines.
+func (s *Settings) CaseMap() ([]Variable, error) {
+	var out []Variable
+	for i, line := range splitEntries(s.PlanCaseMap, "\n;") {
+		name, id, ok := strings.Cut(line, "=")
+		name, id = strings.TrimSpace(name), strings.TrimSpace(id)
+		if !ok || name == "" || id == "" {
+			return nil, fmt.Errorf("plan-case-map entry %d %q is not NAME=case-id", i+1, line)
+		}
+		out = append(out, Variable{Name: name, Value: id})
+	}
+	return out, nil
 }

@@ -57,6 +57,23 @@ func (r *Result) JUnit() junit.Testsuites {
 		}
 		ts.AddTestcase(tc)
 	}
+	for _, c := range r.Checks {
+		tc := junit.Testcase{Name: unique(seen, clean(c.Name)), Classname: "codearts." + r.Mode + "." + c.Group, Time: "0"}
+		if c.Verdict == "failed" {
+			tc.Failure = &junit.Result{Message: clean(c.Message), Type: "Failed", Data: clean(c.Message)}
+		} else {
+			tc.SystemOut = &junit.Output{Data: clean(c.Message)}
+		}
+		ts.AddTestcase(tc)
+	}
+	for _, p := range r.PlanRecords {
+		if p.Recorded {
+			continue
+		}
+		tc := junit.Testcase{Name: unique(seen, clean("record "+p.Name+" in TestPlan case "+p.CaseID)), Classname: "codearts." + r.Mode + ".testplan", Time: "0"}
+		tc.SystemOut = &junit.Output{Data: clean("WARNING: the outcome could not be recorded in the plan (the gate verdict is unchanged): " + p.Error)}
+		ts.AddTestcase(tc)
+	}
 	for _, c := range r.Cases {
 		if c.StatusText == "" || c.StatusText == "finished" || c.StatusText == "stopped by user" || c.StatusText == "unknown" {
 			continue
@@ -65,7 +82,7 @@ func (r *Result) JUnit() junit.Testsuites {
 		tc.Failure = &junit.Result{Message: clean(fmt.Sprintf("case run %d (%s) ended %s", c.CaseRunID, c.Name, c.StatusText)), Type: "CaseRunNotFinished"}
 		ts.AddTestcase(tc)
 	}
-	if r.Result != "passed" && r.Counts.Failed == 0 && r.Error != "" {
+	if r.Result != "passed" && r.Counts.Failed == 0 && r.Error != "" && !hasFailedCheck(r.Checks) {
 		tc := junit.Testcase{Name: unique(seen, "run"), Classname: "codearts." + r.Mode + ".run", Time: seconds(r.durationSec())}
 		tc.Error = &junit.Result{Message: clean(r.Error), Type: strings.ToUpper(r.Result[:1]) + r.Result[1:]}
 		ts.AddTestcase(tc)
@@ -129,4 +146,13 @@ func clean(s string) string {
 		}
 	}
 	return b.String()
+}
+
+func hasFailedCheck(cs []Check) bool {
+	for _, c := range cs {
+		if c.Verdict == "failed" {
+			return true
+		}
+	}
+	return false
 }

@@ -23,24 +23,32 @@ const Schema = 1
 
 // Result is the result file (`result-file`, JSON) and the model every writer renders.
 type Result struct {
-	Schema    int                `json:"schema"`
-	Tool      string             `json:"tool"`
-	Version   string             `json:"version"`
-	Mode      string             `json:"mode"`
-	Result    string             `json:"result"` // passed, failed, error, timeout, cancelled, started
-	ExitCode  int                `json:"exit_code"`
-	Error     string             `json:"error,omitempty"`
-	Settings  map[string]string  `json:"settings"`
-	Region    string             `json:"region,omitempty"`
-	Suite     *Ref               `json:"suite,omitempty"`
-	Task      *Ref               `json:"task,omitempty"`
-	Run       *Run               `json:"run,omitempty"`
-	Baseline  *Baseline          `json:"baseline,omitempty"`
-	Gates     []Gate             `json:"gates"`
-	Counts    Counts             `json:"counts"`
-	Overall   map[string]float64 `json:"overall,omitempty"`
-	Cases     []Case             `json:"cases"`
-	Generated time.Time          `json:"generated_at"`
+	Schema   int                `json:"schema"`
+	Tool     string             `json:"tool"`
+	Version  string             `json:"version"`
+	Mode     string             `json:"mode"`
+	Result   string             `json:"result"` // passed, failed, error, timeout, cancelled, started
+	ExitCode int                `json:"exit_code"`
+	Error    string             `json:"error,omitempty"`
+	Settings map[string]string  `json:"settings"`
+	Region   string             `json:"region,omitempty"`
+	Suite    *Ref               `json:"suite,omitempty"`
+	Task     *Ref               `json:"task,omitempty"`
+	Run      *Run               `json:"run,omitempty"`
+	Baseline *Baseline          `json:"baseline,omitempty"`
+	Gates    []Gate             `json:"gates"`
+	Counts   Counts             `json:"counts"`
+	Overall  map[string]float64 `json:"overall,omitempty"`
+	Cases    []Case             `json:"cases"`
+	// Plan is the TestPlan plan of `runner testplan`.
+	Plan *Plan `json:"plan,omitempty"`
+	// Execution is the task template execution of `runner taskmodel`.
+	Execution *Execution `json:"execution,omitempty"`
+	// PlanRecords are the gate outcomes written back to TestPlan cases (plan-case-map).
+	PlanRecords []PlanRecord `json:"plan_records,omitempty"`
+	// Checks are the outcomes of testplan and taskmodel runs, one JUnit testcase each.
+	Checks    []Check   `json:"checks,omitempty"`
+	Generated time.Time `json:"generated_at"`
 
 	curves []CaseCurves
 }
@@ -112,6 +120,42 @@ type Case struct {
 type Request struct {
 	Name    string             `json:"name"`
 	Metrics map[string]float64 `json:"metrics"`
+}
+
+// Plan describes the plan cases were added to.
+type Plan struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Created bool   `json:"created"`
+	Calls   int    `json:"calls"`
+	Added   int    `json:"added"`
+	Already int    `json:"already_there"`
+	Failed  int    `json:"failed"`
+}
+
+// Execution describes a task template execution.
+type Execution struct {
+	TaskIDs []string `json:"task_ids"`
+	ID      string   `json:"id,omitempty"`
+	Cause   string   `json:"cause,omitempty"`
+	FAQ     string   `json:"faq,omitempty"`
+}
+
+// PlanRecord is one gate or case outcome recorded as a TestPlan case result.
+type PlanRecord struct {
+	Name     string `json:"name"`
+	CaseID   string `json:"case_id"`
+	Verdict  string `json:"verdict"`
+	Recorded bool   `json:"recorded"`
+	Error    string `json:"error,omitempty"`
+}
+
+// Check is one outcome of a testplan or taskmodel run.
+type Check struct {
+	Name    string `json:"name"`
+	Group   string `json:"group"`
+	Verdict string `json:"verdict"` // passed, failed
+	Message string `json:"message"`
 }
 
 // Meta is what the result needs beyond the outcome.
@@ -194,6 +238,13 @@ func Build(o *steps.Outcome, m Meta) *Result {
 			rc.Requests = append(rc.Requests, Request{Name: rq.Name, Metrics: rq.Metrics})
 		}
 		r.Cases = append(r.Cases, rc)
+	}
+	for _, p := range o.PlanRecords {
+		pr := PlanRecord{Name: p.Name, CaseID: p.CaseID, Verdict: p.Verdict, Recorded: p.Recorded}
+		if p.Err != nil {
+			pr.Error = p.Err.Error()
+		}
+		r.PlanRecords = append(r.PlanRecords, pr)
 	}
 	r.curves = curvesOf(o)
 	return r

@@ -32,6 +32,24 @@ func (r *Result) WriteSummary(w io.Writer) {
 	for _, g := range r.Gates {
 		fmt.Fprintf(w, "  %s  %s — %s\n", verdictMark[g.Verdict], g.Name, g.Message)
 	}
+	if r.Plan != nil {
+		fmt.Fprintf(w, "plan %q (%s): %d added, %d already there, %d failed in %d call(s)\n", r.Plan.Name, r.Plan.ID, r.Plan.Added, r.Plan.Already, r.Plan.Failed, r.Plan.Calls)
+	}
+	if r.Execution != nil && r.Execution.ID != "" {
+		fmt.Fprintf(w, "task templates %v: execution %s\n", r.Execution.TaskIDs, r.Execution.ID)
+	}
+	for _, c := range r.Checks {
+		if c.Verdict == "failed" {
+			fmt.Fprintf(w, "  FAIL  %s — %s\n", c.Name, c.Message)
+		}
+	}
+	for _, p := range r.PlanRecords {
+		if p.Recorded {
+			fmt.Fprintf(w, "  TestPlan case %s ← %s: %s\n", p.CaseID, p.Name, p.Verdict)
+		} else {
+			fmt.Fprintf(w, "  TestPlan case %s ← %s: NOT recorded (%s)\n", p.CaseID, p.Name, p.Error)
+		}
+	}
 	fmt.Fprintf(w, "result: %s (exit %d)", strings.ToUpper(r.Result), r.ExitCode)
 	if r.Counts.Gates > 0 {
 		fmt.Fprintf(w, " · %d gates: %d passed, %d failed, %d warned, %d skipped", r.Counts.Gates, r.Counts.Passed, r.Counts.Failed, r.Counts.Warned, r.Counts.Skipped)

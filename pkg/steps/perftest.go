@@ -82,6 +82,8 @@ type Outcome struct {
 	Cancelled     bool
 	StopSent      bool
 	StopConfirmed bool
+	// PlanRecords are the outcomes written back to TestPlan (plan-case-map).
+	PlanRecords []PlanRecord
 	// Calls counts the API calls made while waiting.
 	Calls int
 	// AbortedBy is the live gate that stopped the run early.

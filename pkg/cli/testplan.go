@@ -1,0 +1,113 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/codearts-runner/codearts-runner/pkg/api/cloudtest"
+	"github.com/codearts-runner/codearts-runner/pkg/config"
+	"github.com/codearts-runner/codearts-runner/pkg/report"
+	"github.com/codearts-runner/codearts-runner/pkg/steps"
+)
+
+// prepare loads and validates the settings of a TestPlan mode, starting the simulator when
+// asked. It returns nil settings when the command is over (help, usage error) with its code.
+func (a *app) prepare(mode config.Mode, args []string) (*config.Settings, func(), int) {
+	s, help, code := a.load(mode, args)
+	if s == nil || help {
+		return nil, nil, code
+	}
+	stop := func() {}
+	if s.Simulate {
+		var err error
+		if stop, err = a.startSimulator(s, s.Scale(true)); err != nil {
+			fmt.Fprintf(a.errw, "runner %s: %v\n", mode, err)
+			return nil, nil, ExitAPI
+		}
+	}
+	if err := s.Validate(mode); err != nil {
+		stop()
+		fmt.Fprintf(a.errw, "runner %s: %v\n", mode, err)
+		return nil, nil, ExitUsage
+	}
+	return s, stop, 0
+}
+
+// testplan runs `runner testplan`: add cases to a plan found by id or name (or created).
+func (a *app) testplan(ctx context.Context, args []string) int {
+	s, stop, code := a.prepare(config.TestPlan, args)
+	if s == nil {
+		return code
+	}
+	defer stop()
+	c, err := a.apiClient(s, s.TestPlanEndpoint())
+	if err != nil {
+		fmt.Fprintf(a.errw, "runner testplan: %v\n", err)
+		return ExitUsage
+	}
+	start, end, _ := s.PlanDates(a.env.Now())
+	services, _ := s.ServiceIDList()
+	flow := &steps.TestPlan{Client: cloudtest.New(c, s.CodeArtsProject), Log: a.out}
+	o, runErr := flow.Run(ctx, steps.TestPlanInput{Plan: s.Plan, Create: s.CreatePlan, Start: start, End: end,
+		ServiceIDs: services, Assignee: s.Assignee, ServiceID: s.ServiceID, CaseIDs: s.CaseIDList()})
+	code, result := ExitPassed, "passed"
+	switch {
+	case errors.Is(runErr, context.Canceled):
+		code, result = ExitCancelled, "cancelled"
+	case steps.IsSettings(runErr):
+		code, result = ExitUsage, "error"
+	case runErr != nil:
+		code, result = ExitAPI, "error"
+	case len(o.Failed) > 0 || len(o.Unconfirmed) > 0:
+		code, result = ExitGate, "failed"
+	}
+	r := report.BuildTestPlan(o, a.meta(s, config.TestPlan, code, result, runErr))
+	return a.finishChecks(s, r, o != nil && o.PlanID != "", runErr)
+}
+
+// taskmodel runs `runner taskmodel`: execute task templates.
+func (a *app) taskmodel(ctx context.Context, args []string) int {
+	s, stop, code := a.prepare(config.TaskModel, args)
+	if s == nil {
+		return code
+	}
+	defer stop()
+	c, err := a.apiClient(s, s.AttaskEP)
+	if err != nil {
+		fmt.Fprintf(a.errw, "runner taskmodel: %v\n", err)
+		return ExitUsage
+	}
+	flow := &steps.TaskModel{Attask: cloudtest.NewAttask(c), Log: a.out}
+	o, runErr := flow.Run(ctx, cloudtest.ExecuteRequest{TaskIDs: s.TaskIDList(), SutName: s.SutName, SutBranch: s.SutBranch,
+		UserName: s.UserName, TestServiceID: s.TestServiceID, IP: s.IP, Port: s.Port})
+	code, result := ExitPassed, "passed"
+	switch {
+	case errors.Is(runErr, context.Canceled):
+		code, result = ExitCancelled, "cancelled"
+	case runErr != nil:
+		code, result = ExitAPI, "error"
+	case o.Failure != nil:
+		code, result = ExitGate, "failed"
+	}
+	r := report.BuildTaskModel(o, a.meta(s, config.TaskModel, code, result, runErr))
+	return a.finishChecks(s, r, runErr == nil, runErr)
+}
+
+// meta is the report metadata of a run.
+func (a *app) meta(s *config.Settings, mode config.Mode, code int, result string, err error) report.Meta {
+	return report.Meta{Version: a.env.Version, Mode: string(mode), Region: s.Region, Settings: s.Public(mode),
+		ExitCode: code, Result: result, Err: err, Now: a.env.Now()}
+}
+
+// finishChecks writes the outputs of a testplan or taskmodel run and prints its summary.
+func (a *app) finishChecks(s *config.Settings, r *report.Result, wrote bool, runErr error) int {
+	if wrote {
+		a.writeFiles(s, r)
+	}
+	r.WriteSummary(a.out)
+	if runErr != nil {
+		fmt.Fprintf(a.errw, "runner %s: %v\n", r.Mode, runErr)
+	}
+	return r.ExitCode
+}

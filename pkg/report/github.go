@@ -1,0 +1,239 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/sethvargo/go-githubactions"
+
+	"github.com/codearts-runner/codearts-runner/pkg/config"
+)
+
+// GitHub is what the runner tells GitHub Actions: step outputs, the job summary, secrets to
+// mask, annotations and log groups. Outside GitHub every method does nothing, so callers never
+// check where they run.
+type GitHub interface {
+	// SetOutput sets a step output; line breaks in value become spaces.
+	SetOutput(name, value string)
+	// AddStepSummary appends Markdown to the job summary.
+	AddStepSummary(markdown string)
+	// AddMask asks GitHub to hide secret in the log from now on.
+	AddMask(secret string)
+	// Errorf adds an error annotation with a title; the message is put on one line.
+	Errorf(title, format string, args ...any)
+	// Warningf adds a warning annotation with a title; the message is put on one line.
+	Warningf(title, format string, args ...any)
+	// Group starts a collapsible group of log lines.
+	Group(name string)
+	// EndGroup ends the current group.
+	EndGroup()
+	// Err returns the first failure to write a GitHub file or stdout, nil if none.
+	Err() error
+}
+
+// NewGitHub returns the GitHub integration for the CI system ci, writing workflow commands to
+// stdout. Inside GitHub Actions (ci.GitHub) it is built on go-githubactions and reads the
+// GitHub files from ci, never from the process environment; a file GitHub did not give makes
+// the matching method do nothing instead of panicking. Elsewhere it prints nothing at all,
+// since `::` commands are noise on other CI systems.
+func NewGitHub(ci config.CI, stdout io.Writer) GitHub {
+	if !ci.GitHub {
+		return noGitHub{}
+	}
+	files := map[string]string{
+		"GITHUB_OUTPUT":       ci.GitHubOutput,
+		"GITHUB_STEP_SUMMARY": ci.GitHubStepSummary,
+		"GITHUB_ENV":          ci.GitHubEnv,
+	}
+	return &actionsGitHub{
+		a:     githubactions.New(githubactions.WithWriter(stdout), githubactions.WithGetenv(func(k string) string { return files[k] })),
+		files: files,
+	}
+}
+
+// noGitHub is the GitHub integration outside GitHub: it does nothing.
+type noGitHub struct{}
+
+func (noGitHub) SetOutput(string, string)        {}
+func (noGitHub) AddStepSummary(string)           {}
+func (noGitHub) AddMask(string)                  {}
+func (noGitHub) Errorf(string, string, ...any)   {}
+func (noGitHub) Warningf(string, string, ...any) {}
+func (noGitHub) Group(string)                    {}
+func (noGitHub) EndGroup()                       {}
+func (noGitHub) Err() error                      { return nil }
+
+// actionsGitHub drives go-githubactions. The library panics when a file is unset or cannot be
+// written and when stdout fails; those panics are recovered and kept as the first error.
+type actionsGitHub struct {
+	a     *githubactions.Action
+	files map[string]string
+	err   error
+}
+
+// do runs f, turning a panic of the library into the first error.
+func (g *actionsGitHub) do(what string, f func()) {
+	defer func() {
+		if p := recover(); p != nil {
+			if g.err == nil {
+				g.err = fmt.Errorf("github %s: %v", what, p)
+			}
+		}
+	}()
+	f()
+}
+
+func (g *actionsGitHub) SetOutput(name, value string) {
+	if g.files["GITHUB_OUTPUT"] == "" {
+		return
+	}
+	g.do("output "+name, func() { g.a.SetOutput(name, flatten(value)) })
+}
+
+func (g *actionsGitHub) AddStepSummary(markdown string) {
+	if g.files["GITHUB_STEP_SUMMARY"] == "" {
+		return
+	}
+	g.do("step summary", func() { g.a.AddStepSummary(markdown) })
+}
+
+func (g *actionsGitHub) AddMask(secret string) {
+	g.do("add-mask", func() { g.a.AddMask(secret) })
+}
+
+func (g *actionsGitHub) Errorf(title, format string, args ...any) {
+	g.do("error annotation", func() {
+		g.a.WithFieldsMap(map[string]string{"title": flatten(title)}).Errorf("%s", flatten(fmt.Sprintf(format, args...)))
+	})
+}
+
+func (g *actionsGitHub) Warningf(title, format string, args ...any) {
+	g.do("warning annotation", func() {
+		g.a.WithFieldsMap(map[string]string{"title": flatten(title)}).Warningf("%s", flatten(fmt.Sprintf(format, args...)))
+	})
+}
+
+func (g *actionsGitHub) Group(name string) { g.do("group", func() { g.a.Group(flatten(name)) }) }
+
+func (g *actionsGitHub) EndGroup() { g.do("endgroup", g.a.EndGroup) }
+
+func (g *actionsGitHub) Err() error { return g.err }
+
+// ghAnnotations is the most annotations of one kind GitHub shows for a step; beyond it the
+// rest are gathered in the last one.
+const ghAnnotations = 10
+
+// ghMinSecret is the shortest secret also cut from the summary and the annotations we write;
+// shorter ones would mangle ordinary words (GitHub still masks them in the log).
+const ghMinSecret = 4
+
+// PublishGitHub tells GitHub Actions about the result, in this order: it masks every secret
+// (each line of a multi-line secret too), sets the outputs task-run-id, result, gates-failed,
+// junit-file and result-file, writes the Markdown job summary, then adds an error annotation
+// per failed gate (and one for a run error) and a warning annotation per warned gate, gathering
+// those beyond GitHub's ten per kind into the last. Secrets are also cut from the summary and
+// the annotations. With the no-op GitHub of other CI systems it prints nothing.
+func (r *Result) PublishGitHub(gh GitHub, secrets []string, junitPath, resultPath string) {
+	masks := maskValues(secrets)
+	for _, m := range masks {
+		gh.AddMask(m)
+	}
+	redact := redactor(masks)
+	runID := ""
+	if r.Run != nil && r.Run.ID != 0 {
+		runID = strconv.FormatInt(r.Run.ID, 10)
+	}
+	gh.SetOutput("task-run-id", runID)
+	gh.SetOutput("result", r.Result)
+	gh.SetOutput("gates-failed", strconv.Itoa(r.Counts.Failed))
+	gh.SetOutput("junit-file", junitPath)
+	gh.SetOutput("result-file", resultPath)
+	gh.AddStepSummary(redact(r.Markdown()))
+
+	var errs, warns []annotation
+	if r.Error != "" {
+		errs = append(errs, annotation{"codearts-runner " + r.Result, r.Error})
+	}
+	for _, g := range r.Gates {
+		switch g.Verdict {
+		case "failed":
+			errs = append(errs, annotation{"Gate failed", g.Name + ": " + g.Message})
+		case "warned":
+			warns = append(warns, annotation{"Gate warning", g.Name + ": " + g.Message})
+		}
+	}
+	for _, a := range capAnnotations(errs, "more gates failed") {
+		gh.Errorf(a.title, "%s", truncate(redact(a.message), ghAnnotationRunes))
+	}
+	for _, a := range capAnnotations(warns, "more gates warned") {
+		gh.Warningf(a.title, "%s", truncate(redact(a.message), ghAnnotationRunes))
+	}
+}
+
+// annotation is one GitHub annotation to add.
+type annotation struct{ title, message string }
+
+// ghAnnotationRunes bounds the message of one annotation.
+const ghAnnotationRunes = 4000
+
+// capAnnotations keeps at most ghAnnotations annotations, gathering the rest into the last one
+// (titled like the first of them).
+func capAnnotations(list []annotation, more string) []annotation {
+	if len(list) <= ghAnnotations {
+		return list
+	}
+	rest := list[ghAnnotations-1:]
+	msgs := make([]string, len(rest))
+	for i, a := range rest {
+		msgs[i] = a.message
+	}
+	last := annotation{rest[0].title, fmt.Sprintf("%d %s: %s", len(rest), more, strings.Join(msgs, " · "))}
+	return append(list[:ghAnnotations-1:ghAnnotations-1], last)
+}
+
+// maskValues lists the strings to mask for secrets: each secret, and each line of a multi-line
+// one, without blanks or repeats.
+func maskValues(secrets []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(s string) {
+		s = strings.TrimSpace(s)
+		if s == "" || seen[s] {
+			return
+		}
+		seen[s] = true
+		out = append(out, s)
+	}
+	for _, s := range secrets {
+		if !strings.ContainsAny(s, "\r\n") {
+			add(s)
+			continue
+		}
+		for _, line := range strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' }) {
+			add(line)
+		}
+	}
+	return out
+}
+
+// redactor returns a function replacing every mask of at least ghMinSecret runes by ***,
+// longest first so a secret containing another is cut whole.
+func redactor(masks []string) func(string) string {
+	sorted := slices.Clone(masks)
+	slices.SortStableFunc(sorted, func(a, b string) int { return len(b) - len(a) })
+	var pairs []string
+	for _, m := range sorted {
+		if utf8.RuneCountInString(m) >= ghMinSecret {
+			pairs = append(pairs, m, "***")
+		}
+	}
+	if len(pairs) == 0 {
+		return func(s string) string { return s }
+	}
+	rep := strings.NewReplacer(pairs...)
+	return rep.Replace
+}

@@ -1,0 +1,483 @@
+package report
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Limits of the Markdown summary. GitHub caps a step summary at 1 MiB and Mermaid draws a
+// readable line with a few dozen points.
+const (
+	// mdChartPoints is the most points a Mermaid chart gets.
+	mdChartPoints = 60
+	// mdChartCases is the most cases charted in the summary; the HTML report charts all.
+	mdChartCases = 10
+	// mdCellRunes bounds one table cell of server or user text.
+	mdCellRunes = 300
+)
+
+// verdictEmoji marks a gate verdict in the Markdown summary.
+var verdictEmoji = map[string]string{"passed": "✅", "failed": "❌", "warned": "⚠️", "skipped": "⏭️"}
+
+// resultEmoji marks the overall result in the Markdown summary heading.
+var resultEmoji = map[string]string{"passed": "✅", "failed": "❌", "error": "🛑", "timeout": "⏱️",
+	"cancelled": "🚫", "started": "▶️"}
+
+// Markdown renders the result as GitHub-flavoured Markdown for a job summary: a heading with
+// the result and the run, the gates table (verdict, gate, measured value, limit, message), the
+// headline figures of every case, the baseline note and, per case, Mermaid charts of the
+// throughput and the average response time over the run. Text from the platform or the
+// settings is escaped, so it can neither break a table nor inject markup.
+func (r *Result) Markdown() string {
+	var b strings.Builder
+	emoji := resultEmoji[r.Result]
+	if emoji == "" {
+		emoji = "ℹ️"
+	}
+	fmt.Fprintf(&b, "## %s codearts-runner %s: %s\n\n", emoji, mdText(r.Mode), mdText(r.Result))
+	if line := r.mdRunLine(); line != "" {
+		b.WriteString(line + "\n\n")
+	}
+	if r.Error != "" {
+		fmt.Fprintf(&b, "> **Error:** %s\n\n", mdCell(r.Error))
+	}
+	r.mdGates(&b)
+	r.mdCases(&b)
+	if r.Baseline != nil && (r.Baseline.Note != "" || r.Baseline.RunID != 0) {
+		b.WriteString("> **Baseline:** ")
+		if r.Baseline.RunID != 0 {
+			fmt.Fprintf(&b, "run %d", r.Baseline.RunID)
+			if r.Baseline.Note != "" {
+				b.WriteString(" — ")
+			}
+		}
+		b.WriteString(mdCell(r.Baseline.Note) + "\n\n")
+	}
+	r.mdCharts(&b)
+	fmt.Fprintf(&b, "<sub>codearts-runner %s · %s</sub>\n", mdText(r.Version), r.Generated.UTC().Format(time.RFC3339))
+	return b.String()
+}
+
+// mdRunLine names the task, the suite and the run with its status and duration.
+func (r *Result) mdRunLine() string {
+	var parts []string
+	if r.Task != nil {
+		s := fmt.Sprintf("Task **%s** (%d)", mdCell(r.Task.Name), r.Task.ID)
+		if r.Task.Created {
+			s += ", created by this run"
+		}
+		if r.Suite != nil {
+			s += fmt.Sprintf(" in suite **%s** (%d)", mdCell(r.Suite.Name), r.Suite.ID)
+		}
+		parts = append(parts, s)
+	}
+	if r.Run != nil {
+		s := fmt.Sprintf("run **%d**", r.Run.ID)
+		if r.Run.StatusText != "" {
+			s += ": " + mdText(r.Run.StatusText)
+		}
+		if r.Run.DurationSec > 0 {
+			s += " in " + fmtDuration(r.Run.DurationSec)
+		}
+		if flags := runFlags(r.Run); len(flags) > 0 {
+			s += " (" + strings.Join(flags, "; ") + ")"
+		}
+		parts = append(parts, s)
+	}
+	if r.Region != "" {
+		parts = append(parts, "region "+mdText(r.Region))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return strings.Join(parts, " · ") + fmt.Sprintf(" · exit code %d", r.ExitCode)
+}
+
+// runFlags lists what happened to a run beyond its status.
+func runFlags(run *Run) []string {
+	var out []string
+	if run.StartedBy == "attached" {
+		out = append(out, "attached to a run already going")
+	}
+	if run.AbortedEarly {
+		out = append(out, "aborted early by a gate")
+	}
+	if run.TimedOut {
+		out = append(out, "wait timed out")
+	}
+	if run.Cancelled {
+		out = append(out, "cancelled")
+	}
+	switch {
+	case run.StopConfirmed:
+		out = append(out, "stopped")
+	case run.StopSent:
+		out = append(out, "stop sent, not confirmed")
+	}
+	return out
+}
+
+// mdGates writes the gates table.
+func (r *Result) mdGates(b *strings.Builder) {
+	if len(r.Gates) == 0 {
+		b.WriteString("_No gates were evaluated._\n\n")
+		return
+	}
+	c := r.Counts
+	fmt.Fprintf(b, "### Gates: %d failed, %d warned, %d passed, %d skipped\n\n", c.Failed, c.Warned, c.Passed, c.Skipped)
+	b.WriteString("| | Gate | Measured | Limit | Message |\n| :-: | :-- | --: | --: | :-- |\n")
+	for _, g := range r.Gates {
+		mark := verdictEmoji[g.Verdict]
+		if mark == "" {
+			mark = mdText(g.Verdict)
+		}
+		name := mdCell(g.Name)
+		if g.Text != "" && g.Text != g.Name {
+			name += "<br>" + mdCell(g.Text)
+		}
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n", mark, name, mdFigure(g.Value, g.Unit), mdFigure(g.Limit, g.Unit), mdCell(g.Message))
+	}
+	b.WriteString("\n")
+}
+
+// caseColumns are the headline figures of a case, in table order.
+var caseColumns = []struct{ key, title, unit string }{
+	{"requests", "Requests", ""}, {"tps", "TPS", "/s"}, {"avg_rt", "Avg RT", "ms"}, {"p95", "p95", "ms"},
+	{"p99", "p99", "ms"}, {"success_rate", "Success", "%"},
+}
+
+// mdCases writes the headline figures of every case, and of all cases together when there are
+// several.
+func (r *Result) mdCases(b *strings.Builder) {
+	if len(r.Cases) == 0 {
+		return
+	}
+	b.WriteString("### Cases\n\n| Case | Status |")
+	for _, col := range caseColumns {
+		b.WriteString(" " + col.title + " |")
+	}
+	b.WriteString("\n| :-- | :-- |" + strings.Repeat(" --: |", len(caseColumns)) + "\n")
+	row := func(name, status string, m map[string]float64) {
+		fmt.Fprintf(b, "| %s | %s |", name, status)
+		for _, col := range caseColumns {
+			if v, ok := m[col.key]; ok {
+				b.WriteString(" " + mdFigure(&v, col.unit) + " |")
+			} else {
+				b.WriteString(" — |")
+			}
+		}
+		b.WriteString("\n")
+	}
+	for _, c := range r.Cases {
+		row(mdCell(c.Name), mdCell(c.StatusText), c.Metrics)
+	}
+	if len(r.Cases) > 1 && len(r.Overall) > 0 {
+		row("**All cases**", "", r.Overall)
+	}
+	b.WriteString("\n")
+}
+
+// mdCharts writes Mermaid charts of throughput and average response time per case: one chart per
+// series, since xychart-beta has a single y-axis.
+func (r *Result) mdCharts(b *strings.Builder) {
+	curves := r.Curves()
+	if len(curves) == 0 {
+		return
+	}
+	b.WriteString("### Throughput and response time\n\n")
+	for i, c := range curves {
+		if i == mdChartCases {
+			fmt.Fprintf(b, "_%d more cases are charted in the HTML report._\n\n", len(curves)-i)
+			break
+		}
+		x := curveAxis(c.Timestamps, max(len(c.TPS), len(c.AvgRT)))
+		tps := mermaidChart(c.Name+" — TPS", "TPS (/s)", x, c.TPS)
+		rt := mermaidChart(c.Name+" — average response time", "avg RT (ms)", x, c.AvgRT)
+		if tps == "" && rt == "" {
+			fmt.Fprintf(b, "**%s**: no curve points were reported.\n\n", mdCell(c.Name))
+			continue
+		}
+		b.WriteString(tps + rt)
+	}
+}
+
+// mermaidChart renders one series as a Mermaid xychart-beta line chart, reduced to at most
+// mdChartPoints points; null points are left out of the means, leading and trailing gaps are
+// trimmed and a gap inside the run carries the previous value (Mermaid has no gaps). It returns
+// "" when the series has no point.
+func mermaidChart(title, yTitle string, x xAxis, ys []float64) string {
+	pts := downsample(pair(x.values, ys), mdChartPoints)
+	first, last := -1, -1
+	for i, p := range pts {
+		if !math.IsNaN(p.Y) {
+			if first < 0 {
+				first = i
+			}
+			last = i
+		}
+	}
+	if first < 0 {
+		return ""
+	}
+	pts = pts[first : last+1]
+	vals := make([]string, len(pts))
+	top := 0.0
+	for i := range pts {
+		if math.IsNaN(pts[i].Y) {
+			pts[i].Y = pts[i-1].Y
+		}
+		vals[i] = num(pts[i].Y)
+		top = max(top, pts[i].Y)
+	}
+	x0, x1 := pts[0].X/x.scale, pts[len(pts)-1].X/x.scale
+	if x1 <= x0 {
+		x1 = x0 + 1
+	}
+	var b strings.Builder
+	b.WriteString("```mermaid\nxychart-beta\n")
+	fmt.Fprintf(&b, "    title \"%s\"\n", mermaidText(title))
+	fmt.Fprintf(&b, "    x-axis \"%s\" %s --> %s\n", x.title, num(math.Floor(x0)), num(math.Ceil(x1)))
+	fmt.Fprintf(&b, "    y-axis \"%s\" 0 --> %s\n", yTitle, num(niceCeil(top*1.05)))
+	fmt.Fprintf(&b, "    line [%s]\n", strings.Join(vals, ", "))
+	b.WriteString("```\n\n")
+	return b.String()
+}
+
+// chartPoint is one point of a chart: X in seconds since the first sample (or the sample number),
+// Y the value, NaN for a null point.
+type chartPoint struct{ X, Y float64 }
+
+// xAxis places the samples of a case on the time axis.
+type xAxis struct {
+	values []float64 // one per sample: seconds since the first sample, or the 1-based sample number
+	scale  float64   // divisor for display (60 for minutes)
+	title  string    // axis title
+	time   bool      // values are seconds
+}
+
+// curveAxis places n samples on the time axis from their timestamps, falling back to sample
+// numbers when the timestamps are missing, unreadable or out of order (their format is not
+// documented).
+func curveAxis(timestamps []string, n int) xAxis {
+	if secs, ok := elapsed(timestamps); ok && len(secs) == n && n > 0 {
+		span := secs[len(secs)-1]
+		if span > 1200 {
+			return xAxis{values: secs, scale: 60, title: "elapsed (min)", time: true}
+		}
+		return xAxis{values: secs, scale: 1, title: "elapsed (s)", time: true}
+	}
+	v := make([]float64, n)
+	for i := range v {
+		v[i] = float64(i + 1)
+	}
+	return xAxis{values: v, scale: 1, title: "sample"}
+}
+
+// timestampLayouts are the forms a curve timestamp is read in.
+var timestampLayouts = []string{"2006-01-02 15:04:05", time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05.999999999",
+	"2006/01/02 15:04:05", "15:04:05"}
+
+// elapsed turns timestamps into seconds since the first one; ok is false unless every
+// timestamp reads and they never go back.
+func elapsed(timestamps []string) ([]float64, bool) {
+	if len(timestamps) == 0 {
+		return nil, false
+	}
+	out := make([]float64, len(timestamps))
+	var t0 time.Time
+	for i, s := range timestamps {
+		t, ok := parseTimestamp(strings.TrimSpace(s))
+		if !ok {
+			return nil, false
+		}
+		if i == 0 {
+			t0 = t
+		}
+		out[i] = t.Sub(t0).Seconds()
+		if i > 0 && out[i] < out[i-1] {
+			return nil, false
+		}
+	}
+	return out, true
+}
+
+// parseTimestamp reads one curve timestamp: a date and time in a known layout, or Unix
+// seconds or milliseconds.
+func parseTimestamp(s string) (time.Time, bool) {
+	for _, l := range timestampLayouts {
+		if t, err := time.Parse(l, s); err == nil {
+			return t, true
+		}
+	}
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil && n > 0 {
+		if n > 1e11 { // milliseconds
+			return time.UnixMilli(n), true
+		}
+		return time.Unix(n, 0), true
+	}
+	return time.Time{}, false
+}
+
+// pair zips x positions with values; values beyond the x positions are dropped.
+func pair(xs, ys []float64) []chartPoint {
+	n := min(len(xs), len(ys))
+	out := make([]chartPoint, n)
+	for i := range n {
+		out[i] = chartPoint{X: xs[i], Y: ys[i]}
+	}
+	return out
+}
+
+// downsample reduces pts to at most limit points, each the mean of a run of consecutive points:
+// X over every point of the run, Y over its non-null points (NaN when it has none).
+func downsample(pts []chartPoint, limit int) []chartPoint {
+	if len(pts) <= limit {
+		return pts
+	}
+	out := make([]chartPoint, 0, limit)
+	for i := range limit {
+		lo, hi := i*len(pts)/limit, (i+1)*len(pts)/limit
+		var sx, sy float64
+		ny := 0
+		for _, p := range pts[lo:hi] {
+			sx += p.X
+			if !math.IsNaN(p.Y) && !math.IsInf(p.Y, 0) {
+				sy += p.Y
+				ny++
+			}
+		}
+		y := math.NaN()
+		if ny > 0 {
+			y = sy / float64(ny)
+		}
+		out = append(out, chartPoint{X: sx / float64(hi-lo), Y: y})
+	}
+	return out
+}
+
+// niceCeil rounds v up to 1, 2, 2.5 or 5 times a power of ten; 1 for v <= 0.
+func niceCeil(v float64) float64 {
+	if v <= 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 1
+	}
+	p := math.Pow(10, math.Floor(math.Log10(v)))
+	for _, m := range []float64{1, 2, 2.5, 5, 10} {
+		if m*p >= v*(1-1e-12) {
+			return m * p
+		}
+	}
+	return 10 * p
+}
+
+// fmtDuration shows seconds as a rounded Go duration, e.g. 10m0s.
+func fmtDuration(sec float64) string {
+	return (time.Duration(sec * float64(time.Second))).Round(time.Second).String()
+}
+
+// mdFigure shows a value with its unit, or a dash when there is none.
+func mdFigure(v *float64, unit string) string {
+	if v == nil || math.IsNaN(*v) || math.IsInf(*v, 0) {
+		return "—"
+	}
+	return withUnit(*v, unit)
+}
+
+// withUnit shows a value with its unit: "812 ms", "99.5%", "120/s", "2048 B", "17".
+func withUnit(v float64, unit string) string {
+	switch unit {
+	case "":
+		return num(v)
+	case "%", "/s":
+		return num(v) + unit
+	default:
+		return num(v) + " " + unit
+	}
+}
+
+// mdSpecial are the characters escaped in Markdown text: with every backslash escaped too, a
+// table cell can neither end early nor open a link, an emphasis, HTML, math or a code span.
+const mdSpecial = "\\`*_[]<>|#~!&$"
+
+// mdText escapes text for Markdown: line breaks and control characters become spaces and
+// Markdown punctuation is backslash-escaped.
+func mdText(s string) string {
+	var b strings.Builder
+	for _, r := range flatten(s) {
+		if strings.ContainsRune(mdSpecial, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// mdCell is mdText bounded to mdCellRunes runes.
+func mdCell(s string) string { return mdText(truncate(s, mdCellRunes)) }
+
+// flatten puts text on one line: CR LF, LF, CR and other control characters become a space,
+// runs of spaces collapse and the ends are trimmed. ANSI escape sequences are dropped.
+func flatten(s string) string {
+	s = stripANSI(s)
+	var b strings.Builder
+	space := false
+	for _, r := range s {
+		if unicode.IsControl(r) || unicode.IsSpace(r) || r == utf8.RuneError {
+			space = true
+			continue
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// stripANSI removes ANSI CSI escape sequences (ESC [ … final byte).
+func stripANSI(s string) string {
+	if !strings.ContainsRune(s, 0x1b) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == 0x1b && i+1 < len(s) && s[i+1] == '[' {
+			j := i + 2
+			for j < len(s) && (s[j] < 0x40 || s[j] > 0x7e) {
+				j++
+			}
+			i = j
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// truncate bounds s to n runes, marking a cut with an ellipsis.
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}
+
+// mermaidText makes text safe inside a quoted Mermaid string on one line of a fenced block.
+func mermaidText(s string) string {
+	s = strings.Map(func(r rune) rune {
+		switch r {
+		case '"', '`':
+			return '\''
+		case ';', '#', '%', '{', '}':
+			return ' '
+		}
+		return r
+	}, flatten(s))
+	return truncate(strings.TrimSpace(s), 80)
+}
