@@ -408,7 +408,7 @@ func (s *Server) caseInfoLocked(c *tcase, sort int) caseInfoWire {
 		Name: c.name, Sort: sort, Stages: stagesWire(c.profile), Status: 1}
 }
 
-// runningDataLocked describes run r at now for ShowTask.
+// runningData describes run r at now for ShowTask (an empty list for nil).
 func runningData(r *run, now time.Time) []runningWire {
 	out := []runningWire{}
 	if r == nil {

@@ -47,7 +47,9 @@ const (
 	// tokens issued later pass. Count limits the rejections.
 	FaultTokenExpired
 	// FaultDropAnswer performs the call (e.g. a START), then closes the
-	// connection without answering: the "lost start answer".
+	// connection without answering: the "lost start answer". (Served without
+	// net/http's server, e.g. through httptest.NewRecorder, ServeHTTP panics
+	// with http.ErrAbortHandler instead.)
 	FaultDropAnswer
 	// FaultPause makes the run started by the matching start request pause
 	// (status 1) halfway through its stage plan for Delay real time (default:

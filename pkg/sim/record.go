@@ -23,8 +23,8 @@ const (
 	AuthPassword AuthKind = "password"
 )
 
-// Recorded is one request the simulator received, in arrival order of
-// completion. Secrets in the body are replaced by "***".
+// Recorded is one request the simulator received. Secrets in the body are
+// replaced by "***".
 type Recorded struct {
 	// Time is the simulator's wall clock when the request arrived.
 	Time time.Time
@@ -47,7 +47,8 @@ type Recorded struct {
 	RequestID string
 }
 
-// Requests returns a copy of every request received so far.
+// Requests returns every request answered (or abandoned) so far, in the
+// order they completed.
 func (s *Server) Requests() []Recorded {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -180,7 +180,9 @@ type caseFigures struct {
 	requests []reqModel
 	sigma    float64
 	final    bool
-	status   int // case status
+	status   int       // case status
+	w        []float64 // weights of the requests in the case's mixture
+	mus      []float64 // log-normal location of each request
 }
 
 func figures(c *caseRun, own time.Duration, status int) caseFigures {
@@ -202,29 +204,23 @@ func figures(c *caseRun, own time.Duration, status int) caseFigures {
 		f.perReq[j] = splitErrors(req, errs)
 		f.total.add(f.perReq[j])
 	}
+	f.w = make([]float64, n)
+	f.mus = make([]float64, n)
+	for j, r := range c.reqs {
+		f.w[j] = 1 / float64(n)
+		if f.total.requests > 0 {
+			f.w[j] = float64(f.perReq[j].requests) / float64(f.total.requests)
+		}
+		f.mus[j] = math.Log(r.meanRT) - f.sigma*f.sigma/2
+	}
 	return f
 }
 
-func (f caseFigures) mu(j int) float64 {
-	return math.Log(f.requests[j].meanRT) - f.sigma*f.sigma/2
-}
+func (f caseFigures) mu(j int) float64 { return f.mus[j] }
 
 // quantile of request j at z.
 func (f caseFigures) quantile(j int, z float64) float64 {
 	return math.Exp(f.mu(j) + f.sigma*z)
-}
-
-// weights of the requests in the case's mixture.
-func (f caseFigures) weights() []float64 {
-	w := make([]float64, len(f.requests))
-	for j := range w {
-		if f.total.requests > 0 {
-			w[j] = float64(f.perReq[j].requests) / float64(f.total.requests)
-		} else {
-			w[j] = 1 / float64(len(w))
-		}
-	}
-	return w
 }
 
 // cdf of the case's response-time mixture at x ms.
@@ -233,7 +229,7 @@ func (f caseFigures) cdf(x float64) float64 {
 		return 0
 	}
 	var p float64
-	for j, w := range f.weights() {
+	for j, w := range f.w {
 		p += w * 0.5 * math.Erfc(-(math.Log(x)-f.mu(j))/(f.sigma*math.Sqrt2))
 	}
 	return p

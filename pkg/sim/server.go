@@ -33,6 +33,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -145,6 +146,7 @@ type Server struct {
 	runSeq   int
 	caseRunN int
 
+	held      atomic.Int32 // requests held by FaultHang / FaultSlow
 	closeOnce sync.Once
 	closed    chan struct{}
 	httpSrv   *http.Server
@@ -316,13 +318,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		case FaultHang:
 			if !s.hold(r.Context(), f.Delay) {
-				return // the client gave up (or the simulator closed): no answer
+				s.abandon(w, r, &rec)
+				return // the client gave up, or the simulator closed: no answer
 			}
 			rec.Status = http.StatusGatewayTimeout
 			writeGatewayError(w, rec.Status, "APIGW.0201", "Backend timeout.", reqID)
 			return
 		case FaultSlow:
 			if !s.hold(r.Context(), max(f.Delay, time.Millisecond)) {
+				s.abandon(w, r, &rec)
 				return
 			}
 		}
@@ -351,6 +355,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // hold blocks for d (forever when d <= 0) unless the request is abandoned or
 // the simulator is closed; it reports whether the full delay elapsed.
 func (s *Server) hold(ctx context.Context, d time.Duration) bool {
+	s.held.Add(1)
+	defer s.held.Add(-1)
 	var timeout <-chan time.Time
 	if d > 0 {
 		t := time.NewTimer(d)
@@ -366,6 +372,18 @@ func (s *Server) hold(ctx context.Context, d time.Duration) bool {
 		return false
 	}
 }
+
+// abandon ends a held request without an answer: nothing to send when the
+// client left; the connection is closed when the simulator shuts down.
+func (s *Server) abandon(w http.ResponseWriter, r *http.Request, rec *Recorded) {
+	rec.Status = 0
+	if r.Context().Err() == nil {
+		dropConnection(w)
+	}
+}
+
+// holding reports whether a request is being held (tests).
+func (s *Server) holding() bool { return s.held.Load() > 0 }
 
 // dropConnection closes the client connection without an answer.
 func dropConnection(w http.ResponseWriter) {

@@ -319,23 +319,32 @@ func (s *Server) seed() {
 			{Duration: time.Minute, Concurrency: 20, RampUp: 10 * time.Second},
 			{Duration: time.Minute, Concurrency: 50, RampUp: 5 * time.Second},
 		},
-		AvgRT: 120, TPS: 400, ErrorRate: 0.2,
-		Requests: []string{"GET /products", "GET /products/{id}", "GET /cart"},
+		AvgRT:     120,
+		TPS:       400,
+		ErrorRate: 0.2,
+		Requests:  []string{"GET /products", "GET /products/{id}", "GET /cart"},
 	})
 	addCase(DemoCaseCheckout, "checkout", Profile{
-		Stages: []Stage{{Duration: 90 * time.Second, Concurrency: 10, RampUp: 20 * time.Second}},
-		AvgRT:  350, TPS: 28, ErrorRate: 0.5,
-		Requests: []string{"POST /cart/items", "POST /orders", "GET /orders/{id}"},
+		Stages:    []Stage{{Duration: 90 * time.Second, Concurrency: 10, RampUp: 20 * time.Second}},
+		AvgRT:     350,
+		TPS:       28,
+		ErrorRate: 0.5,
+		Requests:  []string{"POST /cart/items", "POST /orders", "GET /orders/{id}"},
 	})
 	addCase(DemoCaseSearch, "search-degraded", Profile{
-		Stages: []Stage{{Duration: time.Minute, Concurrency: 30, RampUp: 10 * time.Second}},
-		AvgRT:  1800, TPS: 15, ErrorRate: 6, RTSpread: 0.6,
-		Requests: []string{"GET /search?q={term}", "GET /search/suggest"},
+		Stages:    []Stage{{Duration: time.Minute, Concurrency: 30, RampUp: 10 * time.Second}},
+		AvgRT:     1800,
+		TPS:       15,
+		ErrorRate: 6,
+		RTSpread:  0.6,
+		Requests:  []string{"GET /search?q={term}", "GET /search/suggest"},
 	})
 	addCase(DemoCaseBroken, "broken-backend", Profile{
-		Stages: []Stage{{Duration: 2 * time.Minute, Concurrency: 20}},
-		AvgRT:  250, ErrorRate: 35, Abort: true,
-		Requests: []string{"GET /inventory"},
+		Stages:    []Stage{{Duration: 2 * time.Minute, Concurrency: 20}},
+		AvgRT:     250,
+		ErrorRate: 35,
+		Abort:     true,
+		Requests:  []string{"GET /inventory"},
 	})
 	addCase(DemoCaseEmpty, "empty-case", Profile{
 		Stages:   []Stage{{Duration: 30 * time.Second, Concurrency: 5}},
