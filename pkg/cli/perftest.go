@@ -129,7 +129,7 @@ func (a *app) loadGates(s *config.Settings) ([]gates.Gate, *gates.File, []string
 		if err != nil {
 			problems = append(problems, fmt.Sprintf("gates-file %q cannot be read: %v", s.GatesFile, err))
 		} else if f, err := gates.ParseFile(data); err != nil {
-			problems = append(problems, fmt.Sprintf("gates-file %s: %v", s.GatesFile, err))
+			problems = append(problems, sourced(err, "gates-file "+s.GatesFile).Error())
 		} else {
 			file = f
 			out = append(out, f.Gates...)
@@ -138,7 +138,7 @@ func (a *app) loadGates(s *config.Settings) ([]gates.Gate, *gates.File, []string
 	if s.Gates != "" {
 		g, err := gates.Parse(s.Gates)
 		if err != nil {
-			problems = append(problems, fmt.Sprintf("gates: %v", err))
+			problems = append(problems, sourced(err, "gates").Error())
 		}
 		out = append(out, g...)
 	}
@@ -244,4 +244,14 @@ func (a *app) recordInPlan(ctx context.Context, s *config.Settings, o *steps.Out
 			fmt.Fprintf(a.out, "recorded %q as %s in TestPlan case %s\n", r.Name, r.Verdict, r.CaseID)
 		}
 	}
+}
+
+// sourced names the setting a gates parse error came from.
+func sourced(err error, source string) error {
+	var pe *gates.ParseError
+	if errors.As(err, &pe) {
+		pe.Source = source
+		return pe
+	}
+	return fmt.Errorf("%s: %w", source, err)
 }

@@ -28,7 +28,7 @@ func CheckAbort(gates []Gate, live Run, elapsed time.Duration) *Result {
 		if r.Verdict != Fail || !r.Measured || !lost(g, r.Value, r.Limit) {
 			continue
 		}
-		r.Message += fmt.Sprintf("; aborting the run after %s", elapsed.Round(time.Second))
+		r.Message += fmt.Sprintf("; aborting the run after %s", formatDuration(elapsed.Round(time.Second)))
 		if g.AbortAfter > 0 {
 			r.Message += fmt.Sprintf(" (abort after %s)", formatDuration(g.AbortAfter))
 		}

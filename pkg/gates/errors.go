@@ -41,8 +41,11 @@ type ParseError struct {
 	Problems []Problem
 }
 
+// maxShownProblems bounds the problems Error() writes; Problems keeps all.
+const maxShownProblems = 25
+
 // Error returns one line for a single problem, else a header line and one
-// indented line per problem.
+// indented line per problem (at most 25, then a count of the rest).
 func (e *ParseError) Error() string {
 	src := e.Source
 	if src == "" {
@@ -56,7 +59,11 @@ func (e *ParseError) Error() string {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %d problems:", src, len(e.Problems))
-	for _, p := range e.Problems {
+	for i, p := range e.Problems {
+		if i == maxShownProblems {
+			fmt.Fprintf(&b, "\n  … and %d more", len(e.Problems)-i)
+			break
+		}
 		b.WriteString("\n  ")
 		b.WriteString(p.String())
 	}

@@ -185,13 +185,13 @@ func Count(results []Result) Counts {
 	return c
 }
 
-// runView indexes a run for evaluation; the aggregate and the name indexes
-// are built on first use.
+// runView indexes a run for evaluation; the aggregate, the case index and
+// the position of each request name are computed on first use.
 type runView struct {
 	run     Run
 	agg     Metrics
 	cases   map[string][]int
-	reqs    map[string][][2]int // request name → (case, request) indexes
+	reqs    map[string][][2]int // request name → (case, request) indexes, filled per name
 	indexed bool
 }
 
@@ -213,10 +213,25 @@ func (v *runView) index() {
 	v.reqs = make(map[string][][2]int)
 	for i, c := range v.run.Cases {
 		v.cases[c.Name] = append(v.cases[c.Name], i)
-		for j, rq := range c.Requests {
-			v.reqs[rq.Name] = append(v.reqs[rq.Name], [2]int{i, j})
+	}
+}
+
+// requests returns the (case, request) positions of a request name.
+func (v *runView) requests(name string) [][2]int {
+	v.index()
+	if pos, ok := v.reqs[name]; ok {
+		return pos
+	}
+	var pos [][2]int
+	for i, c := range v.run.Cases {
+		for j := range c.Requests {
+			if c.Requests[j].Name == name {
+				pos = append(pos, [2]int{i, j})
+			}
 		}
 	}
+	v.reqs[name] = pos
+	return pos
 }
 
 // sample is one candidate value of a scoped gate.
@@ -244,8 +259,7 @@ func (v *runView) read(g Gate) (ss []sample, missing string) {
 			return nil, v.caseMissing(g.Scope.Case)
 		}
 	case ScopeRequest:
-		v.index()
-		for _, ij := range v.reqs[g.Scope.Request] {
+		for _, ij := range v.requests(g.Scope.Request) {
 			c := v.run.Cases[ij[0]]
 			if g.Scope.Case != "" && c.Name != g.Scope.Case {
 				continue

@@ -49,7 +49,8 @@ type File struct {
 //	    - request "POST /cart": avg_rt < 300ms
 //	    - {metric: error_rate, op: "<", value: 1%}
 //
-// Unknown keys are errors. Every problem is reported with its YAML line and
+// Unknown keys are errors, except top-level keys starting with "x-" (a
+// place for YAML anchors shared by several gates). Every problem is reported with its YAML line and
 // column (inside a block scalar the column is approximate) in a *ParseError.
 // A file without any gate is an error.
 func ParseFile(data []byte) (*File, error) {
@@ -126,7 +127,10 @@ func (fp *fileParser) parse(data []byte) *File {
 		case "cases":
 			f.Gates = append(f.Gates, fp.cases(v)...)
 		default:
-			fp.fail(k, "unknown key %q%s; valid keys: %s", k.Value, didYouMean(suggest(k.Value, topLevel)), strings.Join(topLevel, ", "))
+			if strings.HasPrefix(k.Value, "x-") {
+				continue // extension key, e.g. a home for YAML anchors
+			}
+			fp.fail(k, "unknown key %q%s; valid keys: %s (and x-… for anchors)", k.Value, didYouMean(suggest(k.Value, topLevel)), strings.Join(topLevel, ", "))
 		}
 	}
 	if len(f.Gates) == 0 && len(fp.probs) == 0 {
@@ -156,6 +160,9 @@ func (fp *fileParser) yamlError(err error) {
 		if m := yamlLine.FindStringSubmatch(msg); m != nil {
 			p.Line, _ = strconv.Atoi(m[1])
 			p.Msg = "invalid YAML: " + m[2]
+		}
+		if strings.Contains(p.Msg, "mapping values are not allowed") {
+			p.Msg += ` (quote a gate that holds ": " twice, e.g. - 'warn: case "C": p95 < 1s')`
 		}
 		fp.probs = append(fp.probs, p)
 	}
@@ -257,7 +264,9 @@ func (fp *fileParser) gateList(v *yaml.Node, caseName string) []Gate {
 		case yaml.ScalarNode:
 			out = append(out, fp.inline(it, caseName)...)
 		case yaml.MappingNode:
-			if g, ok := fp.mapGate(it, caseName); ok {
+			if n := unquotedInline(it); n != nil {
+				out = append(out, fp.inline(n, caseName)...)
+			} else if g, ok := fp.mapGate(it, caseName); ok {
 				out = append(out, g)
 			}
 		default:
@@ -291,6 +300,23 @@ func (fp *fileParser) inline(n *yaml.Node, caseName string) []Gate {
 		out = append(out, g)
 	}
 	return out
+}
+
+// unquotedInline recognises an inline gate YAML read as a one-key mapping
+// because it holds ": " (`- warn: p95 < 1s`, `- case "C": p95 < 1s`) and
+// returns it as a plain scalar positioned at the key; nil otherwise.
+func unquotedInline(m *yaml.Node) *yaml.Node {
+	if len(m.Content) != 2 {
+		return nil
+	}
+	k, v := m.Content[0], resolve(m.Content[1])
+	if k.Kind != yaml.ScalarNode || v == nil || v.Kind != yaml.ScalarNode || k.Style != 0 || v.Style != 0 {
+		return nil
+	}
+	if k.Value != "warn" && k.Value != "fail" && !strings.HasPrefix(k.Value, "case ") && !strings.HasPrefix(k.Value, "request ") {
+		return nil
+	}
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: k.Value + ": " + v.Value, Line: k.Line, Column: k.Column}
 }
 
 // inCase scopes g to the case of its group; a gate naming another case is
@@ -435,8 +461,7 @@ func (fp *fileParser) mapGate(m *yaml.Node, caseName string) (Gate, bool) {
 	}
 	if s, n, ok := str("abort_after"); ok {
 		if p := fp.subParser(n, s); p != nil {
-			after := token{kind: tkIdent, text: "after", line: 1, col: 1}
-			if d, ok := p.duration(after); ok {
+			if d, ok := p.duration(); ok {
 				g.AbortAfter, g.Abort = d, true
 				if t := p.peek(0); t.kind != tkEOF {
 					p.fail(t, "unexpected %s after the duration (e.g. abort_after: 60s)", describe(t))
@@ -467,11 +492,15 @@ func (fp *fileParser) mapGate(m *yaml.Node, caseName string) (Gate, bool) {
 		g.Scope.Case = caseName
 	}
 	if g.Abort {
+		at := keys["abort"][0]
+		if at == nil {
+			at = keys["abort_after"][0]
+		}
 		switch {
 		case g.Severity == SeverityWarn:
-			fp.fail(keys["abort"][0], "a warn gate cannot abort the run (a warning never stops it); drop severity: warn or abort")
+			fp.fail(at, "a warn gate cannot abort the run (a warning never stops it); drop severity: warn or abort")
 		case g.Baseline != nil:
-			fp.fail(keys["abort"][0], "a baseline gate cannot abort the run: the baseline is compared after the run ends; use an absolute limit")
+			fp.fail(at, "a baseline gate cannot abort the run: the baseline is compared after the run ends; use an absolute limit")
 		}
 	}
 	if len(fp.probs) > start {

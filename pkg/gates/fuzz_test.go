@@ -2,6 +2,8 @@ package gates
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"reflect"
 	"testing"
 )
@@ -59,4 +61,35 @@ func checkRoundTrip(t *testing.T, g Gate) {
 	if got.String() != s {
 		t.Fatalf("String() is not stable: %q then %q", s, got.String())
 	}
+}
+
+// FuzzParseFile checks that ParseFile never panics, that it returns a file
+// or a positioned *ParseError, and that every gate it returns round-trips.
+// The seeds are the golden inputs in testdata/file.
+func FuzzParseFile(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "file", "*.yaml"))
+	for _, path := range files {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		file, err := ParseFile(data)
+		if (file == nil) == (err == nil) {
+			t.Fatalf("ParseFile returned %v and %v: exactly one expected", file, err)
+		}
+		if err != nil {
+			var pe *ParseError
+			if !errors.As(err, &pe) || len(pe.Problems) == 0 {
+				t.Fatalf("error %v is not a *ParseError with problems", err)
+			}
+			_ = err.Error()
+			return
+		}
+		for _, g := range file.Gates {
+			checkRoundTripNamed(t, g)
+		}
+	})
 }

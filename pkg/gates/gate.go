@@ -283,6 +283,8 @@ func formatNumber(v float64) string {
 // that divides it: "2h", "90s", "1500ms".
 func formatDuration(d time.Duration) string {
 	switch {
+	case d == 0:
+		return "0s"
 	case d%time.Hour == 0:
 		return strconv.FormatInt(int64(d/time.Hour), 10) + "h"
 	case d%time.Minute == 0:

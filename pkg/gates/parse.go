@@ -32,8 +32,8 @@ import (
 // metric's canonical unit (ms, %, /s, B). A unit of another dimension is an
 // error. In a baseline delta `%` is always relative to the baseline value;
 // an absolute delta takes the metric's units, percentage points (pp) for
-// rates. Names are double-quoted with Go escapes and match exactly. Units and
-// keywords are case-insensitive only for units.
+// rates. Names are double-quoted with Go escapes and match exactly. Units are
+// case-insensitive; metric names and keywords are not.
 //
 // Parse reports every problem it finds, each with its line:column, as a
 // *ParseError; it returns no gate then. Each gate's Name is its String().
@@ -183,7 +183,7 @@ func (p *parser) gate() (g Gate, ok bool) {
 		g.Abort, abortTok = true, t
 		if a := p.peek(0); a.kind == tkIdent && a.text == "after" {
 			p.next()
-			d, ok := p.duration(a)
+			d, ok := p.duration()
 			if !ok {
 				return g, false
 			}
@@ -489,7 +489,7 @@ const maxAbortAfter = float64(math.MaxInt64 / int64(time.Millisecond))
 // duration parses the duration after the keyword `after`: a number with a
 // time unit, or a Go duration such as 1m30s; it is rounded to whole
 // milliseconds.
-func (p *parser) duration(after token) (time.Duration, bool) {
+func (p *parser) duration() (time.Duration, bool) {
 	nt := p.next()
 	if nt.kind != tkNumber {
 		p.fail(nt, "expected a duration after \"after\", found %s (e.g. abort after 60s)", describe(nt))

@@ -262,3 +262,27 @@ func TestStringOfBuiltGates(t *testing.T) {
 		}
 	}
 }
+
+func TestSeverityAndScopeText(t *testing.T) {
+	t.Parallel()
+	if SeverityFail.String() != "fail" || SeverityWarn.String() != "warn" {
+		t.Errorf("severities = %q %q", SeverityFail, SeverityWarn)
+	}
+	tests := []struct {
+		s    Scope
+		want string
+	}{
+		{Scope{}, "overall"},
+		{Scope{Kind: ScopeCase, Case: "C"}, `case "C"`},
+		{Scope{Kind: ScopeRequest, Request: "R"}, `request "R"`},
+		{Scope{Kind: ScopeRequest, Case: "C", Request: "R"}, `case "C" request "R"`},
+	}
+	for _, tt := range tests {
+		if got := tt.s.String(); got != tt.want {
+			t.Errorf("%+v.String() = %q, want %q", tt.s, got, tt.want)
+		}
+	}
+	if OpLT.Holds(1, 1) || !OpLE.Holds(1, 1) || Op("~").Holds(1, 1) {
+		t.Error("Op.Holds")
+	}
+}
