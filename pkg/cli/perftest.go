@@ -78,6 +78,7 @@ func (a *app) finish(s *config.Settings, o *steps.Outcome, runErr error, code in
 // writeFiles writes JUnit and the result file; a failure is reported but does not change the
 // exit code.
 func (a *app) writeFiles(s *config.Settings, r *report.Result) {
+	r.Redact(a.red.apply)
 	if s.JUnitFile != "" {
 		if err := r.WriteJUnit(s.JUnitFile); err != nil {
 			fmt.Fprintf(a.errw, "runner: could not write the JUnit file (junit-file): %v\n", err)

@@ -1,0 +1,127 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"path/filepath"
+	"strings"
+)
+
+// codeArtsMessageRunes bounds the message of the CodeArts result file.
+const codeArtsMessageRunes = 1000
+
+// codeArtsFigures are the overall figures copied into the CodeArts metrics file.
+var codeArtsFigures = []string{"p95", "p99", "avg_rt", "success_rate", "tps", "requests", "error_rate"}
+
+// codeArtsResult is the CodeArts Pipeline result file (`${STEP_ID}_result.json`): a flat
+// object the pipeline shows as the step's result.
+type codeArtsResult struct {
+	Result       string `json:"result"`
+	ExitCode     int    `json:"exit_code"`
+	Task         string `json:"task,omitempty"`
+	TaskID       int64  `json:"task_id,omitempty"`
+	TaskRunID    int64  `json:"task_run_id,omitempty"`
+	Gates        int    `json:"gates"`
+	GatesPassed  int    `json:"gates_passed"`
+	GatesFailed  int    `json:"gates_failed"`
+	GatesWarned  int    `json:"gates_warned"`
+	GatesSkipped int    `json:"gates_skipped"`
+	Message      string `json:"message"`
+}
+
+// codeArts returns the CodeArts result file's content.
+func (r *Result) codeArts() codeArtsResult {
+	c := codeArtsResult{Result: r.Result, ExitCode: r.ExitCode, Gates: r.Counts.Gates, GatesPassed: r.Counts.Passed,
+		GatesFailed: r.Counts.Failed, GatesWarned: r.Counts.Warned, GatesSkipped: r.Counts.Skipped, Message: r.message()}
+	if r.Task != nil {
+		c.Task, c.TaskID = flatten(r.Task.Name), r.Task.ID
+	}
+	if r.Run != nil {
+		c.TaskRunID = r.Run.ID
+	}
+	return c
+}
+
+// codeArtsMetrics returns the CodeArts metrics file's content: flat {"name": number}, the gate
+// counts and the overall figures p95, p99, avg_rt, success_rate, tps, requests and error_rate
+// in canonical units (ms, percent, per second); a figure the run did not report is left out.
+func (r *Result) codeArtsMetrics() map[string]float64 {
+	m := map[string]float64{
+		"gates_failed":  float64(r.Counts.Failed),
+		"gates_passed":  float64(r.Counts.Passed),
+		"gates_warned":  float64(r.Counts.Warned),
+		"gates_skipped": float64(r.Counts.Skipped),
+	}
+	for _, k := range codeArtsFigures {
+		if v, ok := r.Overall[k]; ok && !math.IsNaN(v) && !math.IsInf(v, 0) {
+			m[k] = v
+		}
+	}
+	return m
+}
+
+// WriteCodeArts writes the CodeArts Pipeline extension files into dir, the step's result
+// directory (RESULT_MSG_PATH; "" is the working directory), creating it:
+//
+//   - `<stepID>_result.json`, a flat summary: result, exit_code, task, task_id, task_run_id,
+//     gates, gates_passed, gates_failed, gates_warned, gates_skipped and a one-line message;
+//   - `<stepID>_metrics.json`, flat {"name": number}: gates_failed, gates_passed, gates_warned,
+//     gates_skipped and the overall p95, p99, avg_rt (ms), success_rate, error_rate (percent),
+//     tps and requests; a figure the run did not report is left out.
+//
+// stepID must be a plain file name part.
+func (r *Result) WriteCodeArts(dir, stepID string) error {
+	if stepID == "" || stepID == "." || stepID == ".." || strings.ContainsAny(stepID, `/\`+"\x00") {
+		return fmt.Errorf("write CodeArts files: step id %q is not a file name", stepID)
+	}
+	if dir == "" {
+		dir = "."
+	}
+	files := []struct {
+		suffix string
+		v      any
+	}{{"_result.json", r.codeArts()}, {"_metrics.json", r.codeArtsMetrics()}}
+	for _, f := range files {
+		b, err := json.MarshalIndent(f.v, "", "  ")
+		if err != nil {
+			return fmt.Errorf("encode CodeArts %s: %w", f.suffix, err)
+		}
+		if err := writeFile(filepath.Join(dir, stepID+f.suffix), append(b, '\n')); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// message says in one line what happened, for people: the result, the failed gates or the
+// error.
+func (r *Result) message() string {
+	var b strings.Builder
+	b.WriteString(r.Result)
+	if r.Run != nil {
+		fmt.Fprintf(&b, ", run %d", r.Run.ID)
+		if r.Run.StatusText != "" {
+			b.WriteString(" " + r.Run.StatusText)
+		}
+	}
+	if r.Counts.Gates > 0 {
+		fmt.Fprintf(&b, ": %d of %d gates failed", r.Counts.Failed, r.Counts.Gates)
+		if r.Counts.Warned > 0 {
+			fmt.Fprintf(&b, ", %d warned", r.Counts.Warned)
+		}
+		var failed []string
+		for _, g := range r.Gates {
+			if g.Verdict == "failed" {
+				failed = append(failed, g.Name)
+			}
+		}
+		if len(failed) > 0 {
+			b.WriteString(" (" + strings.Join(failed, ", ") + ")")
+		}
+	}
+	if r.Error != "" {
+		b.WriteString(": " + r.Error)
+	}
+	return truncate(flatten(b.String()), codeArtsMessageRunes)
+}
