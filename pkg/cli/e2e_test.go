@@ -29,6 +29,7 @@ func TestPerfTestPasses(t *testing.T) {
 	if h.srv.StartCount(sim.DemoTaskID) != 1 || last.Status != 2 {
 		t.Fatalf("want one started run that finished, got %+v", runs)
 	}
+	h.validJUnit()
 	s, _ := h.junit()
 	if len(s.Suites) != 1 || s.Suites[0].Tests != 2 || s.Suites[0].Failures != 0 {
 		t.Fatalf("junit: %+v", s)
@@ -59,6 +60,7 @@ func TestPerfTestGateFails(t *testing.T) {
 	if r.code != ExitGate {
 		t.Fatalf("exit %d, want 1\n%s%s", r.code, r.stdout, r.stderr)
 	}
+	h.validJUnit()
 	s, raw := h.junit()
 	var failed int
 	for _, c := range s.Suites[0].Cases {

@@ -7,6 +7,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -121,6 +122,21 @@ func (h *harness) junit() (junitSuites, string) {
 		h.t.Fatalf("junit does not parse: %v\n%s", err, data)
 	}
 	return s, string(data)
+}
+
+// validJUnit validates the JUnit file against the schema in pkg/report/testdata with xmllint,
+// when it is installed (CI installs it).
+func (h *harness) validJUnit() {
+	h.t.Helper()
+	xmllint, err := exec.LookPath("xmllint")
+	if err != nil {
+		h.t.Log("xmllint not installed: JUnit schema validation skipped")
+		return
+	}
+	out, err := exec.Command(xmllint, "--noout", "--schema", "../report/testdata/junit.xsd", filepath.Join(h.dir, "junit.xml")).CombinedOutput()
+	if err != nil {
+		h.t.Errorf("JUnit does not validate: %v\n%s", err, out)
+	}
 }
 
 // result reads the result file of the harness.
