@@ -2,18 +2,19 @@
 # Builds the codearts-runner container image without pulling any image, with buildah, then
 # runs `runner perftest --simulate` inside it and prints its size.
 #
-#   sudo scripts/build-image.sh            # → image codearts-runner:dev in buildah's storage
+#   scripts/build-image.sh                                    # as root: image codearts-runner:dev
 #   ARCHIVE=dist/codearts-runner.tar scripts/build-image.sh   # also: docker load -i dist/...
 #
 # How: the Go binary is built on the host (CGO_ENABLED=0); a base image is assembled from
-# scratch out of Debian's static busybox (/bin/sh, cat, ...) and the host's CA bundle; then the
-# published Dockerfile is built with BINARY=prebuilt and BASE_IMAGE=<that base>, so the final
-# stage is the very one `docker build` uses. As root on Debian, missing packages (buildah,
-# busybox-static, ca-certificates) are installed with apt-get.
+# scratch out of Debian's static busybox (/bin/sh, cat, ...) and the host's CA bundle; then
+# target "offline" of the published Dockerfile is built with BASE_IMAGE=<that base>: the same
+# runtime stage (user, workdir, entrypoint) as `docker build`, with the host's binary.
+# As root on Debian, missing packages (buildah, busybox-static, ca-certificates) are installed
+# with apt-get. Images live in buildah's storage (vfs driver: no kernel overlay needed).
 #
 # Settings (environment): IMAGE, BASE_IMAGE, PKG (Go package to build), VERSION,
 # STORAGE_DRIVER (vfs), BUSYBOX (a static busybox), CA_BUNDLE, SMOKE_ARGS, ARCHIVE,
-# REBUILD_BASE=1 (assemble the base again even if it exists).
+# REBUILD_BASE=1 (assemble the base again even if it exists), PRUNE=0 (keep dangling images).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -28,6 +29,7 @@ CA_BUNDLE=${CA_BUNDLE:-/etc/ssl/certs/ca-certificates.crt}
 SMOKE_ARGS=${SMOKE_ARGS:-perftest --simulate}
 ARCHIVE=${ARCHIVE:-}
 REBUILD_BASE=${REBUILD_BASE:-0}
+PRUNE=${PRUNE:-1}
 
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'build-image: %s\n' "$*" >&2; exit 1; }
@@ -92,11 +94,17 @@ if [ "$REBUILD_BASE" = 1 ] || ! bah inspect --type image "$BASE_IMAGE" >/dev/nul
 fi
 
 # ---- final image: the published Dockerfile, prebuilt binary, local base ----------------------
-log "building $IMAGE with Dockerfile (BINARY=prebuilt, BASE_IMAGE=$BASE_IMAGE)"
+log "building $IMAGE: Dockerfile --target offline, BASE_IMAGE=$BASE_IMAGE"
+before=$(bah containers --quiet --notruncate)
 bah bud --quiet --pull=never --isolation chroot \
-	--build-arg BINARY=prebuilt --build-arg PREBUILT_DIR=. \
-	--build-arg BASE_IMAGE="$BASE_IMAGE" --build-arg VERSION="$VERSION" --build-arg TARGETARCH="$arch" \
+	--target offline --build-arg PREBUILT_DIR=. \
+	--build-arg BASE_IMAGE="$BASE_IMAGE" --build-arg VERSION="$VERSION" \
 	-f "$PWD/Dockerfile" -t "$IMAGE" "$work/context" >/dev/null
+# buildah 1.28 may leave working containers of intermediate stages: remove this build's
+# leftovers (and only those).
+for c in $(bah containers --quiet --notruncate); do
+	case "$before" in *"$c"*) ;; *) bah rm "$c" >/dev/null ;; esac
+done
 
 # ---- smoke test ------------------------------------------------------------------------------
 ctr=$(bah from --pull=never "$IMAGE")
@@ -113,6 +121,11 @@ if [ -n "$ARCHIVE" ]; then
 	rm -f "$ARCHIVE"
 	bah push --quiet "$IMAGE" "docker-archive:$ARCHIVE:$IMAGE"
 	log "wrote $ARCHIVE (docker load -i $ARCHIVE)"
+fi
+
+if [ "$PRUNE" = 1 ]; then
+	# Untagged leftovers: the build stages and images replaced by this build (vfs stores full copies).
+	bah rmi --prune >/dev/null 2>&1 || true
 fi
 
 size=$(bah images --format '{{.Size}}' "$IMAGE" | head -n1)

@@ -79,14 +79,14 @@ func (a *app) finish(s *config.Settings, o *steps.Outcome, runErr error, code in
 // exit code.
 func (a *app) writeFiles(s *config.Settings, r *report.Result) {
 	r.Redact(a.red.apply)
-	if s.JUnitFile != "" {
+	if s.JUnitFile != "" && s.JUnitFile != "none" {
 		if err := r.WriteJUnit(s.JUnitFile); err != nil {
 			fmt.Fprintf(a.errw, "runner: could not write the JUnit file (junit-file): %v\n", err)
 		} else {
 			fmt.Fprintf(a.out, "JUnit written to %s\n", s.JUnitFile)
 		}
 	}
-	if s.ResultFile != "" {
+	if s.ResultFile != "" && s.ResultFile != "none" {
 		if err := r.WriteJSON(s.ResultFile); err != nil {
 			fmt.Fprintf(a.errw, "runner: could not write the result file (result-file): %v\n", err)
 		}

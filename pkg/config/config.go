@@ -82,8 +82,8 @@ type Settings struct {
 	TestServiceID   string        `flag:"test-service-id" env:"CODEARTS_TEST_SERVICE_ID" modes:"taskmodel" help:"test service id of the templates"`
 	IP              string        `flag:"ip" env:"CODEARTS_IP" modes:"taskmodel" help:"address of the system under test (optional)"`
 	Port            string        `flag:"port" env:"CODEARTS_PORT" modes:"taskmodel" help:"port of the system under test (optional)"`
-	JUnitFile       string        `flag:"junit-file" env:"CODEARTS_JUNIT_FILE" envDefault:"codearts-junit.xml" modes:"perftest,testplan,taskmodel" help:"JUnit XML output path ('' = none)"`
-	ResultFile      string        `flag:"result-file" env:"CODEARTS_RESULT_FILE" envDefault:"codearts-result.json" modes:"perftest,testplan,taskmodel" help:"result JSON output path ('' = none)"`
+	JUnitFile       string        `flag:"junit-file" env:"CODEARTS_JUNIT_FILE" envDefault:"codearts-junit.xml" modes:"perftest,testplan,taskmodel" help:"JUnit XML output path (none = do not write)"`
+	ResultFile      string        `flag:"result-file" env:"CODEARTS_RESULT_FILE" envDefault:"codearts-result.json" modes:"perftest,testplan,taskmodel" help:"result JSON output path (none = do not write)"`
 	HTMLReport      string        `flag:"html-report" env:"CODEARTS_HTML_REPORT" modes:"perftest" help:"self-contained HTML report path (optional)"`
 	Simulate        bool          `flag:"simulate" env:"CODEARTS_SIMULATE" modes:"perftest,testplan,taskmodel" help:"run against the built-in simulator (a complete demo when nothing else is set)"`
 	SimScale        float64       `flag:"sim-scale" env:"CODEARTS_SIM_SCALE" modes:"perftest,testplan,taskmodel,simulate" help:"simulator clock in simulated seconds per real second (default 60 with --simulate and for runner simulate, else 1); every wait, timeout and stage plan is read on that clock — give it when pointing the endpoints at a runner simulate of another scale"`

@@ -12,10 +12,11 @@ here=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
 
 # The inputs of codearts-extension.json, in its order (internal/actioncheck keeps them in step).
 INPUTS='
-region project_id ak sk security_token token username password domain
-cpts_endpoint iam_endpoint test_suite task cases resource_group variables restore_variables
-gates gates_file baseline baseline_required timeout on_timeout wait run_id run_tag
-junit_file result_file html_report simulate sim_scale request_timeout retries debug
+region project_id ak sk security_token token username password domain cpts_endpoint
+iam_endpoint test_suite task cases resource_group variables restore_variables gates gates_file
+baseline baseline_required timeout on_timeout wait run_id run_tag codearts_project_id
+testplan_endpoint plan service_id plan_case_map junit_file result_file html_report simulate
+sim_scale poll_interval max_calls_per_minute request_timeout retries debug
 '
 
 for name in $INPUTS; do
