@@ -30,7 +30,7 @@ var (
 		}
 		return out
 	}()
-	settingsSoon = []string{"CODEARTS_DOTENV_FILE"}
+	settingsSoon = []string{}
 )
 
 // githubWorkflows lists the example GitHub workflows.

@@ -157,6 +157,11 @@ func (c *Client) Do(ctx context.Context, call Call, out any) error {
 	if out == nil || len(bytes.TrimSpace(data)) == 0 {
 		return nil
 	}
+	if len(data) > shapeCheckFrom {
+		if err := checkShape(data); err != nil {
+			return fmt.Errorf("%s: %d bytes: %w", op, len(data), err)
+		}
+	}
 	if err := json.Unmarshal(data, out); err != nil {
 		return fmt.Errorf("%s: decode response (HTTP %d, %d bytes): %w; body starts %q",
 			op, resp.StatusCode, len(data), err, excerpt(strings.ToValidUTF8(string(data), "\uFFFD"), 200))

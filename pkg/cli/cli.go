@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/codearts-runner/codearts-runner/pkg/config"
+	"github.com/codearts-runner/codearts-runner/pkg/report"
 )
 
 // Exit codes, documented in the README.
@@ -46,6 +47,8 @@ type app struct {
 	out     io.Writer // redacting stdout
 	errw    io.Writer // redacting stderr
 	red     *redactor
+	ci      config.CI
+	gh      report.GitHub // no-op outside GitHub Actions
 }
 
 // Main runs the command line in env and returns the process exit code.
@@ -59,6 +62,10 @@ func Main(ctx context.Context, env Env) int {
 	a := &app{env: env, environ: toMap(env.Environ), red: &redactor{}}
 	a.out = &redactWriter{w: env.Stdout, r: a.red}
 	a.errw = &redactWriter{w: env.Stderr, r: a.red}
+	a.ci = config.DetectCI(a.environ)
+	// Workflow commands go to the raw stdout: ::add-mask:: must carry the secret itself (GitHub
+	// consumes the line); everything else the GitHub writer prints is scrubbed by it.
+	a.gh = report.NewGitHub(a.ci, env.Stdout)
 	args := env.Args
 	if len(args) == 0 {
 		a.usage(a.errw)
@@ -127,6 +134,9 @@ func (a *app) load(mode config.Mode, args []string) (*config.Settings, bool, int
 		return nil, false, ExitUsage
 	}
 	a.red.add(s.Secrets()...)
+	for _, secret := range s.Secrets() {
+		a.gh.AddMask(secret)
+	}
 	return s, false, 0
 }
 

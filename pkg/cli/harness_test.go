@@ -156,8 +156,16 @@ func (h *harness) result() report.Result {
 // noSecrets fails when any secret appears in any output of the run or in the files written.
 func (h *harness) noSecrets(r runResult, secrets ...string) {
 	h.t.Helper()
-	texts := map[string]string{"stdout": r.stdout, "stderr": r.stderr}
-	for _, f := range []string{"junit.xml", "result.json"} {
+	// GitHub consumes ::add-mask:: lines (they are how a secret gets masked); nothing else may
+	// carry a secret.
+	var out []string
+	for _, line := range strings.Split(r.stdout, "\n") {
+		if !strings.HasPrefix(line, "::add-mask::") {
+			out = append(out, line)
+		}
+	}
+	texts := map[string]string{"stdout": strings.Join(out, "\n"), "stderr": r.stderr}
+	for _, f := range []string{"junit.xml", "result.json", "summary.md", "output.txt", "report.html", "out.env"} {
 		if b, err := os.ReadFile(filepath.Join(h.dir, f)); err == nil {
 			texts[f] = string(b)
 		}

@@ -67,7 +67,7 @@ func (a *app) finish(s *config.Settings, o *steps.Outcome, runErr error, code in
 	r := report.Build(o, report.Meta{Version: a.env.Version, Mode: string(config.PerfTest), Region: s.Region,
 		Settings: s.Public(config.PerfTest), ExitCode: code, Result: result, Err: runErr, Now: a.env.Now()})
 	if o.HasRun() {
-		a.writeFiles(s, r)
+		a.publish(s, r)
 		r.WriteSummary(a.out)
 	} else if runErr != nil {
 		fmt.Fprintf(a.errw, "runner perftest: %v\n", runErr)
@@ -75,10 +75,46 @@ func (a *app) finish(s *config.Settings, o *steps.Outcome, runErr error, code in
 	return code
 }
 
-// writeFiles writes JUnit and the result file; a failure is reported but does not change the
-// exit code.
-func (a *app) writeFiles(s *config.Settings, r *report.Result) {
+// publish writes every output of a run: JUnit, the result file, the HTML report, the dotenv
+// file, the CodeArts step files and the GitHub outputs, summary and annotations. A failure is
+// reported but never changes the exit code.
+func (a *app) publish(s *config.Settings, r *report.Result) {
 	r.Redact(a.red.apply)
+	a.writeFiles(s, r)
+	write := func(setting, path string, f func(string) error) {
+		if path == "" || path == "none" {
+			return
+		}
+		if err := f(path); err != nil {
+			fmt.Fprintf(a.errw, "runner: could not write the %s (%s): %v\n", setting, path, err)
+		}
+	}
+	if r.Mode == string(config.PerfTest) {
+		write("HTML report (html-report)", s.HTMLReport, r.WriteHTML)
+	}
+	write("dotenv file (dotenv-file)", s.DotenvFile, r.WriteDotenv)
+	if a.ci.CodeArts {
+		write("CodeArts step files", a.ci.CodeArtsResultDir, func(dir string) error { return r.WriteCodeArts(dir, a.ci.CodeArtsStepID) })
+		if a.ci.CodeArtsResultDir == "" {
+			write("CodeArts step files", ".", func(dir string) error { return r.WriteCodeArts(dir, a.ci.CodeArtsStepID) })
+		}
+	}
+	r.PublishGitHub(a.gh, s.Secrets(), outPath(s.JUnitFile), outPath(s.ResultFile))
+	if err := a.gh.Err(); err != nil {
+		fmt.Fprintf(a.errw, "runner: GitHub outputs: %v\n", err)
+	}
+}
+
+// outPath is the path an output was written to, "" when it was not written.
+func outPath(p string) string {
+	if p == "none" {
+		return ""
+	}
+	return p
+}
+
+// writeFiles writes JUnit and the result file.
+func (a *app) writeFiles(s *config.Settings, r *report.Result) {
 	if s.JUnitFile != "" && s.JUnitFile != "none" {
 		if err := r.WriteJUnit(s.JUnitFile); err != nil {
 			fmt.Fprintf(a.errw, "runner: could not write the JUnit file (junit-file): %v\n", err)

@@ -103,7 +103,7 @@ func (a *app) meta(s *config.Settings, mode config.Mode, code int, result string
 // finishChecks writes the outputs of a testplan or taskmodel run and prints its summary.
 func (a *app) finishChecks(s *config.Settings, r *report.Result, wrote bool, runErr error) int {
 	if wrote {
-		a.writeFiles(s, r)
+		a.publish(s, r)
 	}
 	r.WriteSummary(a.out)
 	if runErr != nil {

@@ -120,6 +120,18 @@ func (r *Result) message() string {
 			b.WriteString(" (" + strings.Join(failed, ", ") + ")")
 		}
 	}
+	if len(r.Checks) > 0 {
+		var failed []string
+		for _, c := range r.Checks {
+			if c.Verdict == "failed" {
+				failed = append(failed, c.Name)
+			}
+		}
+		fmt.Fprintf(&b, ": %d of %d checks failed", len(failed), len(r.Checks))
+		if len(failed) > 0 {
+			b.WriteString(" (" + strings.Join(failed, ", ") + ")")
+		}
+	}
 	if r.Error != "" {
 		b.WriteString(": " + r.Error)
 	}

@@ -23,8 +23,8 @@ func (r *Result) dotenvVars() [][2]string {
 		{"CODEARTS_TASK_RUN_ID", runID},
 		{"CODEARTS_RESULT", r.Result},
 		{"CODEARTS_GATES_FAILED", strconv.Itoa(r.Counts.Failed)},
-		{"CODEARTS_JUNIT_FILE", r.Settings["junit-file"]},
-		{"CODEARTS_RESULT_FILE", r.Settings["result-file"]},
+		{"CODEARTS_JUNIT_PATH", r.Settings["junit-file"]},
+		{"CODEARTS_RESULT_PATH", r.Settings["result-file"]},
 	}
 }
 

@@ -131,18 +131,22 @@ const ghAnnotations = 10
 // shorter ones would mangle ordinary words (GitHub still masks them in the log).
 const ghMinSecret = 4
 
+// ghSummaryBytes is the largest job summary GitHub accepts from a step (1 MiB).
+const ghSummaryBytes = 1 << 20
+
 // PublishGitHub tells GitHub Actions about the result, in this order: it masks every secret
 // (each line of a multi-line secret too), sets the outputs task-run-id, result, gates-failed,
-// junit-file and result-file, writes the Markdown job summary, then adds an error annotation
-// per failed gate (and one for a run error) and a warning annotation per warned gate, gathering
-// those beyond GitHub's ten per kind into the last. Secrets are also cut from the summary and
-// the annotations. With the no-op GitHub of other CI systems it prints nothing.
+// junit-file and result-file, writes the Markdown job summary (bounded to GitHub's 1 MiB), then
+// adds an error annotation per failed gate (and one for a run error and per failed check of
+// testplan/taskmodel) and a warning annotation per warned gate, gathering those beyond
+// GitHub's ten per kind into the last. Secrets are also cut from the summary and the
+// annotations. With the no-op GitHub of other CI systems it prints nothing.
 func (r *Result) PublishGitHub(gh GitHub, secrets []string, junitPath, resultPath string) {
 	masks := maskValues(secrets)
 	for _, m := range masks {
 		gh.AddMask(m)
 	}
-	redact := redactor(masks)
+	redact := redactor(masks, "***", nil)
 	runID := ""
 	if r.Run != nil && r.Run.ID != 0 {
 		runID = strconv.FormatInt(r.Run.ID, 10)
@@ -152,7 +156,7 @@ func (r *Result) PublishGitHub(gh GitHub, secrets []string, junitPath, resultPat
 	gh.SetOutput("gates-failed", strconv.Itoa(r.Counts.Failed))
 	gh.SetOutput("junit-file", junitPath)
 	gh.SetOutput("result-file", resultPath)
-	gh.AddStepSummary(redact(r.Markdown()))
+	gh.AddStepSummary(boundSummary(redactor(masks, `\*\*\*`, mdText)(r.Markdown())))
 
 	var errs, warns []annotation
 	if r.Error != "" {
@@ -166,12 +170,28 @@ func (r *Result) PublishGitHub(gh GitHub, secrets []string, junitPath, resultPat
 			warns = append(warns, annotation{"Gate warning", g.Name + ": " + g.Message})
 		}
 	}
-	for _, a := range capAnnotations(errs, "more gates failed") {
+	for _, c := range r.Checks {
+		if c.Verdict == "failed" {
+			errs = append(errs, annotation{"Check failed", c.Name + ": " + c.Message})
+		}
+	}
+	for _, a := range capAnnotations(errs, "more failed") {
 		gh.Errorf(a.title, "%s", truncate(redact(a.message), ghAnnotationRunes))
 	}
-	for _, a := range capAnnotations(warns, "more gates warned") {
+	for _, a := range capAnnotations(warns, "more warned") {
 		gh.Warningf(a.title, "%s", truncate(redact(a.message), ghAnnotationRunes))
 	}
+}
+
+// boundSummary cuts a summary longer than GitHub takes at the last line break that fits, and
+// says so.
+func boundSummary(md string) string {
+	const note = "\n\n_The summary was cut at GitHub's 1 MiB limit; the HTML report and the result file have everything._\n"
+	if len(md) <= ghSummaryBytes {
+		return md
+	}
+	cut := strings.LastIndexByte(md[:ghSummaryBytes-len(note)], '\n')
+	return md[:max(cut, 0)] + note
 }
 
 // annotation is one GitHub annotation to add.
@@ -220,20 +240,26 @@ func maskValues(secrets []string) []string {
 	return out
 }
 
-// redactor returns a function replacing every mask of at least ghMinSecret runes by ***,
-// longest first so a secret containing another is cut whole.
-func redactor(masks []string) func(string) string {
+// redactor returns a function replacing every mask of at least ghMinSecret runes by with,
+// longest first so a secret containing another is cut whole. With escape, the escaped form of
+// each mask is replaced too (a secret in Markdown appears escaped).
+func redactor(masks []string, with string, escape func(string) string) func(string) string {
 	sorted := slices.Clone(masks)
 	slices.SortStableFunc(sorted, func(a, b string) int { return len(b) - len(a) })
 	var pairs []string
 	for _, m := range sorted {
-		if utf8.RuneCountInString(m) >= ghMinSecret {
-			pairs = append(pairs, m, "***")
+		if utf8.RuneCountInString(m) < ghMinSecret {
+			continue
+		}
+		pairs = append(pairs, m, with)
+		if escape != nil {
+			if e := escape(m); e != m && e != "" {
+				pairs = append(pairs, e, with)
+			}
 		}
 	}
 	if len(pairs) == 0 {
 		return func(s string) string { return s }
 	}
-	rep := strings.NewReplacer(pairs...)
-	return rep.Replace
+	return strings.NewReplacer(pairs...).Replace
 }

@@ -14,7 +14,7 @@ import (
 // Geometry of the SVG charts of the HTML report, in SVG user units.
 const (
 	svgWidth, svgHeight = 640, 220
-	svgLeft, svgRight   = 64, 16 // plot margins
+	svgLeft, svgRight   = 64, 28 // plot margins
 	svgTop, svgBottom   = 14, 40
 	// htmlChartPoints is the most points one chart draws; longer series are averaged down.
 	htmlChartPoints = 480
@@ -191,6 +191,19 @@ func (r *Result) htmlRun() []htmlField {
 			s = fmt.Sprintf("run %d — %s", r.Baseline.RunID, s)
 		}
 		add("Baseline", s)
+	}
+	if p := r.Plan; p != nil {
+		s := fmt.Sprintf("%s (%s)", p.Name, p.ID)
+		if p.Created {
+			s += ", created by this run"
+		}
+		add("TestPlan plan", s+fmt.Sprintf(": %d cases added, %d already there, %d failed", p.Added, p.Already, p.Failed))
+	}
+	if e := r.Execution; e != nil {
+		add("Task templates", strings.Join(e.TaskIDs, ", "))
+		add("Execution", e.ID)
+		add("Cause", e.Cause)
+		add("FAQ", e.FAQ)
 	}
 	add("Region", r.Region)
 	return out
@@ -376,7 +389,9 @@ code { font-size: 13px; }
 {{- end}}
 </dl>
 
+{{- if or .Gates (not .R.Checks)}}
 <h2>Gates</h2>
+{{- end}}
 {{- if .Gates}}
 <table class="gates">
 <thead><tr><th>Verdict</th><th>Gate</th><th class="num">Measured</th><th class="num">Limit</th><th class="num">Baseline</th><th>Message</th></tr></thead>
@@ -386,8 +401,32 @@ code { font-size: 13px; }
 {{- end}}
 </tbody>
 </table>
-{{- else}}
+{{- else if not .R.Checks}}
 <p class="muted">No gates were evaluated.</p>
+{{- end}}
+
+{{- if .R.Checks}}
+<h2>Checks</h2>
+<table class="checks">
+<thead><tr><th>Verdict</th><th>Check</th><th>Group</th><th>Message</th></tr></thead>
+<tbody>
+{{- range .R.Checks}}
+<tr><td class="verdict {{.Verdict}}">{{.Verdict}}</td><td>{{.Name}}</td><td>{{.Group}}</td><td>{{.Message}}</td></tr>
+{{- end}}
+</tbody>
+</table>
+{{- end}}
+
+{{- if .R.PlanRecords}}
+<h2>Recorded in TestPlan</h2>
+<table class="plan-records">
+<thead><tr><th>Verdict</th><th>Gate or case</th><th>Plan case</th><th>Recorded</th></tr></thead>
+<tbody>
+{{- range .R.PlanRecords}}
+<tr><td class="verdict {{.Verdict}}">{{.Verdict}}</td><td>{{.Name}}</td><td>{{.CaseID}}</td><td>{{if .Recorded}}yes{{else}}no{{if .Error}}: {{.Error}}{{end}}{{end}}</td></tr>
+{{- end}}
+</tbody>
+</table>
 {{- end}}
 
 {{- if .Overall}}

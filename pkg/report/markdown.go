@@ -39,14 +39,26 @@ func (r *Result) Markdown() string {
 	if emoji == "" {
 		emoji = "ℹ️"
 	}
-	fmt.Fprintf(&b, "## %s codearts-runner %s: %s\n\n", emoji, mdText(r.Mode), mdText(r.Result))
+	fmt.Fprintf(&b, "## %s codearts-runner %s: %s", emoji, mdText(r.Mode), mdText(r.Result))
+	if r.Run != nil && r.Run.ID != 0 {
+		fmt.Fprintf(&b, " (run %d)", r.Run.ID)
+	}
+	b.WriteString("\n\n")
 	if line := r.mdRunLine(); line != "" {
 		b.WriteString(line + "\n\n")
 	}
 	if r.Error != "" {
 		fmt.Fprintf(&b, "> **Error:** %s\n\n", mdCell(r.Error))
 	}
+	if e := r.Execution; e != nil && (e.Cause != "" || e.FAQ != "") {
+		fmt.Fprintf(&b, "> **Cause:** %s", mdCell(e.Cause))
+		if e.FAQ != "" {
+			fmt.Fprintf(&b, " · **FAQ:** %s", mdCell(e.FAQ))
+		}
+		b.WriteString("\n\n")
+	}
 	r.mdGates(&b)
+	r.mdChecks(&b)
 	r.mdCases(&b)
 	if r.Baseline != nil && (r.Baseline.Note != "" || r.Baseline.RunID != 0) {
 		b.WriteString("> **Baseline:** ")
@@ -59,7 +71,11 @@ func (r *Result) Markdown() string {
 		b.WriteString(mdCell(r.Baseline.Note) + "\n\n")
 	}
 	r.mdCharts(&b)
-	fmt.Fprintf(&b, "<sub>codearts-runner %s · %s</sub>\n", mdText(r.Version), r.Generated.UTC().Format(time.RFC3339))
+	fmt.Fprintf(&b, "<sub>codearts-runner %s", mdText(r.Version))
+	if !r.Generated.IsZero() {
+		b.WriteString(" · " + r.Generated.UTC().Format(time.RFC3339))
+	}
+	b.WriteString("</sub>\n")
 	return b.String()
 }
 
@@ -86,6 +102,21 @@ func (r *Result) mdRunLine() string {
 		}
 		if flags := runFlags(r.Run); len(flags) > 0 {
 			s += " (" + strings.Join(flags, "; ") + ")"
+		}
+		parts = append(parts, s)
+	}
+	if p := r.Plan; p != nil {
+		s := fmt.Sprintf("plan **%s** (%s)", mdCell(p.Name), mdText(p.ID))
+		if p.Created {
+			s += ", created by this run"
+		}
+		s += fmt.Sprintf(": %d cases added, %d already there, %d failed", p.Added, p.Already, p.Failed)
+		parts = append(parts, s)
+	}
+	if e := r.Execution; e != nil {
+		s := "task templates " + mdCell(strings.Join(e.TaskIDs, ", "))
+		if e.ID != "" {
+			s += ", execution " + mdText(e.ID)
 		}
 		parts = append(parts, s)
 	}
@@ -125,17 +156,16 @@ func runFlags(run *Run) []string {
 // mdGates writes the gates table.
 func (r *Result) mdGates(b *strings.Builder) {
 	if len(r.Gates) == 0 {
-		b.WriteString("_No gates were evaluated._\n\n")
+		if len(r.Checks) == 0 {
+			b.WriteString("_No gates were evaluated._\n\n")
+		}
 		return
 	}
 	c := r.Counts
 	fmt.Fprintf(b, "### Gates: %d failed, %d warned, %d passed, %d skipped\n\n", c.Failed, c.Warned, c.Passed, c.Skipped)
 	b.WriteString("| | Gate | Measured | Limit | Message |\n| :-: | :-- | --: | --: | :-- |\n")
 	for _, g := range r.Gates {
-		mark := verdictEmoji[g.Verdict]
-		if mark == "" {
-			mark = mdText(g.Verdict)
-		}
+		mark := mdVerdict(g.Verdict)
 		name := mdCell(g.Name)
 		if g.Text != "" && g.Text != g.Name {
 			name += "<br>" + mdCell(g.Text)
@@ -143,6 +173,47 @@ func (r *Result) mdGates(b *strings.Builder) {
 		fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n", mark, name, mdFigure(g.Value, g.Unit), mdFigure(g.Limit, g.Unit), mdCell(g.Message))
 	}
 	b.WriteString("\n")
+}
+
+// mdChecks writes the checks of a testplan or taskmodel run and the outcomes recorded back to
+// TestPlan cases.
+func (r *Result) mdChecks(b *strings.Builder) {
+	if len(r.Checks) > 0 {
+		failed := 0
+		for _, c := range r.Checks {
+			if c.Verdict == "failed" {
+				failed++
+			}
+		}
+		fmt.Fprintf(b, "### Checks: %d failed, %d passed\n\n", failed, len(r.Checks)-failed)
+		b.WriteString("| | Check | Group | Message |\n| :-: | :-- | :-- | :-- |\n")
+		for _, c := range r.Checks {
+			fmt.Fprintf(b, "| %s | %s | %s | %s |\n", mdVerdict(c.Verdict), mdCell(c.Name), mdCell(c.Group), mdCell(c.Message))
+		}
+		b.WriteString("\n")
+	}
+	if len(r.PlanRecords) > 0 {
+		b.WriteString("### Recorded in TestPlan\n\n| | Gate or case | Plan case | Recorded |\n| :-: | :-- | :-- | :-- |\n")
+		for _, p := range r.PlanRecords {
+			rec := "yes"
+			if !p.Recorded {
+				rec = "no"
+				if p.Error != "" {
+					rec += ": " + mdCell(p.Error)
+				}
+			}
+			fmt.Fprintf(b, "| %s | %s | %s | %s |\n", mdVerdict(p.Verdict), mdCell(p.Name), mdCell(p.CaseID), rec)
+		}
+		b.WriteString("\n")
+	}
+}
+
+// mdVerdict marks a verdict with its emoji, or shows it escaped when unknown.
+func mdVerdict(v string) string {
+	if e := verdictEmoji[v]; e != "" {
+		return e
+	}
+	return mdText(v)
 }
 
 // caseColumns are the headline figures of a case, in table order.
@@ -468,13 +539,18 @@ func truncate(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-// mermaidText makes text safe inside a quoted Mermaid string on one line of a fenced block.
+// mermaidText makes text safe inside a quoted Mermaid string on one line of a fenced block:
+// no quote, backtick, markup, entity, comment or directive.
 func mermaidText(s string) string {
 	s = strings.Map(func(r rune) rune {
 		switch r {
 		case '"', '`':
 			return '\''
-		case ';', '#', '%', '{', '}':
+		case '<':
+			return '‹'
+		case '>':
+			return '›'
+		case ';', '#', '%', '{', '}', '\\':
 			return ' '
 		}
 		return r

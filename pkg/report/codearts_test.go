@@ -1,0 +1,105 @@
+package report
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// readJSON decodes a file into a generic map.
+func readJSON(t *testing.T, path string) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(readFile(t, path)), &m); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return m
+}
+
+func TestWriteCodeArts(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "result")
+	r := writerSample()
+	r.Overall["p99"] = math.NaN() // not a JSON number: left out
+	if err := r.WriteCodeArts(dir, "step-1"); err != nil {
+		t.Fatal(err)
+	}
+	res := readJSON(t, filepath.Join(dir, "step-1_result.json"))
+	want := map[string]any{"result": "failed", "exit_code": 1.0, "task": "nightly | smoke", "task_id": 42.0, "task_run_id": 9001.0,
+		"gates": 4.0, "gates_passed": 1.0, "gates_failed": 1.0, "gates_warned": 1.0, "gates_skipped": 1.0,
+		"message": "failed, run 9001 finished: 1 of 4 gates failed, 1 warned (p95 <= 500ms)"}
+	if len(res) != len(want) {
+		t.Errorf("result has %d keys, want %d: %v", len(res), len(want), res)
+	}
+	for k, v := range want {
+		if res[k] != v {
+			t.Errorf("result[%s] = %#v, want %#v", k, res[k], v)
+		}
+	}
+
+	metrics := readJSON(t, filepath.Join(dir, "step-1_metrics.json"))
+	wantMetrics := map[string]float64{"gates_failed": 1, "gates_passed": 1, "gates_warned": 1, "gates_skipped": 1,
+		"p95": 812.4, "avg_rt": 230, "success_rate": 99.71, "tps": 200.5, "requests": 120000, "error_rate": 0.29}
+	if len(metrics) != len(wantMetrics) {
+		t.Errorf("metrics has keys %v, want %v", sortedKeys(metrics), sortedKeys(wantMetrics))
+	}
+	for k, v := range wantMetrics {
+		if got, ok := metrics[k].(float64); !ok || got != v {
+			t.Errorf("metrics[%s] = %#v, want %v", k, metrics[k], v)
+		}
+	}
+}
+
+func TestWriteCodeArtsWithoutRun(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	long := strings.Repeat("x", 3000)
+	r := &Result{Mode: "perftest", Result: "error", ExitCode: 5, Error: "show task: HTTP 503\n" + long}
+	if err := r.WriteCodeArts(dir, "s"); err != nil {
+		t.Fatal(err)
+	}
+	res := readJSON(t, filepath.Join(dir, "s_result.json"))
+	for _, absent := range []string{"task", "task_id", "task_run_id"} {
+		if _, ok := res[absent]; ok {
+			t.Errorf("result has %s without a task run", absent)
+		}
+	}
+	msg, _ := res["message"].(string)
+	if !strings.HasPrefix(msg, "error: show task: HTTP 503 xxx") || len([]rune(msg)) != codeArtsMessageRunes || strings.Contains(msg, "\n") {
+		t.Errorf("message = %.60q… (%d runes)", msg, len([]rune(msg)))
+	}
+	metrics := readJSON(t, filepath.Join(dir, "s_metrics.json"))
+	if keys := sortedKeys(metrics); !slices.Equal(keys, []string{"gates_failed", "gates_passed", "gates_skipped", "gates_warned"}) {
+		t.Errorf("metrics keys = %v", keys)
+	}
+}
+
+func TestWriteCodeArtsChecksMessage(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	r := &Result{Mode: "taskmodel", Result: "failed", ExitCode: 1, Checks: []Check{{Name: "task template a", Verdict: "failed"},
+		{Name: "task template b", Verdict: "passed"}}}
+	if err := r.WriteCodeArts(dir, "s"); err != nil {
+		t.Fatal(err)
+	}
+	if msg := readJSON(t, filepath.Join(dir, "s_result.json"))["message"]; msg != "failed: 1 of 2 checks failed (task template a)" {
+		t.Errorf("message = %q", msg)
+	}
+}
+
+func TestWriteCodeArtsRejectsBadStepID(t *testing.T) {
+	t.Parallel()
+	for _, id := range []string{"", ".", "..", "a/b", `a\b`, "../x", "a\x00b"} {
+		dir := t.TempDir()
+		if err := writerSample().WriteCodeArts(dir, id); err == nil {
+			t.Errorf("step id %q accepted", id)
+		}
+		if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+			t.Errorf("step id %q: wrote %v", id, entries)
+		}
+	}
+}
