@@ -45,7 +45,8 @@ bench: build
 
 ## faults: the fault-injection table, 3 runs per row
 faults:
-	FAULTS_RUNS=3 FAULTS_TABLE=$(CURDIR)/dist/faults.md $(GO) test -count=1 -v -run TestFaultTable ./internal/faults/
+	mkdir -p dist
+	FAULTS_RUNS=$${FAULTS_RUNS:-3} FAULTS_TABLE=$(CURDIR)/dist/faults.md $(GO) test -count=1 -timeout 10m -run TestFaults -v ./internal/faults/ | grep -v '^=== \|^--- \|^    ---' ; cat dist/faults.md
 
 ## fuzz: every fuzz target for FUZZTIME each
 fuzz:

@@ -49,6 +49,10 @@ type Client struct {
 	rc      *retryablehttp.Client
 	maxBody int64
 	ua      string
+	// rereads is how often an idempotent call whose 2xx answer could not be read or decoded
+	// is sent again (a gateway cut it short, garbled it); wait is the pause before that.
+	rereads int
+	wait    time.Duration
 }
 
 // New validates cfg, applies defaults and returns a Client.
@@ -106,7 +110,8 @@ func New(cfg Config) (*Client, error) {
 		ErrorHandler:   errorHandler,
 		RequestLogHook: retryLogHook(log, cfg.RetryMax+1),
 	}
-	return &Client{base: base, rc: rc, maxBody: cfg.MaxBody, ua: cfg.UserAgent}, nil
+	return &Client{base: base, rc: rc, maxBody: cfg.MaxBody, ua: cfg.UserAgent,
+		rereads: min(max(cfg.RetryMax, 0), 2), wait: cfg.RetryWaitMin}, nil
 }
 
 // parseEndpoint accepts an absolute http(s) URL without query or fragment.
@@ -133,6 +138,35 @@ func parseEndpoint(endpoint string) (*url.URL, error) {
 // out (when out is non-nil and the body is not empty). A non-2xx answer after retries is an
 // *APIError; a network failure is returned wrapped as "op: error".
 func (c *Client) Do(ctx context.Context, call Call, out any) error {
+	for attempt := 0; ; attempt++ {
+		err := c.do(ctx, call, out)
+		var u *unreadableError
+		if !errors.As(err, &u) {
+			return err
+		}
+		if !call.Idempotent || attempt >= c.rereads {
+			return u.err
+		}
+		t := time.NewTimer(c.wait << attempt)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return u.err
+		case <-t.C:
+		}
+	}
+}
+
+// unreadableError marks a 2xx answer that could not be read or decoded: an idempotent call may
+// ask for it again.
+type unreadableError struct{ err error }
+
+func (e *unreadableError) Error() string { return e.err.Error() }
+func (e *unreadableError) Unwrap() error { return e.err }
+
+// do sends call once (with the transport-level retries). A 2xx answer that could not be read or
+// decoded comes back as *unreadableError.
+func (c *Client) do(ctx context.Context, call Call, out any) error {
 	op := call.name()
 	state := &callState{op: op, idempotent: call.Idempotent}
 	req, err := c.newRequest(withState(ctx, state), call)
@@ -152,7 +186,11 @@ func (c *Client) Do(ctx context.Context, call Call, out any) error {
 		return e
 	}
 	if readErr != nil {
-		return fmt.Errorf("%s: read response (HTTP %d): %w", op, resp.StatusCode, readErr)
+		err := fmt.Errorf("%s: read response (HTTP %d): %w", op, resp.StatusCode, readErr)
+		if errors.Is(readErr, ErrBodyTooLarge) {
+			return err
+		}
+		return &unreadableError{err}
 	}
 	if out == nil || len(bytes.TrimSpace(data)) == 0 {
 		return nil
@@ -163,8 +201,8 @@ func (c *Client) Do(ctx context.Context, call Call, out any) error {
 		}
 	}
 	if err := json.Unmarshal(data, out); err != nil {
-		return fmt.Errorf("%s: decode response (HTTP %d, %d bytes): %w; body starts %q",
-			op, resp.StatusCode, len(data), err, excerpt(strings.ToValidUTF8(string(data), "\uFFFD"), 200))
+		return &unreadableError{fmt.Errorf("%s: decode response (HTTP %d, %d bytes): %w; body starts %q",
+			op, resp.StatusCode, len(data), err, excerpt(strings.ToValidUTF8(string(data), "\uFFFD"), 200))}
 	}
 	return nil
 }

@@ -44,6 +44,9 @@ func (a *app) perftest(ctx context.Context, args []string) int {
 		fmt.Fprintf(a.errw, "runner perftest: %v\n", &config.UsageError{Problems: problems})
 		return ExitUsage
 	}
+	if s.RunTag == "" {
+		s.RunTag = a.ci.RunID
+	}
 	in := a.perftestInput(s, gs, file, scale)
 	client, err := a.cptsClient(s)
 	if err != nil {
@@ -51,6 +54,9 @@ func (a *app) perftest(ctx context.Context, args []string) int {
 		return ExitUsage
 	}
 	flow := &steps.PerfTest{CPTS: client, Log: a.out, Now: a.env.Now, Poll: pollPolicy(s, scale)}
+	// Signals stay caught until the stop of a cancelled run has been sent; after that a second
+	// signal kills the process.
+	flow.AfterStopSent = a.env.StopSignals
 	o, runErr := flow.Run(ctx, in)
 	if a.env.StopSignals != nil && ctx.Err() != nil {
 		a.env.StopSignals()
@@ -69,6 +75,9 @@ func (a *app) finish(s *config.Settings, o *steps.Outcome, runErr error, code in
 	if o.HasRun() {
 		a.publish(s, r)
 		r.WriteSummary(a.out)
+		if o.StopFailed {
+			fmt.Fprintf(a.errw, "runner: warning: run %d may still be running on the platform: the stop request failed; stop it in the CodeArts console\n", o.RunID)
+		}
 	} else if runErr != nil {
 		fmt.Fprintf(a.errw, "runner perftest: %v\n", runErr)
 	}
@@ -202,7 +211,7 @@ func (a *app) perftestInput(s *config.Settings, gs []gates.Gate, file *gates.Fil
 		Eval:     gates.EvalOptions{BaselineRequired: required},
 		Baseline: mode, BaselineRunID: runID,
 		Timeout:        time.Duration(float64(s.Timeout) / scale),
-		LeaveOnTimeout: s.OnTimeout == "leave", Wait: s.Wait, RunID: s.RunID,
+		LeaveOnTimeout: s.OnTimeout == "leave", Wait: s.Wait, RunID: s.RunID, RunTag: s.RunTag,
 	}
 	for _, v := range vars {
 		in.Variables = append(in.Variables, steps.Variable{Name: v.Name, Value: v.Value})

@@ -83,6 +83,9 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, body []byte, reqI
 		s.handleIAMToken(w, body)
 		return
 	}
+	if s.routeCloudTest(w, r, body, reqID) {
+		return
+	}
 	segs := strings.Split(strings.Trim(path, "/"), "/")
 	if len(segs) < 3 || (segs[0] != "v1" && segs[0] != "v2" && segs[0] != "v3") {
 		writeGatewayError(w, http.StatusNotFound, "APIGW.0101",

@@ -23,7 +23,8 @@ const (
 	// FaultStatus answers Fault.Status (default 503) without performing the
 	// call, in the body format of whoever would send it: 429 as the API
 	// gateway's throttling error APIGW.0308 with Retry-After, 500 as
-	// CPTS.05001001, 501 as a plain string, 502/503/504 as gateway errors.
+	// CPTS.05001001 (TestPlan: CLOUDTEST.00050000 系统繁忙; attask: its error
+	// body), 501 as a plain string, 502/503/504 as gateway errors.
 	// Count > 1 makes a burst.
 	FaultStatus FaultKind = iota + 1
 	// FaultHang holds the request without answering until the client gives
@@ -169,8 +170,9 @@ func (s *Server) tokenRevokedLocked(key string, issued time.Time) bool {
 	}) != nil
 }
 
-// writeStatusFault answers a FaultStatus and returns the status sent.
-func writeStatusFault(w http.ResponseWriter, f *Fault, reqID string) int {
+// writeStatusFault answers a FaultStatus for a request to path and returns
+// the status sent.
+func writeStatusFault(w http.ResponseWriter, f *Fault, reqID, path string) int {
 	status := f.Status
 	if status == 0 {
 		status = http.StatusServiceUnavailable
@@ -184,14 +186,15 @@ func writeStatusFault(w http.ResponseWriter, f *Fault, reqID string) int {
 			"The throttling threshold has been reached: policy user over ratelimit,limit:20,time:1 second", reqID)
 	case status == http.StatusNotImplemented:
 		writePlain(w, status, "unknown error")
-	case status == http.StatusInternalServerError:
-		writeCPTSError(w, &apiErr{status: status, code: codeUnknown, msg: "An unknown error occurred!"})
 	case status == http.StatusBadGateway || status == http.StatusServiceUnavailable:
 		writeGatewayError(w, status, "APIGW.0202", "Backend unavailable.", reqID)
 	case status == http.StatusGatewayTimeout:
 		writeGatewayError(w, status, "APIGW.0201", "Backend timeout.", reqID)
 	case status == http.StatusUnauthorized:
 		writeGatewayError(w, status, "APIGW.0301", "Incorrect IAM authentication information: decrypt token fail", reqID)
+	case writeCloudTestFault(w, status, reqID, path):
+	case status == http.StatusInternalServerError:
+		writeCPTSError(w, &apiErr{status: status, code: codeUnknown, msg: "An unknown error occurred!"})
 	default:
 		writeCPTSError(w, &apiErr{status: status, code: fmt.Sprintf("CPTS.0%d0001", status),
 			msg: http.StatusText(status)})

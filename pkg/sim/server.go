@@ -1,12 +1,17 @@
 // Package sim is an in-process (and standalone) simulator of the Huawei Cloud
-// APIs that codearts-runner drives: IAM password tokens and CodeArts PerfTest
-// (CPTS). It is an http.Handler that speaks the documented wire format (the
-// vendor API reference is the source of truth, the official SDK's models a
-// second reference), verifies AK/SK signatures and tokens itself, runs tasks
-// through the documented state machine on a scaled clock, produces reports
-// that follow a per-case Profile deterministically, and can inject the faults
-// a client must survive (throttling, 5xx bursts, hangs, garbage, lost answers,
-// expiring tokens, paused runs, slow stops).
+// APIs that codearts-runner drives: IAM password tokens, CodeArts PerfTest
+// (CPTS), CodeArts TestPlan (CloudTest: plans, their cases, executions and
+// results, environments; see cloudtest.go) and the task template service
+// (attask; see attask.go). It is an http.Handler that speaks the documented
+// wire format (the vendor API reference is the source of truth, the official
+// SDK's models a second reference), verifies AK/SK signatures and tokens
+// itself, runs tasks through the documented state machine on a scaled clock,
+// produces reports that follow a per-case Profile deterministically, and can
+// inject the faults a client must survive (throttling, 5xx bursts, hangs,
+// garbage, lost answers, expiring tokens, paused runs, slow stops).
+//
+// TestPlan records (plan creation, expire_day) use the wall clock, not the
+// simulated one; execution times are the ones the client sends.
 //
 // The simulator deliberately shares no code with the client packages
 // (pkg/api/...): its wire structs and its signature verifier are written
@@ -145,6 +150,7 @@ type Server struct {
 	reqSeq   uint64
 	runSeq   int
 	caseRunN int
+	tp       *testPlan // TestPlan and attask state (testplan_workspace.go)
 
 	held      atomic.Int32 // requests held by FaultHang / FaultSlow
 	closeOnce sync.Once
@@ -156,7 +162,11 @@ type Server struct {
 // with five cases and four tasks (see the Demo* constants), one private
 // resource group DemoClusterID, global variables, and one finished earlier run
 // of DemoTaskName (so ShowHistoryRunInfo has a baseline and the stale window
-// has a previous run to show).
+// has a previous run to show). The TestPlan workspace of CodeArts project
+// DemoCodeArtsProjectID is seeded too: test type services DemoServiceID and
+// DemoOtherServiceID with their cases (DemoCaseIDs), plans DemoPlanName and
+// DemoHotfixPlanName, two environment groups, and the task templates
+// DemoTemplateIDs and DemoFailingTemplateID.
 func New(opt Options) *Server {
 	if opt.Scale <= 0 {
 		opt.Scale = 60
@@ -197,6 +207,7 @@ func New(opt Options) *Server {
 	}
 	s.ws = newWorkspace()
 	s.seed()
+	s.seedTestPlan()
 	return s
 }
 
@@ -224,7 +235,8 @@ func (s *Server) AddCredential(ak, sk string) {
 
 // Start listens on addr ("127.0.0.1:0" when empty: loopback, any free port)
 // and serves in the background. It returns the base URL, e.g.
-// "http://127.0.0.1:40123", usable as both the IAM and the CPTS endpoint.
+// "http://127.0.0.1:40123", usable as the IAM, CPTS, TestPlan and attask
+// endpoint.
 func (s *Server) Start(addr string) (baseURL string, err error) {
 	if addr == "" {
 		addr = "127.0.0.1:0"
@@ -271,8 +283,11 @@ func (s *Server) Close() error {
 // maxBody bounds request bodies.
 const maxBody = 4 << 20
 
-// ServeHTTP implements http.Handler: IAM `POST /v3/auth/tokens` and the CPTS
-// API under `/v1|v2|v3/{project_id}/...`; anything else is answered like the
+// ServeHTTP implements http.Handler: IAM `POST /v3/auth/tokens`, the CPTS
+// API under `/v1|v2|v3/{project_id}/...`, the TestPlan API under
+// `/v1|v2/projects/{codearts_project_id}/...` (and
+// `/v1/{codearts_project_id}/testcases/batch-query`) and attask
+// `POST /attask/v3/taskmodel/execution`; anything else is answered like the
 // API gateway answers an unknown API (404 APIGW.0101).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
@@ -311,7 +326,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rec.Fault = f.Kind
 		switch f.Kind {
 		case FaultStatus:
-			rec.Status = writeStatusFault(w, f, reqID)
+			rec.Status = writeStatusFault(w, f, reqID, r.URL.Path)
 			return
 		case FaultHTMLGateway:
 			rec.Status = writeHTMLGateway(w)

@@ -32,7 +32,8 @@ type PerfTestInput struct {
 	Timeout          time.Duration
 	LeaveOnTimeout   bool
 	Wait             bool
-	RunID            int64 // evaluate an existing run instead of starting one
+	RunID            int64  // evaluate an existing run instead of starting one
+	RunTag           string // the CI run's tag: a re-run with the same tag attaches to its run
 	CurvePoints      int
 }
 
@@ -45,6 +46,9 @@ type PerfTest struct {
 	Now func() time.Time
 	// Poll shapes the wait.
 	Poll PollPolicy
+	// AfterStopSent, when set, is called once the stop request of a cancelled run has been
+	// answered (or has failed): the caller may then let a second signal kill the process.
+	AfterStopSent func()
 	// ReportConcurrency bounds parallel report downloads; 0 means 4.
 	ReportConcurrency int
 }
@@ -82,6 +86,8 @@ type Outcome struct {
 	Cancelled     bool
 	StopSent      bool
 	StopConfirmed bool
+	// StopFailed is set when a stop was needed but could not be sent: the run may go on.
+	StopFailed bool
 	// PlanRecords are the outcomes written back to TestPlan (plan-case-map).
 	PlanRecords []PlanRecord
 	// Calls counts the API calls made while waiting.
@@ -208,6 +214,11 @@ func (p *PerfTest) start(ctx context.Context, in PerfTestInput, o *Outcome) erro
 		return err
 	}
 	prev := before.CurrentRunID()
+	if run, ok := p.findTagged(ctx, o, in.RunTag, before); ok {
+		o.RunID, o.Attached = run, true
+		p.logf("run %d of task %q was started by this CI run (run tag %q): attaching to it instead of starting another", run, o.TaskName, in.RunTag)
+		return nil
+	}
 	if before.RunStatus == cpts.StatusRunning || before.RunStatus == cpts.StatusWaiting || before.RunStatus == cpts.StatusPaused {
 		p.logf("task %q is already running run %d (%s); starting anyway may be refused", o.TaskName, prev, before.RunStatus)
 	}
@@ -225,6 +236,7 @@ func (p *PerfTest) start(ctx context.Context, in PerfTestInput, o *Outcome) erro
 		}
 	}
 	o.RunID, o.Started = runID, true
+	p.recordTag(ctx, o, in.RunTag)
 	p.logf("started run %d of task %q (%d) in suite %q", runID, o.TaskName, o.TaskID, o.SuiteName)
 	return nil
 }

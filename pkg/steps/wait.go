@@ -225,7 +225,12 @@ func (p *PerfTest) stop(ctx context.Context, o *Outcome, hurry bool) {
 		send, c2 = context.WithTimeout(sctx, p.Poll.stopSend())
 		defer c2()
 	}
-	if err := p.CPTS.StopTask(send, o.SuiteID, o.TaskID); err != nil {
+	err := p.CPTS.StopTask(send, o.SuiteID, o.TaskID)
+	if hurry && p.AfterStopSent != nil {
+		p.AfterStopSent()
+	}
+	if err != nil {
+		o.StopFailed = true
 		p.logf("stop of run %d failed: %v", o.RunID, err)
 		return
 	}

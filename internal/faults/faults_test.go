@@ -1,0 +1,661 @@
+package faults
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/codearts-runner/codearts-runner/pkg/sim"
+)
+
+// Paths of the calls the scenarios aim at. The start and the stop are the same POST; they
+// differ only by their body.
+var (
+	taskRead  = fmt.Sprintf("GET /v1/%s/tasks/%d", sim.DemoProjectID, sim.DemoTaskID)
+	startStop = fmt.Sprintf("POST /v1/%s/test-suites/%d/tasks/%d", sim.DemoProjectID, sim.DemoSuiteID, sim.DemoTaskID)
+	suiteList = fmt.Sprintf("GET /v1/%s/test-suites", sim.DemoProjectID)
+	caseRuns  = fmt.Sprintf("GET /v2/%s/task-run-infos/", sim.DemoProjectID) // read only after the run ended
+	iamTokens = "POST /v3/auth/tokens"
+)
+
+// scenario is one row of the table: a fault, how the runner is set up for it, and what it
+// must end with.
+type scenario struct {
+	id   string // subtest name
+	name string // the fault, as the table shows it
+	opt  sim.Options
+	task int // the task whose runs are counted; 0 = sim.DemoTaskID
+	auth authMode
+	env  []string // extra settings (KEY=value; "KEY=" removes)
+	// before prepares the simulator (injects faults) before the runner starts.
+	before func(ctx context.Context, r *rig) error
+	// during runs alongside the runner (late faults, signals); it must return when ctx ends.
+	during func(ctx context.Context, r *rig, p *proc)
+	// want lists the acceptable exits ("0", "130", "SIGTERM" for killed by SIGTERM).
+	want []string
+	// wantLeft is the number of runs expected to be left running (not ended, no stop asked).
+	wantLeft int
+	// check makes scenario-specific assertions on the outcome.
+	check func(r *rig, o *observation)
+	// limit bounds one run of the scenario; default 30s.
+	limit time.Duration
+}
+
+// scenarios is the table of faults.
+func scenarios() []scenario {
+	return []scenario{
+		{
+			id: "throttled", name: "429 with Retry-After: 1 (×2) on the task read",
+			before: inject(sim.Fault{Match: taskRead, Kind: sim.FaultStatus, Status: 429, RetryAfter: time.Second, Count: 2}),
+			want:   []string{"0"},
+			check:  all(firedAtLeast(sim.FaultStatus, 2), retryAfterHonoured(time.Second)),
+		},
+		{
+			id: "5xx-burst", name: "503 burst (×8) on the task read during the wait, longer than the retry budget (retries=1 → 2 attempts × 3 tolerated reads)",
+			opt:    sim.Options{Scale: 20}, // a run of ~6.5 s: still running when the runner gives up
+			env:    []string{"CODEARTS_RETRIES=1"},
+			during: afterStart(sim.Fault{Match: taskRead, Kind: sim.FaultStatus, Status: 503, Count: 8}),
+			want:   []string{"5"},
+			check:  all(stopReachedRun, resultSays("error", true)),
+		},
+		{
+			id: "hang", name: "connection hangs once on the task read during the wait (request-timeout=300ms)",
+			env:    []string{"CODEARTS_REQUEST_TIMEOUT=300ms"},
+			during: afterStart(sim.Fault{Match: taskRead, Kind: sim.FaultHang, Count: 1}),
+			want:   []string{"0"},
+			check:  firedAtLeast(sim.FaultHang, 1),
+		},
+		{
+			id: "malformed-wait", name: "malformed JSON once on the task read during the wait",
+			during: afterStart(sim.Fault{Match: taskRead, Kind: sim.FaultMalformed, Count: 1}),
+			want:   []string{"0"},
+			check:  firedAtLeast(sim.FaultMalformed, 1),
+		},
+		{
+			id: "truncated-wait", name: "truncated JSON once on the task read during the wait",
+			during: afterStart(sim.Fault{Match: taskRead, Kind: sim.FaultTruncated, Count: 1}),
+			want:   []string{"0"},
+			check:  firedAtLeast(sim.FaultTruncated, 1),
+		},
+		{
+			id: "malformed-suites", name: "malformed JSON once on the suite list (first call, before the start)",
+			before: inject(sim.Fault{Match: suiteList, Kind: sim.FaultMalformed, Count: 1}),
+			want:   []string{"0"},
+			check:  firedAtLeast(sim.FaultMalformed, 1),
+		},
+		{
+			id: "truncated-caseruns", name: "truncated JSON once on the case-run list (after the run ended, before the reports)",
+			before: inject(sim.Fault{Match: caseRuns, Kind: sim.FaultTruncated, Count: 1}),
+			want:   []string{"0"},
+			check:  firedAtLeast(sim.FaultTruncated, 1),
+		},
+		{
+			id: "html-502", name: "502 HTML page from a gateway (×2) on the task read",
+			before: inject(sim.Fault{Match: taskRead, Kind: sim.FaultHTMLGateway, Count: 2}),
+			want:   []string{"0"},
+			check:  all(firedAtLeast(sim.FaultHTMLGateway, 2), notesQuoted("<html", "nginx")),
+		},
+		{
+			id: "start-503", name: "503 on the start (a POST: not retried)",
+			before: inject(sim.Fault{Match: startStop, Kind: sim.FaultStatus, Status: 503, Count: 1}),
+			want:   []string{"5"},
+			check:  startsWere(0),
+		},
+		{
+			id: "token-expiry-password", name: "401 token expired mid-wait, password auth (refreshed once)",
+			auth:   authPassword,
+			during: afterStart(sim.Fault{Kind: sim.FaultTokenExpired, Count: 1}),
+			want:   []string{"0"},
+			check:  requestsWere("IAM token requests", 2, iamTokens),
+		},
+		{
+			// A fixed token cannot be refreshed: once it is refused, nothing the runner sends
+			// is accepted, the stop included. The truthful outcome is exit 5 with the run left
+			// running, and the runner saying so (stop failed, stop_sent=false).
+			id: "token-expiry-static", name: "401 token expired mid-wait, token auth (cannot be refreshed; the stop is refused too)",
+			opt:  sim.Options{Scale: 20},
+			auth: authToken,
+			before: func(ctx context.Context, r *rig) error {
+				tok, err := r.iamToken(ctx)
+				r.env = append(r.env, "CODEARTS_TOKEN="+tok)
+				return err
+			},
+			during:   afterStart(sim.Fault{Kind: sim.FaultTokenExpired}), // every later request
+			want:     []string{"5"},
+			wantLeft: 1,
+			check:    all(stopFailureReported, resultSays("error", false)),
+		},
+		{
+			id: "clock-skew", name: "client clock skewed by 1h (X-Sdk-Date rejected)",
+			opt:   sim.Options{ClockSkew: time.Hour},
+			want:  []string{"5"},
+			check: all(startsWere(0), stderrMentions("skew", "x-sdk-date")),
+		},
+		{
+			id: "stale-run", name: "task shows the previous run for 90 s after the start",
+			opt:   sim.Options{StaleWindow: 90 * time.Second},
+			want:  []string{"0"},
+			check: reportsStartedRun,
+		},
+		{
+			id: "lost-start", name: "answer to the start lost (connection closed after the start)",
+			before: inject(sim.Fault{Match: startStop, Kind: sim.FaultDropAnswer, Count: 1}),
+			want:   []string{"0"},
+			check:  all(startsWere(1), reportsStartedRun),
+		},
+		{
+			id: "paused", name: "run pauses halfway for 1 s",
+			before: inject(sim.Fault{Match: startStop, Kind: sim.FaultPause, Delay: time.Second, Count: 1}),
+			want:   []string{"0"},
+			check:  all(reportsStartedRun, stdoutMentions("paused")),
+		},
+		{
+			id: "slow-stop-status", name: "timeout; the stopped run stays 'stopping' for 2 s (slow stop)",
+			env:    []string{"CODEARTS_TIMEOUT=30s"},
+			before: inject(sim.Fault{Match: startStop, Kind: sim.FaultSlowStop, Delay: 2 * time.Second, Count: 1}),
+			want:   []string{"4"},
+			check:  all(stopReachedRun, resultSays("timeout", true)),
+		},
+		{
+			id: "slow-stop-answer", name: "timeout; the answer to the stop takes 1.5 s",
+			env:    []string{"CODEARTS_TIMEOUT=30s"},
+			during: afterStart(sim.Fault{Match: startStop, Kind: sim.FaultSlow, Delay: 1500 * time.Millisecond, Count: 1}),
+			want:   []string{"4"},
+			check:  all(stopReachedRun, resultSays("timeout", true)),
+		},
+		{
+			id: "abort", name: "run aborted abnormally (task " + sim.DemoAbortTaskName + ")",
+			task:  sim.DemoAbortTaskID,
+			env:   []string{"CODEARTS_TASK=" + sim.DemoAbortTaskName, "CODEARTS_GATES=success_rate >= 0%"},
+			want:  []string{"3"},
+			check: junitMentions("aborted"),
+		},
+		{
+			id: "sigint", name: "SIGINT during the wait",
+			opt:    sim.Options{Scale: 20},
+			during: signals(syscall.SIGINT),
+			want:   []string{"130"},
+			check:  all(stopReachedRun, resultSays("cancelled", true)),
+		},
+		{
+			id: "sigterm", name: "SIGTERM during the wait",
+			opt:    sim.Options{Scale: 20},
+			during: signals(syscall.SIGTERM),
+			want:   []string{"130"},
+			check:  all(stopReachedRun, resultSays("cancelled", true)),
+		},
+		{
+			// The second signal arrives while the (slowed) stop is in flight. Either the runner
+			// finishes the stop and exits 130, or the signal kills it: the stop must have
+			// reached the run in both cases.
+			id: "second-signal", name: "second SIGTERM while the stop (answered after 1 s) is in flight",
+			opt: sim.Options{Scale: 20},
+			during: both(
+				afterStart(sim.Fault{Match: startStop, Kind: sim.FaultSlow, Delay: time.Second, Count: 1}),
+				signals(syscall.SIGTERM, syscall.SIGTERM)),
+			want:  []string{"130", "SIGTERM"},
+			check: all(stopReachedRun, noteSecondSignal),
+		},
+		{
+			id: "timeout-stop", name: "wait timeout, on-timeout=stop",
+			env:   []string{"CODEARTS_TIMEOUT=30s"},
+			want:  []string{"4"},
+			check: all(stopReachedRun, resultSays("timeout", true)),
+		},
+		{
+			id: "timeout-leave", name: "wait timeout, on-timeout=leave",
+			opt:      sim.Options{Scale: 30}, // the run outlives the runner by seconds
+			env:      []string{"CODEARTS_TIMEOUT=30s", "CODEARTS_ON_TIMEOUT=leave"},
+			want:     []string{"4"},
+			wantLeft: 1,
+			check:    resultSays("timeout", false),
+		},
+		{
+			// A path under a regular file cannot be created, even by root (chmod would not stop
+			// root).
+			id: "junit-unwritable", name: "junit-file not writable (its parent is a regular file)",
+			before: func(_ context.Context, r *rig) error {
+				blocker := filepath.Join(r.dir, "file.txt")
+				r.env = append(r.env, "CODEARTS_JUNIT_FILE="+filepath.Join(blocker, "junit.xml"))
+				return os.WriteFile(blocker, []byte("not a directory\n"), 0o644)
+			},
+			want:  []string{"0"},
+			check: all(stderrMentions("junit-file"), resultWritten),
+		},
+	}
+}
+
+// TestFaults runs every scenario FAULTS_RUNS times (default 1) against the real binary, prints
+// the table and fails when a row's verdict is ❌.
+func TestFaults(t *testing.T) {
+	runs := 1
+	if v := os.Getenv("FAULTS_RUNS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			t.Fatalf("FAULTS_RUNS=%q: want a positive number", v)
+		}
+		runs = n
+	}
+	bin := filepath.Join(t.TempDir(), "runner")
+	build := exec.Command("go", "build", "-o", bin, "github.com/codearts-runner/codearts-runner/cmd/runner")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+
+	table := scenarios()
+	rows := make([]row, len(table))
+	begin := time.Now()
+	t.Run("scenario", func(t *testing.T) {
+		for i, sc := range table {
+			t.Run(sc.id, func(t *testing.T) {
+				t.Parallel()
+				rows[i] = runScenario(t, bin, sc, runs)
+				switch {
+				case !rows[i].ok():
+					t.Errorf("❌ %s\n%s", sc.name, rows[i].details())
+				case testing.Verbose():
+					t.Logf("✅ %s\n%s", sc.name, rows[i].details())
+				}
+			})
+		}
+	})
+	md := renderTable(rows, runs, time.Since(begin))
+	t.Log("\n" + md)
+	if path := os.Getenv("FAULTS_TABLE"); path != "" {
+		if err := os.WriteFile(path, []byte(md), 0o644); err != nil {
+			t.Errorf("FAULTS_TABLE: %v", err)
+		}
+	}
+}
+
+// row is the outcome of one scenario over every repetition.
+type row struct {
+	sc  scenario
+	obs []observation
+}
+
+// ok reports the verdict: every run exited as expected, left exactly the expected runs
+// running, started at most one run, leaked no secret and passed the scenario's checks.
+func (r row) ok() bool {
+	if len(r.obs) == 0 {
+		return false
+	}
+	for _, o := range r.obs {
+		if !slices.Contains(r.sc.want, o.exit) || o.left != r.sc.wantLeft || o.starts > 1 ||
+			len(o.secrets) > 0 || len(o.problems) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// details explains a row for a failure message: every run's outcome and output.
+func (r row) details() string {
+	var b strings.Builder
+	for i, o := range r.obs {
+		fmt.Fprintf(&b, "run %d: exit %s (want %s), left running %d (want %d), starts %d, took %s\n",
+			i+1, o.exit, strings.Join(r.sc.want, " or "), o.left, r.sc.wantLeft, o.starts, o.took.Round(time.Millisecond))
+		for _, s := range o.secrets {
+			fmt.Fprintf(&b, "  secret: %s\n", s)
+		}
+		for _, p := range o.problems {
+			fmt.Fprintf(&b, "  problem: %s\n", p)
+		}
+		fmt.Fprintf(&b, "  stdout:\n%s  stderr:\n%s", indent(o.stdout), indent(o.stderr))
+	}
+	return b.String()
+}
+
+func indent(s string) string {
+	if s == "" {
+		return "    (empty)\n"
+	}
+	return "    " + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n    ") + "\n"
+}
+
+// runScenario runs sc runs times, each against a fresh simulator.
+func runScenario(t *testing.T, bin string, sc scenario, runs int) row {
+	if sc.task == 0 {
+		sc.task = sim.DemoTaskID
+	}
+	if sc.limit == 0 {
+		sc.limit = 30 * time.Second
+	}
+	out := row{sc: sc}
+	for range runs {
+		out.obs = append(out.obs, runOnce(t, bin, sc))
+	}
+	return out
+}
+
+// runOnce runs sc once: simulator, preparation, the runner, the checks.
+func runOnce(t *testing.T, bin string, sc scenario) observation {
+	r, err := newRig(t, sc.opt, sc.task)
+	if err != nil {
+		return observation{exit: "not run", problems: []string{err.Error()}}
+	}
+	if sc.before != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		err := sc.before(ctx, r)
+		cancel()
+		if err != nil {
+			return observation{exit: "not run", problems: []string{"prepare: " + err.Error()}}
+		}
+	}
+	o := r.run(bin, r.settings(sc.auth, sc.env), sc.limit, sc.during)
+	if sc.check != nil {
+		sc.check(r, &o)
+	}
+	return o
+}
+
+// renderTable renders the rows as a Markdown table with a legend.
+func renderTable(rows []row, runs int, took time.Duration) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Fault-injection suite: %d run(s) per scenario, %s.\n\n", runs, took.Round(100*time.Millisecond))
+	b.WriteString("| # | fault | runs | expected exit | observed exit(s) | expected left running | left running | duplicate starts | secrets found | verdict | longest run | notes |\n")
+	b.WriteString("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
+	passed, shown := 0, 0
+	for i, r := range rows {
+		if len(r.obs) == 0 {
+			continue // not selected by -run
+		}
+		shown++
+		var exits, left []string
+		dups, secrets := 0, 0
+		var longest time.Duration
+		var notes []string
+		for _, o := range r.obs {
+			longest = max(longest, o.took)
+			exits = append(exits, o.exit)
+			left = append(left, strconv.Itoa(o.left))
+			dups += max(o.starts-1, 0)
+			secrets += len(o.secrets)
+			notes = appendNew(notes, o.notes...)
+			notes = appendNew(notes, prefixed("❗ ", o.problems)...)
+			notes = appendNew(notes, prefixed("❗ secret: ", o.secrets)...)
+		}
+		verdict := "❌"
+		if r.ok() {
+			verdict = "✅"
+			passed++
+		}
+		fmt.Fprintf(&b, "| %d | %s | %d | %s | %s | %d | %s | %d | %d | %s | %s | %s |\n",
+			i+1, cell(r.sc.name), len(r.obs), cell(strings.Join(r.sc.want, " or ")), strings.Join(exits, ", "),
+			r.sc.wantLeft, strings.Join(left, ", "), dups, secrets, verdict, longest.Round(100*time.Millisecond),
+			cell(strings.Join(notes, "; ")))
+	}
+	fmt.Fprintf(&b, "\n%d of %d rows ✅.\n", passed, shown)
+	return b.String()
+}
+
+// cell makes text safe for one Markdown table cell.
+func cell(s string) string {
+	s = strings.ReplaceAll(s, "|", `\|`)
+	return strings.ReplaceAll(s, "\n", " ")
+}
+
+func appendNew(list []string, items ...string) []string {
+	for _, it := range items {
+		if !slices.Contains(list, it) {
+			list = append(list, it)
+		}
+	}
+	return list
+}
+
+func prefixed(prefix string, items []string) []string {
+	out := make([]string, len(items))
+	for i, it := range items {
+		out[i] = prefix + it
+	}
+	return out
+}
+
+// inject returns a before step that injects faults up front.
+func inject(faults ...sim.Fault) func(context.Context, *rig) error {
+	return func(_ context.Context, r *rig) error {
+		for _, f := range faults {
+			r.srv.Inject(f)
+		}
+		return nil
+	}
+}
+
+// afterStart returns a during step that injects f as soon as the run has been started.
+func afterStart(f sim.Fault) func(context.Context, *rig, *proc) {
+	return func(ctx context.Context, r *rig, _ *proc) {
+		if until(ctx, func() bool { return r.srv.StartCount(r.task) > 0 }) {
+			r.srv.Inject(f)
+		}
+	}
+}
+
+// signals returns a during step that sends sigs once the runner says it started the run: the
+// first at once, every further one as soon as the runner says it is stopping the run.
+func signals(sigs ...syscall.Signal) func(context.Context, *rig, *proc) {
+	return func(ctx context.Context, _ *rig, p *proc) {
+		if !until(ctx, func() bool { return strings.Contains(p.stdout.String(), "started run") }) {
+			return
+		}
+		for i, s := range sigs {
+			if i > 0 && !until(ctx, func() bool { return strings.Contains(p.stdout.String(), "stopping run") }) {
+				return
+			}
+			p.signal(s)
+		}
+	}
+}
+
+// both runs during steps side by side.
+func both(steps ...func(context.Context, *rig, *proc)) func(context.Context, *rig, *proc) {
+	return func(ctx context.Context, r *rig, p *proc) {
+		var wg sync.WaitGroup
+		for _, s := range steps {
+			wg.Go(func() { s(ctx, r, p) })
+		}
+		wg.Wait()
+	}
+}
+
+// all combines checks.
+func all(checks ...func(*rig, *observation)) func(*rig, *observation) {
+	return func(r *rig, o *observation) {
+		for _, c := range checks {
+			c(r, o)
+		}
+	}
+}
+
+// firedAtLeast checks that the fault really fired (a scenario whose fault never fires proves
+// nothing).
+func firedAtLeast(kind sim.FaultKind, n int) func(*rig, *observation) {
+	return func(r *rig, o *observation) {
+		got := r.faultsFired(kind)
+		o.note("%s fired %d×", kind, got)
+		if got < n {
+			o.fail("fault %s fired %d times, want at least %d", kind, got, n)
+		}
+	}
+}
+
+// retryAfterHonoured checks that every request answered 429 was repeated no sooner than
+// wait later (the Retry-After the fault sent).
+func retryAfterHonoured(wait time.Duration) func(*rig, *observation) {
+	return func(r *rig, o *observation) {
+		recs := r.srv.Requests()
+		slices.SortFunc(recs, func(a, b sim.Recorded) int { return a.Time.Compare(b.Time) })
+		shortest := time.Duration(-1)
+		for i, rec := range recs {
+			if rec.Status != 429 {
+				continue
+			}
+			j := slices.IndexFunc(recs[i+1:], func(n sim.Recorded) bool { return n.Method == rec.Method && n.Path == rec.Path })
+			if j < 0 {
+				o.fail("the request answered 429 was never repeated")
+				return
+			}
+			if gap := recs[i+1+j].Time.Sub(rec.Time); shortest < 0 || gap < shortest {
+				shortest = gap
+			}
+		}
+		if shortest >= 0 {
+			o.note("retried after ≥ %s", shortest.Round(10*time.Millisecond))
+		}
+		if shortest >= 0 && shortest < wait-50*time.Millisecond {
+			o.fail("a 429 was retried after %s, before its Retry-After of %s", shortest, wait)
+		}
+	}
+}
+
+// stopReachedRun checks that a stop request reached the started run.
+func stopReachedRun(r *rig, o *observation) {
+	ri, ok := r.started()
+	switch {
+	case !ok:
+		o.fail("no run was started")
+	case !ri.StopRequested:
+		o.fail("run %d: no stop request reached it (status %d)", ri.ID, ri.Status)
+	default:
+		o.note("stop reached run")
+	}
+}
+
+// stopFailureReported checks that the runner says it could not stop the run, and that the
+// result file does not claim a stop.
+func stopFailureReported(r *rig, o *observation) {
+	ri, ok := r.started()
+	if !ok {
+		o.fail("no run was started")
+		return
+	}
+	if ri.StopRequested {
+		o.note("stop reached run")
+	}
+	if !strings.Contains(o.stdout+o.stderr, fmt.Sprintf("stop of run %d failed", ri.ID)) {
+		o.fail("the output does not say that the stop of run %d failed", ri.ID)
+	} else {
+		o.note("says the stop failed")
+	}
+}
+
+// resultSays checks the result file's result word and its stop_sent flag.
+func resultSays(result string, stopSent bool) func(*rig, *observation) {
+	return func(_ *rig, o *observation) {
+		res := o.resultFile()
+		switch {
+		case res == nil:
+			o.fail("no result file")
+		case res.Result != result:
+			o.fail("result file says %q, want %q", res.Result, result)
+		case res.Run == nil || res.Run.StopSent != stopSent:
+			o.fail("result file: stop_sent is not %v: %+v", stopSent, res.Run)
+		}
+	}
+}
+
+// resultWritten checks that the result file was written.
+func resultWritten(_ *rig, o *observation) {
+	if o.resultFile() == nil {
+		o.fail("no result file")
+	}
+}
+
+// reportsStartedRun checks that the run evaluated is the one started, and that it finished.
+func reportsStartedRun(r *rig, o *observation) {
+	ri, ok := r.started()
+	res := o.resultFile()
+	switch {
+	case !ok:
+		o.fail("no run was started")
+	case res == nil || res.Run == nil:
+		o.fail("no run in the result file")
+	case res.Run.ID != int64(ri.ID):
+		o.fail("reported run %d, want the started run %d", res.Run.ID, ri.ID)
+	case ri.Status != sim.StatusFinished:
+		o.fail("the started run %d has status %d, not finished", ri.ID, ri.Status)
+	default:
+		o.note("reported run = started run")
+	}
+}
+
+// startsWere checks the number of runs started.
+func startsWere(n int) func(*rig, *observation) {
+	return func(_ *rig, o *observation) {
+		if o.starts != n {
+			o.fail("%d run(s) started, want %d", o.starts, n)
+		}
+	}
+}
+
+// requestsWere checks how many requests matched parts.
+func requestsWere(what string, n int, parts ...string) func(*rig, *observation) {
+	return func(r *rig, o *observation) {
+		got := r.countRequests(parts...)
+		o.note("%s: %d", what, got)
+		if got != n {
+			o.fail("%s: %d, want %d", what, got, n)
+		}
+	}
+}
+
+// stderrMentions checks that stderr names one of words (case-insensitive).
+func stderrMentions(words ...string) func(*rig, *observation) {
+	return func(_ *rig, o *observation) {
+		low := strings.ToLower(o.stderr)
+		for _, w := range words {
+			if strings.Contains(low, strings.ToLower(w)) {
+				o.note("stderr names %s", w)
+				return
+			}
+		}
+		o.fail("stderr mentions none of %q", words)
+	}
+}
+
+// stdoutMentions checks that stdout names word.
+func stdoutMentions(word string) func(*rig, *observation) {
+	return func(_ *rig, o *observation) {
+		if !strings.Contains(o.stdout, word) {
+			o.fail("stdout does not mention %q", word)
+		}
+	}
+}
+
+// junitMentions checks that the JUnit file names word.
+func junitMentions(word string) func(*rig, *observation) {
+	return func(_ *rig, o *observation) {
+		if !strings.Contains(o.junit, word) {
+			o.fail("JUnit does not mention %q", word)
+		}
+	}
+}
+
+// notesQuoted notes which fragments of a raw error page the outputs quote.
+func notesQuoted(fragments ...string) func(*rig, *observation) {
+	return func(_ *rig, o *observation) {
+		for _, f := range fragments {
+			if strings.Contains(o.stdout+o.stderr+o.junit, f) {
+				o.note("output quotes %q", f)
+			}
+		}
+	}
+}
+
+// noteSecondSignal records what the second signal did.
+func noteSecondSignal(_ *rig, o *observation) {
+	if o.exit == "130" {
+		o.note("second signal did not kill the process; it finished the stop")
+	} else {
+		o.note("second signal killed the process (%s)", o.exit)
+	}
+}

@@ -1,0 +1,41 @@
+package cpts
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/codearts-runner/codearts-runner/pkg/api"
+)
+
+func TestCreateVariable(t *testing.T) {
+	t.Parallel()
+	var gotMethod, gotPath string
+	var gotBody []map[string]any
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		gotMethod, gotPath = r.Method, r.URL.Path
+		b, _ := io.ReadAll(r.Body)
+		_ = json.Unmarshal(b, &gotBody)
+		w.WriteHeader(http.StatusCreated)
+		_, _ = w.Write([]byte(`{"code":"SVCSTG.CPTS.0000000","json":{"variable_id":4242},"message":"success"}`))
+	}))
+	defer srv.Close()
+	ac, err := api.New(api.Config{Endpoint: srv.URL, RetryMax: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := New(ac, "pid").CreateVariable(context.Background(), 17, "codearts_runner_5", VariableText, "gh-1-gate 79516")
+	if err != nil || id != 4242 {
+		t.Fatalf("id %d, err %v", id, err)
+	}
+	if gotMethod != http.MethodPost || gotPath != "/v1/pid/variables/17" {
+		t.Errorf("%s %s", gotMethod, gotPath)
+	}
+	if len(gotBody) != 1 || gotBody[0]["name"] != "codearts_runner_5" || gotBody[0]["variable_type"] != float64(5) ||
+		gotBody[0]["is_quoted"] != false || gotBody[0]["variable"].([]any)[0] != "gh-1-gate 79516" {
+		t.Errorf("body %v", gotBody)
+	}
+}
