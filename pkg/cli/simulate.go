@@ -49,6 +49,28 @@ func (a *app) startSimulator(s *config.Settings, scale float64) (func(), error) 
 	if strings.TrimSpace(s.Gates) == "" && s.GatesFile == "" {
 		s.Gates = DemoGates
 	}
+	// TestPlan and task templates: the seeded plan, a few cases (the first ten are in it
+	// already) and the templates that execute.
+	for _, ep := range []*string{&s.TestPlanEP, &s.AttaskEP} {
+		if *ep == "" {
+			*ep = url
+		}
+	}
+	if s.CodeArtsProject == "" {
+		s.CodeArtsProject = sim.DemoCodeArtsProjectID
+	}
+	if s.Plan == "" {
+		s.Plan = sim.DemoPlanName
+	}
+	if s.ServiceID == 0 {
+		s.ServiceID = sim.DemoServiceID
+	}
+	if s.CaseIDs == "" {
+		s.CaseIDs = strings.Join(srv.DemoCaseIDs(12), ",")
+	}
+	if s.TaskIDs == "" {
+		s.TaskIDs = strings.Join(sim.DemoTemplateIDs(), ",")
+	}
 	a.red.add(s.Secrets()...)
 	return func() { _ = srv.Close() }, nil
 }

@@ -321,11 +321,15 @@ func (s *Settings) PlanDates(today time.Time) (time.Time, time.Time, error) {
 // CaseMap parses plan-case-map: NAME=case-id lines.
 func (s *Settings) CaseMap() ([]Variable, error) {
 	var out []Variable
-	for i, line := range splitEntries(s.PlanCaseMap, "\n;") {
-		name, id, ok := strings.Cut(line, "=")
-		name, id = strings.TrimSpace(name), strings.TrimSpace(id)
-		if !ok || name == "" || id == "" {
-			return nil, fmt.Errorf("plan-case-map entry %d %q is not NAME=case-id", i+1, line)
+	for n, line := range splitEntries(s.PlanCaseMap, "\n;") {
+		// The name may be a gate ("p95 <= 800ms"): the case id follows the last '='.
+		i := strings.LastIndex(line, "=")
+		if i < 0 {
+			return nil, fmt.Errorf("plan-case-map entry %d %q is not NAME=case-id", n+1, line)
+		}
+		name, id := strings.TrimSpace(line[:i]), strings.TrimSpace(line[i+1:])
+		if name == "" || id == "" {
+			return nil, fmt.Errorf("plan-case-map entry %d %q is not NAME=case-id", n+1, line)
 		}
 		out = append(out, Variable{Name: name, Value: id})
 	}
