@@ -39,7 +39,7 @@ func TestTestPlanAddsCasesInBatchesOf50(t *testing.T) {
 	if r.code != ExitPassed {
 		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	if n := h.countRequests("/plans/"+sim.DemoHotfixPlanID+"/testcases/batch-add"); n != 3 {
+	if n := h.countRequests("/plans/" + sim.DemoHotfixPlanID + "/testcases/batch-add"); n != 3 {
 		t.Errorf("batch-add calls = %d, want 3 (50 + 50 + 20)", n)
 	}
 	res := h.result()
