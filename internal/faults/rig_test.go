@@ -140,6 +140,13 @@ func (r *rig) settings(mode authMode, extra []string) []string {
 		"CODEARTS_SIM_SCALE=" + strconv.FormatFloat(r.scale, 'g', -1, 64),
 		"CODEARTS_JUNIT_FILE=" + r.junitPath(),
 		"CODEARTS_RESULT_FILE=" + r.resultPath(),
+		// Every other output too, so that the sweep reads them: HTML report, dotenv, and the
+		// GitHub job summary and outputs (the run believes it is a GitHub step).
+		"CODEARTS_HTML_REPORT=" + filepath.Join(r.dir, "report.html"),
+		"CODEARTS_DOTENV_FILE=" + filepath.Join(r.dir, "out.env"),
+		"GITHUB_ACTIONS=true",
+		"GITHUB_STEP_SUMMARY=" + filepath.Join(r.dir, "summary.md"),
+		"GITHUB_OUTPUT=" + filepath.Join(r.dir, "github-output.txt"),
 	}
 	switch mode {
 	case authAKSK:
@@ -345,7 +352,17 @@ func (r *rig) run(bin string, env []string, limit time.Duration, during func(con
 	if n := len(r.issuedTokens()); n > 0 {
 		o.note("%d IAM token(s) swept for", n)
 	}
-	texts := []struct{ name, text string }{{"stdout", o.stdout}, {"stderr", o.stderr}, {"junit", o.junit}, {"result", o.result}}
+	// GitHub consumes ::add-mask:: lines — they are how a secret is masked — so they are the
+	// one place a secret may be printed.
+	var shown []string
+	for _, line := range strings.Split(o.stdout, "\n") {
+		if !strings.HasPrefix(line, "::add-mask::") {
+			shown = append(shown, line)
+		}
+	}
+	texts := []struct{ name, text string }{{"stdout", strings.Join(shown, "\n")}, {"stderr", o.stderr}, {"junit", o.junit}, {"result", o.result},
+		{"html", readFile(filepath.Join(r.dir, "report.html"))}, {"dotenv", readFile(filepath.Join(r.dir, "out.env"))},
+		{"job summary", readFile(filepath.Join(r.dir, "summary.md"))}, {"github outputs", readFile(filepath.Join(r.dir, "github-output.txt"))}}
 	for _, sec := range r.secrets() {
 		for _, t := range texts {
 			if form, ok := findSecret(t.text, sec.value); ok {

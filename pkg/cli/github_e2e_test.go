@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -107,6 +108,34 @@ func TestOutsideGitHubNoWorkflowCommands(t *testing.T) {
 	for _, line := range strings.Split(r.stdout+r.stderr, "\n") {
 		if strings.HasPrefix(line, "::") {
 			t.Errorf("workflow command outside GitHub: %q", line)
+		}
+	}
+}
+
+func TestCodeArtsStepFiles(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, sim.Options{})
+	r := h.run(context.Background(), h.env("STEP_ID=gate_step", "PIPELINE_ID=pl-1", "PIPELINE_RUN_ID=42", "RESULT_MSG_PATH="+h.dir), "perftest")
+	if r.code != ExitPassed {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	var result map[string]any
+	var metrics map[string]float64
+	for name, v := range map[string]any{"gate_step_result.json": &result, "gate_step_metrics.json": &metrics} {
+		data, err := os.ReadFile(filepath.Join(h.dir, name))
+		if err != nil {
+			t.Fatalf("%s not written: %v", name, err)
+		}
+		if err := json.Unmarshal(data, v); err != nil {
+			t.Fatalf("%s: %v\n%s", name, err, data)
+		}
+	}
+	if result["result"] != "passed" {
+		t.Errorf("result file %v", result)
+	}
+	for _, k := range []string{"gates_failed", "p95", "success_rate", "tps"} {
+		if _, ok := metrics[k]; !ok {
+			t.Errorf("metrics file lacks %s: %v", k, metrics)
 		}
 	}
 }
