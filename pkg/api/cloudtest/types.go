@@ -1,13 +1,12 @@
 package cloudtest
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
-	"strconv"
 	"strings"
+
+	"github.com/codearts-runner/codearts-runner/pkg/api"
 )
 
 // ErrNoData reports a 2xx answer that lacks the one value the call exists
@@ -60,74 +59,13 @@ func (r Result) String() string {
 	return name + " (" + string(r) + ")"
 }
 
-// Int is a tolerant integer for counts: it accepts 12, 12.0, "12", "-4"
-// and null or "" (as 0). A fractional value is an error.
-type Int int64
-
-// UnmarshalJSON implements json.Unmarshaler.
-func (n *Int) UnmarshalJSON(b []byte) error {
-	*n = 0
-	if string(b) == "null" {
-		return nil
-	}
-	s, ok := scalarText(b)
-	if !ok {
-		return fmt.Errorf("cloudtest: cannot decode %.40s as an integer", b)
-	}
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return nil
-	}
-	if v, err := strconv.ParseInt(s, 10, 64); err == nil {
-		*n = Int(v)
-		return nil
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || f != math.Trunc(f) || math.Abs(f) > 1<<62 {
-		return fmt.Errorf("cloudtest: cannot decode %.40s as an integer", b)
-	}
-	*n = Int(f)
-	return nil
-}
-
-// Text is a tolerant string for ids and figures the documents type
-// inconsistently: it accepts a JSON string, a number or boolean (kept as
-// written) and null (as "").
-type Text string
-
-// UnmarshalJSON implements json.Unmarshaler.
-func (t *Text) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
-		*t = ""
-		return nil
-	}
-	s, ok := scalarText(b)
-	if !ok {
-		return fmt.Errorf("cloudtest: cannot decode %.40s as text", b)
-	}
-	*t = Text(s)
-	return nil
-}
-
-// String returns the text.
-func (t Text) String() string { return string(t) }
-
-// scalarText returns the text of a JSON scalar: a string unquoted, a number,
-// boolean or null as written. Objects and arrays are refused.
-func scalarText(b []byte) (string, bool) {
-	b = bytes.TrimSpace(b)
-	if len(b) == 0 || b[0] == '{' || b[0] == '[' {
-		return "", false
-	}
-	if b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return "", false
-		}
-		return s, true
-	}
-	return string(b), true
-}
+// Int and Text are the wire layer's tolerant JSON scalars (see pkg/api).
+type (
+	// Int is api.Int: 12, 12.0, "12", "-4"; null or "" as 0.
+	Int = api.Int
+	// Text is api.Text: a string, or a number or boolean kept as written; null as "".
+	Text = api.Text
+)
 
 // NameID is a `{id, name}` object (NameAndId, NameAndIdVo).
 type NameID struct {

@@ -3,6 +3,8 @@ package cpts
 import (
 	"encoding/json"
 	"strconv"
+
+	"github.com/codearts-runner/codearts-runner/pkg/api"
 )
 
 // Status is the run state of a task (`run_status`) or of one case run
@@ -68,7 +70,7 @@ func (s Status) String() string {
 // null and "" decode as StatusUnknown.
 func (s *Status) UnmarshalJSON(b []byte) error {
 	var n Int
-	if isNullOrEmpty(b) {
+	if api.IsNullOrEmpty(b) {
 		*s = StatusUnknown
 		return nil
 	}

@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"math"
-	"strconv"
-	"strings"
+
+	"github.com/codearts-runner/codearts-runner/pkg/api"
 )
 
 // ErrNoData reports a 2xx answer that lacks the one value the call exists
@@ -31,147 +29,19 @@ const (
 	VariableText = 5
 )
 
-// Int is a tolerant integer for ids and counters: it accepts 12, 12.0,
-// 1.2e1, "12" and null (as 0). A fractional value is an error.
-type Int int64
-
-// UnmarshalJSON implements json.Unmarshaler.
-func (n *Int) UnmarshalJSON(b []byte) error {
-	if isNullOrEmpty(b) {
-		*n = 0
-		return nil
-	}
-	if v, err := strconv.ParseInt(string(b), 10, 64); err == nil {
-		*n = Int(v) // fast path: a plain JSON integer
-		return nil
-	}
-	s, ok := scalarText(b)
-	if !ok {
-		return fmt.Errorf("cpts: cannot decode %.40s as an integer", b)
-	}
-	s = strings.TrimSpace(s)
-	if s == "" {
-		*n = 0
-		return nil
-	}
-	if v, err := strconv.ParseInt(s, 10, 64); err == nil {
-		*n = Int(v)
-		return nil
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || f != math.Trunc(f) || math.Abs(f) > 1<<63-1 {
-		return fmt.Errorf("cpts: cannot decode %.40s as an integer", b)
-	}
-	*n = Int(f)
-	return nil
-}
-
-// Number is a nullable, tolerant floating-point value for report figures:
-// it accepts numbers, numeric strings ("12.5") and null. Null, "", strings
-// that are not numbers and non-finite or out-of-range values ("NaN", 1e999)
-// decode as not Valid; booleans, objects and arrays are errors.
-type Number struct {
-	// Value is the figure; meaningful only when Valid.
-	Value float64
-	// Valid is false when the service reported null or nothing.
-	Valid bool
-}
+// Int, Number and Text are the wire layer's tolerant JSON scalars (see pkg/api): ids and
+// counts written as 12, 12.0 or "12"; figures that may be null; ids typed as strings or numbers.
+type (
+	// Int is api.Int.
+	Int = api.Int
+	// Number is api.Number.
+	Number = api.Number
+	// Text is api.Text.
+	Text = api.Text
+)
 
 // NumberOf returns a valid Number holding v.
-func NumberOf(v float64) Number { return Number{Value: v, Valid: true} }
-
-// Get returns the value and whether it was reported.
-func (n Number) Get() (float64, bool) { return n.Value, n.Valid }
-
-// UnmarshalJSON implements json.Unmarshaler.
-func (n *Number) UnmarshalJSON(b []byte) error {
-	*n = Number{}
-	if isNullOrEmpty(b) {
-		return nil
-	}
-	if c := b[0]; c == '-' || c >= '0' && c <= '9' {
-		// Fast path for a JSON number: no allocation.
-		f, err := strconv.ParseFloat(string(b), 64)
-		if math.IsInf(f, 0) {
-			return nil // out of range: not reported
-		}
-		if err != nil {
-			return fmt.Errorf("cpts: cannot decode %.40s as a number", b)
-		}
-		*n = Number{Value: f, Valid: true}
-		return nil
-	}
-	s, ok := scalarText(b)
-	if !ok {
-		return fmt.Errorf("cpts: cannot decode %.40s as a number", b)
-	}
-	quoted := b[0] == '"'
-	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-	if err != nil {
-		if quoted {
-			return nil // "N/A", "-": not reported
-		}
-		return fmt.Errorf("cpts: cannot decode %.40s as a number", b)
-	}
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return nil
-	}
-	*n = Number{Value: f, Valid: true}
-	return nil
-}
-
-// MarshalJSON writes the number, or null when not Valid.
-func (n Number) MarshalJSON() ([]byte, error) {
-	if !n.Valid {
-		return []byte("null"), nil
-	}
-	return strconv.AppendFloat(nil, n.Value, 'g', -1, 64), nil
-}
-
-// Text is a tolerant string: it accepts a JSON string, a number or boolean
-// (kept as written) and null (as "").
-type Text string
-
-// UnmarshalJSON implements json.Unmarshaler.
-func (t *Text) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
-		*t = ""
-		return nil
-	}
-	s, ok := scalarText(b)
-	if !ok {
-		return fmt.Errorf("cpts: cannot decode %.40s as text", b)
-	}
-	*t = Text(s)
-	return nil
-}
-
-// isNullOrEmpty reports whether b is JSON null or the empty string "".
-func isNullOrEmpty(b []byte) bool {
-	return string(b) == "null" || string(b) == `""`
-}
-
-// scalarText returns the text of a JSON scalar: a string unquoted, a number
-// or boolean as written. Objects and arrays are refused.
-func scalarText(b []byte) (string, bool) {
-	if len(b) == 0 {
-		return "", false
-	}
-	switch b[0] {
-	case '{', '[':
-		return "", false
-	case '"':
-		if bytes.IndexByte(b, '\\') < 0 && len(b) >= 2 && b[len(b)-1] == '"' {
-			return string(b[1 : len(b)-1]), true
-		}
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return "", false
-		}
-		return s, true
-	}
-	return string(b), true
-}
+func NumberOf(v float64) Number { return api.NumberOf(v) }
 
 // objectOrFirst decodes an object, or the first element of an array of
 // objects (the ShowTask example shows `"taskInfo": [ {...} ]`).
