@@ -90,5 +90,5 @@ func (p *PerfTest) loadRun(ctx context.Context, taskID, runID int64) (gates.Run,
 	if err != nil {
 		return gates.Run{}, err
 	}
-	return toRun(runID, cases), nil
+	return ToRun(runID, cases), nil
 }

@@ -31,7 +31,7 @@ func (p *PerfTest) collect(ctx context.Context, in PerfTestInput, o *Outcome) er
 		return err
 	}
 	o.Cases = cases
-	o.Run = toRun(o.RunID, cases)
+	o.Run = ToRun(o.RunID, cases)
 	return nil
 }
 
@@ -94,8 +94,9 @@ func (p *PerfTest) reports(ctx context.Context, runID int64, refs []caseRef, poi
 	return out, nil
 }
 
-// toRun converts reports into the gates' model: one case per report row, with its requests.
-func toRun(runID int64, cases []CaseResult) gates.Run {
+// ToRun converts the case reports of run runID into the gates' model: one case per report
+// row, with its requests.
+func ToRun(runID int64, cases []CaseResult) gates.Run {
 	run := gates.Run{ID: runID}
 	for _, c := range cases {
 		if c.Report == nil {

@@ -291,7 +291,7 @@ func (p *PerfTest) liveRun(ctx context.Context, o *Outcome, task *cpts.Task) (ga
 	if err != nil {
 		return gates.Run{}, len(runs), err
 	}
-	return toRun(o.RunID, cases), len(runs), nil
+	return ToRun(o.RunID, cases), len(runs), nil
 }
 
 func trimFloat(v float64) string {
