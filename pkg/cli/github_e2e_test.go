@@ -39,10 +39,11 @@ func githubOutputs(t *testing.T, path string) map[string]string {
 func TestGitHubActionStep(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		name  string
-		style func(h *harness) []string // how the step receives its inputs
+		name    string
+		process bool                      // run the built binary (else in-process)
+		style   func(h *harness) []string // how the step receives its inputs
 	}{
-		{"docker action: INPUT_* variables", func(h *harness) []string {
+		{"docker action: INPUT_* variables", true, func(h *harness) []string {
 			var env []string
 			for _, kv := range h.env() {
 				k, v, _ := strings.Cut(kv, "=")
@@ -51,7 +52,7 @@ func TestGitHubActionStep(t *testing.T) {
 			}
 			return append(env, "INPUT_TOKEN=", "INPUT_PASSWORD=") // inputs nobody gave are set empty
 		}},
-		{"composite action: inputs mapped to CODEARTS_*", func(h *harness) []string { return h.env() }},
+		{"composite action: inputs mapped to CODEARTS_*", false, func(h *harness) []string { return h.env() }},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -65,7 +66,12 @@ func TestGitHubActionStep(t *testing.T) {
 			}
 			env := append(tc.style(h), "GITHUB_ACTIONS=true", "GITHUB_OUTPUT="+output, "GITHUB_STEP_SUMMARY="+summary,
 				"GITHUB_RUN_ID=42", "GITHUB_JOB=gate", "CODEARTS_GATES=p95 <= 800ms\nwarn: p95 <= 10ms\nsuccess_rate >= 99%")
-			r := h.run(context.Background(), env, "perftest")
+			var r runResult
+			if tc.process {
+				r = h.runProcess(env, "perftest")
+			} else {
+				r = h.run(context.Background(), env, "perftest")
+			}
 			if r.code != ExitPassed {
 				t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
 			}

@@ -110,6 +110,21 @@ func (h *harness) run(ctx context.Context, env []string, args ...string) runResu
 	return runResult{code: code, stdout: out.String(), stderr: errb.String()}
 }
 
+// runProcess runs the built binary with args and env, as a CI system would.
+func (h *harness) runProcess(env []string, args ...string) runResult {
+	h.t.Helper()
+	bin, err := binary()
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	cmd := exec.Command(bin, args...)
+	cmd.Env = env
+	var out, errb syncBuffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	_ = cmd.Run()
+	return runResult{code: cmd.ProcessState.ExitCode(), stdout: out.String(), stderr: errb.String()}
+}
+
 // junit reads and parses the JUnit file of the harness.
 func (h *harness) junit() (junitSuites, string) {
 	h.t.Helper()
