@@ -93,10 +93,11 @@ func (a *app) simulate(ctx context.Context, args []string) int {
 		return ExitUsage
 	}
 	fmt.Fprintf(a.out, "simulator listening on %s (clock x%g; pass --sim-scale=%g to the runner)\n", url, scale, scale)
-	fmt.Fprintf(a.out, "credentials: ak=%s sk=<the demo secret, sim.DemoSK> project-id=%s; password auth: username=%s domain=%s\n",
-		sim.DemoAK, sim.DemoProjectID, sim.DemoUser, sim.DemoDomain)
-	fmt.Fprintf(a.out, "try: runner perftest --cpts-endpoint=%s --iam-endpoint=%s --project-id=%s --test-suite=%q --task=%q ...\n",
-		url, url, sim.DemoProjectID, sim.DemoSuiteName, sim.DemoTaskName)
+	// The demo credentials are public constants of the simulator, not anybody's secret.
+	fmt.Fprintf(a.out, "demo credentials: ak=%s sk=%s project-id=%s; password auth: username=%s password=%s domain=%s\n",
+		sim.DemoAK, sim.DemoSK, sim.DemoProjectID, sim.DemoUser, sim.DemoPassword, sim.DemoDomain)
+	fmt.Fprintf(a.out, "try:\n  CODEARTS_AK=%s CODEARTS_SK=%s runner perftest --cpts-endpoint=%s --iam-endpoint=%s --sim-scale=%g --project-id=%s --test-suite=%q --task=%q --gates='p95 <= 800ms'\n",
+		sim.DemoAK, sim.DemoSK, url, url, scale, sim.DemoProjectID, sim.DemoSuiteName, sim.DemoTaskName)
 	<-ctx.Done()
 	_ = srv.Close()
 	fmt.Fprintln(a.out, "simulator stopped")
