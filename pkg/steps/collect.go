@@ -18,7 +18,7 @@ type caseRef struct {
 
 // collect reads the report of every case run of the run and builds the gates' view of it.
 func (p *PerfTest) collect(ctx context.Context, in PerfTestInput, o *Outcome) error {
-	refs, err := p.caseRuns(ctx, o.TaskID, o.RunID)
+	refs, err := p.caseRuns(ctx, o.TaskID, o.RunID, o.final)
 	if err != nil {
 		return err
 	}
@@ -35,10 +35,14 @@ func (p *PerfTest) collect(ctx context.Context, in PerfTestInput, o *Outcome) er
 	return nil
 }
 
-// caseRuns lists the case runs of a run: from the run's case list, else from the task.
-func (p *PerfTest) caseRuns(ctx context.Context, taskID, runID int64) ([]caseRef, error) {
+// caseRuns lists the case runs of a run with their statuses, which come from task (the last
+// read of the task, when the caller has one) or from a fresh read.
+func (p *PerfTest) caseRuns(ctx context.Context, taskID, runID int64, task *cpts.Task) ([]caseRef, error) {
 	status := map[int64]cpts.Status{}
-	task, terr := p.CPTS.ShowTask(ctx, taskID)
+	var terr error
+	if task == nil {
+		task, terr = p.CPTS.ShowTask(ctx, taskID)
+	}
 	if terr == nil && task.CurrentRunID() == runID {
 		for _, r := range task.Running {
 			if int64(r.TaskRunID) == runID {

@@ -92,6 +92,8 @@ type Outcome struct {
 	PlanRecords []PlanRecord
 	// Calls counts the API calls made while waiting.
 	Calls int
+	// final is the last read of the task that showed the run, reused by the report step.
+	final *cpts.Task
 	// AbortedBy is the live gate that stopped the run early.
 	AbortedBy *gates.Result
 }

@@ -38,19 +38,21 @@ func planLength(task *cpts.Task) (time.Duration, bool) {
 
 // nextInterval decides how long to wait before the next read of the task. With an estimate of
 // the run's remaining time it sleeps sparsely far from the end (never longer than the progress
-// interval) and densely (the minimum interval) around it; without one, or once the estimate has
-// passed by more than a tenth, it backs off from the previous interval up to the maximum.
+// interval), wakes just before it, and polls densely (a quarter of the minimum interval) around
+// it; without one, or once the estimate has passed by more than ten minimum intervals, it backs
+// off from the previous interval up to the maximum.
 func (p PollPolicy) nextInterval(remaining time.Duration, known bool, prev time.Duration) time.Duration {
 	lo, hi := p.min(), p.max()
+	dense := max(lo/4, time.Millisecond)
 	if !known {
 		return min(max(prev*3/2, lo), hi)
 	}
 	switch {
-	case remaining > 2*lo:
-		// Far from the end: wake up a little before it, but print progress in time.
-		return min(max(remaining-lo, lo), p.progress())
+	case remaining > lo:
+		// Far from the end: wake a little before it, but print progress in time.
+		return min(max(remaining-lo/2, dense), p.progress())
 	case remaining > -lo*10:
-		return lo
+		return dense
 	default:
 		return min(max(prev*3/2, lo), hi)
 	}

@@ -123,7 +123,7 @@ func (p *PerfTest) wait(ctx context.Context, in PerfTestInput, o *Outcome) error
 			failures = 0
 			current := task.CurrentRunID() == o.RunID
 			if current {
-				o.Status = task.RunStatus
+				o.Status, o.final = task.RunStatus, task
 				if o.Status.IsTerminal() {
 					o.EndedAt = p.now()
 					p.logf("run %d %s after %s", o.RunID, o.Status, p.since(o.StartedAt))
@@ -132,20 +132,31 @@ func (p *PerfTest) wait(ctx context.Context, in PerfTestInput, o *Outcome) error
 			}
 			now := p.now()
 			running := current && o.Status == cpts.StatusRunning
-			if running && runningSince.IsZero() {
-				runningSince = now
-			}
-			if plan, ok := planLength(task); ok && !runningSince.IsZero() {
-				remaining, known = p.Poll.scaled(plan)-now.Sub(runningSince), true
-			}
+			firstRunning := running && runningSince.IsZero()
 			progressDue := o.Status != lastStatus || now.Sub(lastProgress) >= p.Poll.progress()
 			var live *gates.Run
-			if running && (progressDue || hasAbort) {
-				if run, n, err := p.liveRun(ctx, o, task); err == nil {
+			if running && (progressDue || hasAbort || firstRunning) {
+				if run, ran, n, err := p.liveRun(ctx, o, task); err == nil {
 					live = &run
 					budget.spend(now, n)
 					o.Calls += n
+					if ran > 0 {
+						// The report says how long the run has been running (on the service's
+						// clock): the stale window may have hidden the start for a while.
+						runningSince = now.Add(-p.Poll.scaled(ran))
+					}
 				}
+			}
+			if running && runningSince.IsZero() {
+				runningSince = now
+			}
+			if plan, ok := planLength(task); ok {
+				// Before the run is seen running, it cannot end before start + plan.
+				since := runningSince
+				if since.IsZero() {
+					since = o.StartedAt
+				}
+				remaining, known = p.Poll.scaled(plan)-now.Sub(since), true
 			}
 			if progressDue {
 				p.progress(o, current, live, remaining, known)
@@ -279,8 +290,9 @@ func (p *PerfTest) progress(o *Outcome, current bool, live *gates.Run, remaining
 	p.logf("%s", line)
 }
 
-// liveRun reads the reports of the running case runs; n is the number of calls made.
-func (p *PerfTest) liveRun(ctx context.Context, o *Outcome, task *cpts.Task) (gates.Run, int, error) {
+// liveRun reads the reports of the running case runs; ran is how long the longest case has
+// been running by its report (0 when unknown), n the number of calls made.
+func (p *PerfTest) liveRun(ctx context.Context, o *Outcome, task *cpts.Task) (run gates.Run, ran time.Duration, n int, err error) {
 	var runs []caseRef
 	for _, r := range task.Running {
 		if int64(r.TaskRunID) == o.RunID && r.CaseRunID != 0 {
@@ -289,9 +301,19 @@ func (p *PerfTest) liveRun(ctx context.Context, o *Outcome, task *cpts.Task) (ga
 	}
 	cases, err := p.reports(ctx, o.RunID, runs, 1)
 	if err != nil {
-		return gates.Run{}, len(runs), err
+		return gates.Run{}, 0, len(runs), err
 	}
-	return ToRun(o.RunID, cases), len(runs), nil
+	for _, c := range cases {
+		if c.Report == nil {
+			continue
+		}
+		for _, row := range c.Report.Details.Data {
+			if ms, ok := gates.MillisBetween(row.Performance.StartTime, row.Performance.UpdateTime); ok {
+				ran = max(ran, time.Duration(ms*float64(time.Millisecond)))
+			}
+		}
+	}
+	return ToRun(o.RunID, cases), ran, len(runs), nil
 }
 
 func trimFloat(v float64) string {
