@@ -97,15 +97,25 @@ func MetricFromCPTS(field string) (metric string, scale float64, ok bool) {
 func FromCPTS(fields map[string]float64) Metrics {
 	m := make(Metrics, len(fields)+1)
 	for name, v := range fields {
-		f, ok := cptsByField[name]
-		if !ok || math.IsNaN(v) {
-			continue
-		}
-		m[f.Metric] = v * f.Scale
+		AddCPTS(m, name, v)
 	}
 	complete(m)
 	return m
 }
+
+// AddCPTS adds one CPTS report field to m, mapped and scaled as FromCPTS does; unknown fields
+// and NaN are dropped. Call Complete once every field is in.
+func AddCPTS(m Metrics, field string, v float64) {
+	f, ok := cptsByField[field]
+	if !ok || math.IsNaN(v) {
+		return
+	}
+	m[f.Metric] = v * f.Scale
+}
+
+// Complete derives what the report leaves implicit (requests, success_rate, error_rate), as
+// FromCPTS does, in metrics built with AddCPTS.
+func Complete(m Metrics) { complete(m) }
 
 // complete derives requests, success_rate and error_rate where the report
 // left them out.

@@ -4,6 +4,7 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -23,23 +24,23 @@ const Schema = 1
 
 // Result is the result file (`result-file`, JSON) and the model every writer renders.
 type Result struct {
-	Schema   int                `json:"schema"`
-	Tool     string             `json:"tool"`
-	Version  string             `json:"version"`
-	Mode     string             `json:"mode"`
-	Result   string             `json:"result"` // passed, failed, error, timeout, cancelled, started
-	ExitCode int                `json:"exit_code"`
-	Error    string             `json:"error,omitempty"`
-	Settings map[string]string  `json:"settings"`
-	Region   string             `json:"region,omitempty"`
-	Suite    *Ref               `json:"suite,omitempty"`
-	Task     *Ref               `json:"task,omitempty"`
-	Run      *Run               `json:"run,omitempty"`
-	Baseline *Baseline          `json:"baseline,omitempty"`
-	Gates    []Gate             `json:"gates"`
-	Counts   Counts             `json:"counts"`
-	Overall  map[string]float64 `json:"overall,omitempty"`
-	Cases    []Case             `json:"cases"`
+	Schema   int               `json:"schema"`
+	Tool     string            `json:"tool"`
+	Version  string            `json:"version"`
+	Mode     string            `json:"mode"`
+	Result   string            `json:"result"` // passed, failed, error, timeout, cancelled, started
+	ExitCode int               `json:"exit_code"`
+	Error    string            `json:"error,omitempty"`
+	Settings map[string]string `json:"settings"`
+	Region   string            `json:"region,omitempty"`
+	Suite    *Ref              `json:"suite,omitempty"`
+	Task     *Ref              `json:"task,omitempty"`
+	Run      *Run              `json:"run,omitempty"`
+	Baseline *Baseline         `json:"baseline,omitempty"`
+	Gates    []Gate            `json:"gates"`
+	Counts   Counts            `json:"counts"`
+	Overall  Metrics           `json:"overall,omitempty"`
+	Cases    []Case            `json:"cases"`
 	// Plan is the TestPlan plan of `runner testplan`.
 	Plan *Plan `json:"plan,omitempty"`
 	// Execution is the task template execution of `runner taskmodel`.
@@ -108,18 +109,18 @@ type Counts struct {
 
 // Case is one case run with its figures.
 type Case struct {
-	Name       string             `json:"name"`
-	CaseRunID  int64              `json:"case_run_id"`
-	Status     int                `json:"status"`
-	StatusText string             `json:"status_text"`
-	Metrics    map[string]float64 `json:"metrics"`
-	Requests   []Request          `json:"requests,omitempty"`
+	Name       string    `json:"name"`
+	CaseRunID  int64     `json:"case_run_id"`
+	Status     int       `json:"status"`
+	StatusText string    `json:"status_text"`
+	Metrics    Metrics   `json:"metrics"`
+	Requests   []Request `json:"requests,omitempty"`
 }
 
 // Request is one request (AW) of a case with its figures.
 type Request struct {
-	Name    string             `json:"name"`
-	Metrics map[string]float64 `json:"metrics"`
+	Name    string  `json:"name"`
+	Metrics Metrics `json:"metrics"`
 }
 
 // Plan describes the plan cases were added to.
@@ -226,16 +227,16 @@ func Build(o *steps.Outcome, m Meta) *Result {
 		}
 	}
 	if len(o.Run.Cases) > 0 {
-		r.Overall = gates.Aggregate(o.Run.Cases)
+		r.Overall = Metrics(gates.Aggregate(o.Run.Cases))
 	}
 	for i, c := range o.Run.Cases {
-		rc := Case{Name: c.Name, Metrics: c.Metrics, Status: c.Status}
+		rc := Case{Name: c.Name, Metrics: Metrics(c.Metrics), Status: c.Status}
 		if i < len(o.Cases) {
 			rc.CaseRunID = o.Cases[i].CaseRunID
 			rc.StatusText = o.Cases[i].Status.String()
 		}
 		for _, rq := range c.Requests {
-			rc.Requests = append(rc.Requests, Request{Name: rq.Name, Metrics: rq.Metrics})
+			rc.Requests = append(rc.Requests, Request{Name: rq.Name, Metrics: Metrics(rq.Metrics)})
 		}
 		r.Cases = append(r.Cases, rc)
 	}
@@ -252,9 +253,17 @@ func Build(o *steps.Outcome, m Meta) *Result {
 
 // WriteJSON writes the result file, creating its directory.
 func (r *Result) WriteJSON(path string) error {
-	b, err := json.MarshalIndent(r, "", "  ")
+	b, err := json.Marshal(r)
 	if err != nil {
 		return fmt.Errorf("encode result: %w", err)
+	}
+	// Indented for people up to 1 MiB; a big run's file (tens of thousands of request rows)
+	// stays compact: indenting it would double the time and the memory.
+	if len(b) <= 1<<20 {
+		var buf bytes.Buffer
+		if err := json.Indent(&buf, b, "", "  "); err == nil {
+			b = buf.Bytes()
+		}
 	}
 	return writeFile(path, append(b, '\n'))
 }

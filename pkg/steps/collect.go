@@ -98,6 +98,14 @@ func (p *PerfTest) reports(ctx context.Context, runID int64, refs []caseRef, poi
 	return out, nil
 }
 
+// metricsOf maps the figures of one report row to gate metrics.
+func metricsOf(pm cpts.PerfMetrics) gates.Metrics {
+	m := make(gates.Metrics, 40)
+	pm.Each(func(field string, v float64) { gates.AddCPTS(m, field, v) })
+	gates.Complete(m)
+	return m
+}
+
 // ToRun converts the case reports of run runID into the gates' model: one case per report
 // row, with its requests.
 func ToRun(runID int64, cases []CaseResult) gates.Run {
@@ -112,7 +120,7 @@ func ToRun(runID int64, cases []CaseResult) gates.Run {
 			if name == "" || (i == 0 && c.Name != "") {
 				name = c.Name
 			}
-			gc := gates.Case{Name: name, Status: int(c.Status), Metrics: gates.FromCPTS(row.Performance.Fields())}
+			gc := gates.Case{Name: name, Status: int(c.Status), Metrics: metricsOf(row.Performance)}
 			if _, has := gc.Metrics["duration"]; !has {
 				if ms, ok := gates.MillisBetween(row.Performance.StartTime, row.Performance.EndTime); ok {
 					gc.Metrics["duration"] = ms
@@ -120,8 +128,9 @@ func ToRun(runID int64, cases []CaseResult) gates.Run {
 					gc.Metrics["duration"] = d * 1000
 				}
 			}
+			gc.Requests = make([]gates.Request, 0, len(row.Requests))
 			for _, rq := range row.Requests {
-				gc.Requests = append(gc.Requests, gates.Request{Name: rq.Name, Metrics: gates.FromCPTS(rq.Fields())})
+				gc.Requests = append(gc.Requests, gates.Request{Name: rq.Name, Metrics: metricsOf(rq)})
 			}
 			run.Cases = append(run.Cases, gc)
 		}

@@ -191,6 +191,14 @@ type perfAliases struct {
 // PerformanceInfo/DetailDataInfo spelling, e.g. "averageRespTime", "tp99",
 // "successRate"); null figures are omitted.
 func (m PerfMetrics) Fields() map[string]float64 {
+	out := make(map[string]float64, 48)
+	m.Each(func(field string, v float64) { out[field] = v })
+	return out
+}
+
+// Each calls fn with every reported figure and its JSON field name, as Fields does, without
+// building a map (a big report has tens of thousands of rows).
+func (m PerfMetrics) Each(fn func(field string, v float64)) {
 	tps, tpsOK := firstValid(m.TransactionalTps, m.TransactionalTpss)
 	tpsSucc, tpsSuccOK := firstValid(m.TransactionalTpsSuccess, m.TransactionalTpssSuccess, m.TransactionalTpSuccess)
 	all := [...]struct {
@@ -245,13 +253,11 @@ func (m PerfMetrics) Fields() map[string]float64 {
 		{"status", m.Status},
 		{"taskStatus", m.TaskStatus},
 	}
-	out := make(map[string]float64, len(all))
 	for _, f := range all {
 		if f.n.Valid {
-			out[f.name] = f.n.Value
+			fn(f.name, f.n.Value)
 		}
 	}
-	return out
 }
 
 // firstValid returns the first valid number of ns.
