@@ -96,6 +96,9 @@ func TestGitHubActionStep(t *testing.T) {
 					t.Errorf("job summary lacks %q:\n%s", w, md)
 				}
 			}
+			if !strings.Contains(r.stdout, "::group::codearts-runner perftest") || !strings.Contains(r.stdout, "::endgroup::") {
+				t.Errorf("the progress lines are not grouped:\n%s", r.stdout)
+			}
 			if !regexp.MustCompile(`(?m)^::warning title=[^:]*::warn: p95 <= 10ms`).MatchString(r.stdout) {
 				t.Errorf("no warning annotation for the warned gate:\n%s", r.stdout)
 			}

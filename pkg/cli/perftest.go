@@ -54,6 +54,8 @@ func (a *app) perftest(ctx context.Context, args []string) int {
 		return ExitUsage
 	}
 	flow := &steps.PerfTest{CPTS: client, Log: a.out, Now: a.env.Now, Poll: pollPolicy(s, scale)}
+	// In GitHub the progress lines fold into a group; the summary stays outside it.
+	a.gh.Group(fmt.Sprintf("codearts-runner perftest: task %s", s.Task))
 	// Signals stay caught until the stop of a cancelled run has been sent; after that a second
 	// signal kills the process.
 	flow.AfterStopSent = a.env.StopSignals
@@ -64,6 +66,7 @@ func (a *app) perftest(ctx context.Context, args []string) int {
 	if runErr == nil && s.PlanCaseMap != "" && o.HasRun() && len(o.Results) > 0 {
 		a.recordInPlan(ctx, s, o)
 	}
+	a.gh.EndGroup()
 	code, result := exitCode(o, runErr, in.Wait)
 	return a.finish(s, o, runErr, code, result)
 }
