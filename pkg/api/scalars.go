@@ -156,3 +156,59 @@ func scalarText(b []byte) (string, bool) {
 	}
 	return string(b), true
 }
+
+// Numbers is a list of Number, as report curves send them (10,000 points and more). It decodes
+// in one pass over the array instead of one reflective call per point.
+type Numbers []Number
+
+// UnmarshalJSON implements json.Unmarshaler: an array of numbers, numeric strings and nulls.
+func (ns *Numbers) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if string(b) == "null" {
+		*ns = nil
+		return nil
+	}
+	if len(b) < 2 || b[0] != '[' || b[len(b)-1] != ']' {
+		return fmt.Errorf("cannot decode %.40s as a list of numbers", b)
+	}
+	rest := b[1 : len(b)-1]
+	out := make(Numbers, 0, bytes.Count(rest, []byte{','})+1)
+	for {
+		rest = bytes.TrimLeft(rest, " \t\r\n")
+		if len(rest) == 0 {
+			break
+		}
+		end := 0
+		if rest[0] == '"' {
+			end = 1
+			for end < len(rest) && rest[end] != '"' {
+				if rest[end] == '\\' {
+					end++
+				}
+				end++
+			}
+			end++
+			if end > len(rest) {
+				return fmt.Errorf("cannot decode %.40s as a list of numbers: unterminated string", b)
+			}
+		} else if i := bytes.IndexByte(rest, ','); i >= 0 {
+			end = i
+		} else {
+			end = len(rest)
+		}
+		var n Number
+		if err := n.UnmarshalJSON(bytes.TrimRight(rest[:end], " \t\r\n")); err != nil {
+			return err
+		}
+		out = append(out, n)
+		rest = bytes.TrimLeft(rest[end:], " \t\r\n")
+		if len(rest) > 0 {
+			if rest[0] != ',' {
+				return fmt.Errorf("cannot decode %.40s as a list of numbers", b)
+			}
+			rest = rest[1:]
+		}
+	}
+	*ns = out
+	return nil
+}

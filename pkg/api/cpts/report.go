@@ -374,41 +374,41 @@ type Curves struct {
 // TPSCurves is `tps_brokens`.
 type TPSCurves struct {
 	// TPS is the throughput.
-	TPS []Number `json:"tps"`
+	TPS Numbers `json:"tps"`
 	// Average is the average response time (ms).
-	Average []Number `json:"average"`
+	Average Numbers `json:"average"`
 }
 
 // VUsersCurves is `vusers_brokens`.
 type VUsersCurves struct {
 	// VUsers is the number of virtual users.
-	VUsers []Number `json:"vusers"`
+	VUsers Numbers `json:"vusers"`
 }
 
 // RespCodeCurves is `respcode_brokens`.
 type RespCodeCurves struct {
 	// Success counts successful requests.
-	Success []Number `json:"success"`
+	Success Numbers `json:"success"`
 	// Error counts failed requests.
-	Error []Number `json:"error"`
+	Error Numbers `json:"error"`
 	// CheckPointFailed counts assertion failures.
-	CheckPointFailed []Number `json:"checkPointFailed"`
+	CheckPointFailed Numbers `json:"checkPointFailed"`
 	// OthersFailed counts other failures.
-	OthersFailed []Number `json:"othersFailed"`
+	OthersFailed Numbers `json:"othersFailed"`
 	// ParsedFailed counts parse failures.
-	ParsedFailed []Number `json:"parsedFailed"`
+	ParsedFailed Numbers `json:"parsedFailed"`
 	// RefusedFailed counts refused connections.
-	RefusedFailed []Number `json:"refusedFailed"`
+	RefusedFailed Numbers `json:"refusedFailed"`
 	// Timeout counts timeouts.
-	Timeout []Number `json:"timeout"`
+	Timeout Numbers `json:"timeout"`
 }
 
 // BandwidthCurves is `brand_brokens`.
 type BandwidthCurves struct {
 	// RecBytes are the bytes received.
-	RecBytes []Number `json:"recBytes"`
+	RecBytes Numbers `json:"recBytes"`
 	// SentBytes are the bytes sent.
-	SentBytes []Number `json:"sentBytes"`
+	SentBytes Numbers `json:"sentBytes"`
 }
 
 type reportAnswer struct {

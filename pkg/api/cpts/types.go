@@ -38,6 +38,8 @@ type (
 	Number = api.Number
 	// Text is api.Text.
 	Text = api.Text
+	// Numbers is api.Numbers: a curve, decoded in one pass.
+	Numbers = api.Numbers
 )
 
 // NumberOf returns a valid Number holding v.
