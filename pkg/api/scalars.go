@@ -174,7 +174,7 @@ func (ns *Numbers) UnmarshalJSON(b []byte) error {
 	rest := b[1 : len(b)-1]
 	out := make(Numbers, 0, bytes.Count(rest, []byte{','})+1)
 	for {
-		rest = bytes.TrimLeft(rest, " \t\r\n")
+		rest = skipSpace(rest)
 		if len(rest) == 0 {
 			break
 		}
@@ -197,11 +197,15 @@ func (ns *Numbers) UnmarshalJSON(b []byte) error {
 			end = len(rest)
 		}
 		var n Number
-		if err := n.UnmarshalJSON(bytes.TrimRight(rest[:end], " \t\r\n")); err != nil {
+		elem := rest[:end]
+		for len(elem) > 0 && isSpace(elem[len(elem)-1]) {
+			elem = elem[:len(elem)-1]
+		}
+		if err := n.UnmarshalJSON(elem); err != nil {
 			return err
 		}
 		out = append(out, n)
-		rest = bytes.TrimLeft(rest[end:], " \t\r\n")
+		rest = skipSpace(rest[end:])
 		if len(rest) > 0 {
 			if rest[0] != ',' {
 				return fmt.Errorf("cannot decode %.40s as a list of numbers", b)
@@ -211,4 +215,14 @@ func (ns *Numbers) UnmarshalJSON(b []byte) error {
 	}
 	*ns = out
 	return nil
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+
+// skipSpace drops leading JSON white space.
+func skipSpace(b []byte) []byte {
+	for len(b) > 0 && isSpace(b[0]) {
+		b = b[1:]
+	}
+	return b
 }
