@@ -208,7 +208,7 @@ func TestHelpListsEverySetting(t *testing.T) {
 
 func TestPublicAndSecrets(t *testing.T) {
 	t.Parallel()
-	s, err := Load(PerfTest, []string{"--password=pw-secret", "--token=tok-secret"}, base(), nil)
+	s, err := Load(PerfTest, []string{"--password=pw-secret", "--token=tok-secret", "--variables=DB_PASS=hunter22\nHOST=h"}, base(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,6 +219,9 @@ func TestPublicAndSecrets(t *testing.T) {
 				t.Errorf("public setting %s leaks a secret", k)
 			}
 		}
+	}
+	if pub["variables"] != "DB_PASS=***\nHOST=***" || strings.Contains(pub["variables"], "hunter22") {
+		t.Errorf("variable values are shown: %q", pub["variables"])
 	}
 	if pub["task"] != "task" || pub["ak"] != "AKEXAMPLE" {
 		t.Errorf("public settings incomplete: %v", pub)
