@@ -199,6 +199,9 @@ func Build(o *steps.Outcome, m Meta) *Result {
 		if !o.StartedAt.IsZero() && !o.EndedAt.IsZero() {
 			run.DurationSec = o.EndedAt.Sub(o.StartedAt).Seconds()
 		}
+		if o.Duration > 0 {
+			run.DurationSec = o.Duration.Seconds()
+		}
 		r.Run = run
 	}
 	if o.Baseline != nil || o.BaselineNote != "" {

@@ -74,6 +74,9 @@ type Outcome struct {
 	Status    cpts.Status
 	StartedAt time.Time
 	EndedAt   time.Time
+	// Duration is how long the run took on the service's clock (EndedAt − StartedAt, scaled
+	// when the service is a simulator with a faster clock).
+	Duration time.Duration
 
 	Cases    []CaseResult
 	Run      gates.Run
@@ -151,6 +154,9 @@ func (p *PerfTest) Run(ctx context.Context, in PerfTestInput) (*Outcome, error) 
 	}
 	if err := p.collect(ctx, in, o); err != nil {
 		return o, err
+	}
+	if !o.EndedAt.IsZero() && !o.StartedAt.IsZero() {
+		o.Duration = p.Poll.unscaled(o.EndedAt.Sub(o.StartedAt))
 	}
 	p.baseline(ctx, in, o)
 	o.Results = gates.Evaluate(in.Gates, o.Run, o.Baseline, in.Eval)
