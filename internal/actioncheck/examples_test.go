@@ -78,6 +78,11 @@ func TestActionlint(t *testing.T) {
 	for _, f := range githubWorkflows(t) {
 		copyFile(t, f, filepath.Join(wfDir, filepath.Base(f)))
 	}
+	// The repository's own workflows (the release that publishes the action's binaries).
+	own, _ := filepath.Glob(filepath.Join(root, ".github", "workflows", "*.yml"))
+	for _, f := range own {
+		copyFile(t, f, filepath.Join(wfDir, filepath.Base(f)))
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, "-no-color")
