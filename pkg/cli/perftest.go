@@ -92,24 +92,28 @@ func (a *app) finish(s *config.Settings, o *steps.Outcome, runErr error, code in
 // reported but never changes the exit code.
 func (a *app) publish(s *config.Settings, r *report.Result) {
 	r.Redact(a.red.apply)
-	a.writeFiles(s, r)
-	write := func(setting, path string, f func(string) error) {
-		if path == "" || path == "none" {
+	write := func(what, path string, f func(string) error) {
+		if outPath(path) == "" {
 			return
 		}
 		if err := f(path); err != nil {
-			fmt.Fprintf(a.errw, "runner: could not write the %s (%s): %v\n", setting, path, err)
+			fmt.Fprintf(a.errw, "runner: could not write the %s: %v\n", what, err)
+		} else if what == "JUnit file (junit-file)" {
+			fmt.Fprintf(a.out, "JUnit written to %s\n", path)
 		}
 	}
+	write("JUnit file (junit-file)", s.JUnitFile, r.WriteJUnit)
+	write("result file (result-file)", s.ResultFile, r.WriteJSON)
 	if r.Mode == string(config.PerfTest) {
 		write("HTML report (html-report)", s.HTMLReport, r.WriteHTML)
 	}
 	write("dotenv file (dotenv-file)", s.DotenvFile, r.WriteDotenv)
 	if a.ci.CodeArts {
-		write("CodeArts step files", a.ci.CodeArtsResultDir, func(dir string) error { return r.WriteCodeArts(dir, a.ci.CodeArtsStepID) })
-		if a.ci.CodeArtsResultDir == "" {
-			write("CodeArts step files", ".", func(dir string) error { return r.WriteCodeArts(dir, a.ci.CodeArtsStepID) })
+		dir := a.ci.CodeArtsResultDir
+		if dir == "" {
+			dir = "."
 		}
+		write("CodeArts step files", dir, func(dir string) error { return r.WriteCodeArts(dir, a.ci.CodeArtsStepID) })
 	}
 	r.PublishGitHub(a.gh, s.Secrets(), outPath(s.JUnitFile), outPath(s.ResultFile))
 	if err := a.gh.Err(); err != nil {
@@ -117,28 +121,12 @@ func (a *app) publish(s *config.Settings, r *report.Result) {
 	}
 }
 
-// outPath is the path an output was written to, "" when it was not written.
+// outPath is the path an output is written to, "" when it is not written (unset or none).
 func outPath(p string) string {
 	if p == "none" {
 		return ""
 	}
 	return p
-}
-
-// writeFiles writes JUnit and the result file.
-func (a *app) writeFiles(s *config.Settings, r *report.Result) {
-	if s.JUnitFile != "" && s.JUnitFile != "none" {
-		if err := r.WriteJUnit(s.JUnitFile); err != nil {
-			fmt.Fprintf(a.errw, "runner: could not write the JUnit file (junit-file): %v\n", err)
-		} else {
-			fmt.Fprintf(a.out, "JUnit written to %s\n", s.JUnitFile)
-		}
-	}
-	if s.ResultFile != "" && s.ResultFile != "none" {
-		if err := r.WriteJSON(s.ResultFile); err != nil {
-			fmt.Fprintf(a.errw, "runner: could not write the result file (result-file): %v\n", err)
-		}
-	}
 }
 
 // exitCode maps the outcome to the documented exit code and result word.

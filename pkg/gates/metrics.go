@@ -2,6 +2,7 @@ package gates
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -257,4 +258,14 @@ func unitsOf(d Dimension, delta bool) []string {
 		return []string{"B", "KB", "MB", "GB"}
 	}
 	return []string{"none (a plain number)"}
+}
+
+// FormatFigure writes a figure for progress lines and summaries: at most two decimals, no
+// trailing zeros ("41.3", "99.95", "2240").
+func FormatFigure(v float64) string {
+	s := strconv.FormatFloat(v, 'f', 2, 64)
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	return s
 }

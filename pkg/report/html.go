@@ -119,7 +119,7 @@ func (r *Result) htmlView() htmlView {
 	}
 	for _, k := range sortedKeys(r.Overall) {
 		if !seen[k] {
-			v.Overall = append(v.Overall, htmlField{Name: k, Value: num(r.Overall[k])})
+			v.Overall = append(v.Overall, htmlField{Name: k, Value: gates.FormatFigure(r.Overall[k])})
 		}
 	}
 	for _, col := range caseColumns {
@@ -300,7 +300,7 @@ func buildChart(series, title, unit string, x xAxis, ys []float64) svgChart {
 	}
 	flush()
 	for v := yMin; v <= yMax+step/2; v += step {
-		c.YTicks = append(c.YTicks, svgTick{Pos: py(v), Label: num(v)})
+		c.YTicks = append(c.YTicks, svgTick{Pos: py(v), Label: gates.FormatFigure(v)})
 	}
 	ticks := 5
 	if x1 == x0 {
@@ -311,7 +311,7 @@ func buildChart(series, title, unit string, x xAxis, ys []float64) svgChart {
 		if ticks > 1 {
 			v = x0 + float64(i)*(x1-x0)/float64(ticks-1)
 		}
-		label := num(math.Round(v))
+		label := gates.FormatFigure(math.Round(v))
 		if x.time {
 			label = clock(v)
 		}

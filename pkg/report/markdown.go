@@ -8,6 +8,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/codearts-runner/codearts-runner/pkg/gates"
 )
 
 // Limits of the Markdown summary. GitHub caps a step summary at 1 MiB and Mermaid draws a
@@ -302,7 +304,7 @@ func mermaidChart(title, yTitle string, x xAxis, ys []float64) string {
 		if math.IsNaN(pts[i].Y) {
 			pts[i].Y = pts[i-1].Y
 		}
-		vals[i] = num(pts[i].Y)
+		vals[i] = gates.FormatFigure(pts[i].Y)
 		top = max(top, pts[i].Y)
 	}
 	x0, x1 := pts[0].X/x.scale, pts[len(pts)-1].X/x.scale
@@ -312,8 +314,8 @@ func mermaidChart(title, yTitle string, x xAxis, ys []float64) string {
 	var b strings.Builder
 	b.WriteString("```mermaid\nxychart-beta\n")
 	fmt.Fprintf(&b, "    title \"%s\"\n", mermaidText(title))
-	fmt.Fprintf(&b, "    x-axis \"%s\" %s --> %s\n", x.title, num(math.Floor(x0)), num(math.Ceil(x1)))
-	fmt.Fprintf(&b, "    y-axis \"%s\" 0 --> %s\n", yTitle, num(niceCeil(top*1.05)))
+	fmt.Fprintf(&b, "    x-axis \"%s\" %s --> %s\n", x.title, gates.FormatFigure(math.Floor(x0)), gates.FormatFigure(math.Ceil(x1)))
+	fmt.Fprintf(&b, "    y-axis \"%s\" 0 --> %s\n", yTitle, gates.FormatFigure(niceCeil(top*1.05)))
 	fmt.Fprintf(&b, "    line [%s]\n", strings.Join(vals, ", "))
 	b.WriteString("```\n\n")
 	return b.String()
@@ -462,11 +464,11 @@ func mdFigure(v *float64, unit string) string {
 func withUnit(v float64, unit string) string {
 	switch unit {
 	case "":
-		return num(v)
+		return gates.FormatFigure(v)
 	case "%", "/s":
-		return num(v) + unit
+		return gates.FormatFigure(v) + unit
 	default:
-		return num(v) + " " + unit
+		return gates.FormatFigure(v) + " " + unit
 	}
 }
 

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/codearts-runner/codearts-runner/pkg/gates"
 )
 
 // verdictMark is the short tag of a verdict in the terminal summary.
@@ -70,17 +72,8 @@ func metricsLine(m map[string]float64) string {
 		{"p99", "p99", " ms"}, {"success_rate", "success", "%"},
 	} {
 		if v, ok := m[f.key]; ok {
-			parts = append(parts, fmt.Sprintf("%s %s%s", f.label, num(v), f.unit))
+			parts = append(parts, fmt.Sprintf("%s %s%s", f.label, gates.FormatFigure(v), f.unit))
 		}
 	}
 	return strings.Join(parts, " · ")
-}
-
-// num formats a figure with at most two decimals and no trailing zeros.
-func num(v float64) string {
-	s := fmt.Sprintf("%.2f", v)
-	if strings.Contains(s, ".") {
-		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	}
-	return s
 }

@@ -3,6 +3,7 @@ package steps
 import (
 	"context"
 	"strconv"
+	"strings"
 )
 
 // resolveCases turns the cases setting (ids or exact names) into case ids, reading the suite's
@@ -22,33 +23,19 @@ func (p *PerfTest) resolveCases(ctx context.Context, suiteID int64, want []strin
 	var problems []string
 	for _, w := range want {
 		c, err := pick("cases", "case", w, items)
-		if err != nil {
-			if _, numErr := strconv.ParseInt(w, 10, 64); numErr == nil && len(items) == 0 {
-				id, _ := strconv.ParseInt(w, 10, 64)
-				ids = append(ids, id)
-				continue
-			}
-			problems = append(problems, err.(*SettingsError).Msg)
+		if err == nil {
+			ids = append(ids, c.ID)
 			continue
 		}
-		ids = append(ids, c.ID)
+		// A suite whose case tree lists nothing still takes case ids as given.
+		if id, numErr := strconv.ParseInt(w, 10, 64); numErr == nil && len(items) == 0 {
+			ids = append(ids, id)
+			continue
+		}
+		problems = append(problems, err.(*SettingsError).Msg)
 	}
 	if len(problems) > 0 {
-		return nil, settingsErr("cases", "%s", joinProblems(problems))
+		return nil, settingsErr("cases", "%s", strings.Join(problems, "; "))
 	}
 	return ids, nil
-}
-
-func joinProblems(p []string) string {
-	if len(p) == 1 {
-		return p[0]
-	}
-	out := ""
-	for i, s := range p {
-		if i > 0 {
-			out += "; "
-		}
-		out += s
-	}
-	return out
 }

@@ -6,8 +6,6 @@ package steps
 import (
 	"errors"
 	"fmt"
-
-	"github.com/codearts-runner/codearts-runner/pkg/api/cloudtest"
 )
 
 // SettingsError is a problem with what the user asked for that is found by looking at the
@@ -32,5 +30,3 @@ func IsSettings(err error) bool {
 	var se *SettingsError
 	return errors.As(err, &se)
 }
-
-func asAttask(err error, target **cloudtest.AttaskError) bool { return errors.As(err, target) }

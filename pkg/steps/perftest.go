@@ -222,7 +222,11 @@ func (p *PerfTest) start(ctx context.Context, in PerfTestInput, o *Outcome) erro
 		return err
 	}
 	prev := before.CurrentRunID()
-	if run, ok := p.findTagged(ctx, o, in.RunTag, before); ok {
+	var slot tagSlot
+	if in.RunTag != "" {
+		slot = p.readTag(ctx, o)
+	}
+	if run, ok := p.findTagged(ctx, o, in.RunTag, slot, before); ok {
 		o.RunID, o.Attached = run, true
 		p.logf("run %d of task %q was started by this CI run (run tag %q): attaching to it instead of starting another", run, o.TaskName, in.RunTag)
 		return nil
@@ -244,7 +248,7 @@ func (p *PerfTest) start(ctx context.Context, in PerfTestInput, o *Outcome) erro
 		}
 	}
 	o.RunID, o.Started = runID, true
-	p.recordTag(ctx, o, in.RunTag)
+	p.recordTag(ctx, o, in.RunTag, slot)
 	p.logf("started run %d of task %q (%d) in suite %q", runID, o.TaskName, o.TaskID, o.SuiteName)
 	return nil
 }

@@ -2,7 +2,6 @@ package steps
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -91,9 +90,5 @@ func findTask(ctx context.Context, c *cpts.Client, suiteID int64, want string) (
 		items = append(items, named{ID: int64(t.ID), Name: t.Name})
 	}
 	t, err = pick("task", "task", want, items)
-	var se *SettingsError
-	if errors.As(err, &se) && se.notFound {
-		return named{}, false, err
-	}
 	return t, err == nil, err
 }

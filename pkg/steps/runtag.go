@@ -16,29 +16,41 @@ import (
 // tagVariable names the suite variable that holds the run tag of a task.
 func tagVariable(taskID int64) string { return fmt.Sprintf("codearts_runner_%d", taskID) }
 
-// findTagged returns the run a previous invocation with the same tag started, when that run
-// has not ended: it is the task's current unfinished run, or — while the task still shows an
-// older run — it is not in the task's history of finished runs.
-func (p *PerfTest) findTagged(ctx context.Context, o *Outcome, tag string, task *cpts.Task) (int64, bool) {
-	if tag == "" {
-		return 0, false
-	}
+// tagSlot is the suite variable that holds a task's run tag, as read before the start: v is
+// nil when there is none yet; read is false when it could not be read.
+type tagSlot struct {
+	v    *cpts.Variable
+	read bool
+}
+
+// readTag reads the run-tag variable of the task (one listing serves the lookup before the start
+// and the record after it).
+func (p *PerfTest) readTag(ctx context.Context, o *Outcome) tagSlot {
 	vars, err := p.CPTS.ListVariables(ctx, o.SuiteID, cpts.VariableText)
 	if err != nil {
 		p.logf("warning: could not read the run tags of suite %d: %v", o.SuiteID, err)
+		return tagSlot{}
+	}
+	for i := range vars {
+		if vars[i].Name == tagVariable(o.TaskID) {
+			return tagSlot{v: &vars[i], read: true}
+		}
+	}
+	return tagSlot{read: true}
+}
+
+// findTagged returns the run a previous invocation with the same tag started, when that run
+// has not ended: it is the task's current unfinished run, or — while the task still shows an
+// older run — it is not in the task's history of finished runs.
+func (p *PerfTest) findTagged(ctx context.Context, o *Outcome, tag string, slot tagSlot, task *cpts.Task) (int64, bool) {
+	if tag == "" || slot.v == nil || len(slot.v.Values) == 0 {
 		return 0, false
 	}
-	var run int64
-	for _, v := range vars {
-		if v.Name != tagVariable(o.TaskID) || len(v.Values) == 0 {
-			continue
-		}
-		gotTag, id, ok := strings.Cut(fmt.Sprint(v.Values[0]), " ")
-		if !ok || gotTag != tag {
-			return 0, false
-		}
-		run, _ = strconv.ParseInt(id, 10, 64)
+	gotTag, id, ok := strings.Cut(fmt.Sprint(slot.v.Values[0]), " ")
+	if !ok || gotTag != tag {
+		return 0, false
 	}
+	run, _ := strconv.ParseInt(id, 10, 64)
 	if run == 0 {
 		return 0, false
 	}
@@ -58,24 +70,24 @@ func (p *PerfTest) findTagged(ctx context.Context, o *Outcome, tag string, task 
 	return run, true
 }
 
-// recordTag stores tag and the run it started; a failure only costs the re-run protection.
-func (p *PerfTest) recordTag(ctx context.Context, o *Outcome, tag string) {
+// recordTag stores tag and the run it started in the slot read before the start (reading it
+// again only if that failed); a failure only costs the re-run protection.
+func (p *PerfTest) recordTag(ctx context.Context, o *Outcome, tag string, slot tagSlot) {
 	if tag == "" {
 		return
 	}
-	value := fmt.Sprintf("%s %d", tag, o.RunID)
-	vars, err := p.CPTS.ListVariables(ctx, o.SuiteID, cpts.VariableText)
-	if err == nil {
-		for _, v := range vars {
-			if v.Name == tagVariable(o.TaskID) {
-				v.Values = []any{value}
-				err = p.CPTS.UpdateVariables(ctx, o.SuiteID, []cpts.Variable{v})
-				if err != nil {
-					p.logf("warning: could not record the run tag: %v", err)
-				}
-				return
-			}
+	if !slot.read {
+		if slot = p.readTag(ctx, o); !slot.read {
+			return
 		}
+	}
+	value := fmt.Sprintf("%s %d", tag, o.RunID)
+	var err error
+	if slot.v != nil {
+		v := *slot.v
+		v.Values = []any{value}
+		err = p.CPTS.UpdateVariables(ctx, o.SuiteID, []cpts.Variable{v})
+	} else {
 		_, err = p.CPTS.CreateVariable(ctx, o.SuiteID, tagVariable(o.TaskID), cpts.VariableText, value)
 	}
 	if err != nil {

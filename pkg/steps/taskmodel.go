@@ -2,6 +2,7 @@ package steps
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 
@@ -29,7 +30,7 @@ func (f *TaskModel) Run(ctx context.Context, req cloudtest.ExecuteRequest) (*Tas
 	id, err := f.Attask.Execute(ctx, req)
 	if err != nil {
 		var ae *cloudtest.AttaskError
-		if asAttask(err, &ae) && refused(ae) {
+		if errors.As(err, &ae) && refused(ae) {
 			o.Failure = ae
 			if f.Log != nil {
 				fmt.Fprintf(f.Log, "task templates %v refused: %v\n", req.TaskIDs, ae)

@@ -277,7 +277,7 @@ func (p *PerfTest) progress(o *Outcome, current bool, live *gates.Run, remaining
 		var parts []string
 		for _, f := range []struct{ name, unit string }{{"requests", ""}, {"tps", "/s"}, {"avg_rt", " ms"}, {"p95", " ms"}, {"success_rate", "%"}} {
 			if v, ok := m[f.name]; ok {
-				parts = append(parts, fmt.Sprintf("%s %s%s", f.name, trimFloat(v), f.unit))
+				parts = append(parts, fmt.Sprintf("%s %s%s", f.name, gates.FormatFigure(v), f.unit))
 			}
 		}
 		if len(parts) > 0 {
@@ -314,10 +314,4 @@ func (p *PerfTest) liveRun(ctx context.Context, o *Outcome, task *cpts.Task) (ru
 		}
 	}
 	return ToRun(o.RunID, cases), ran, len(runs), nil
-}
-
-func trimFloat(v float64) string {
-	s := fmt.Sprintf("%.2f", v)
-	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	return s
 }
