@@ -306,13 +306,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Auth:      authKindOf(r),
 		RequestID: reqID,
 	}
-	defer func() {
-		s.mu.Lock()
-		s.records = append(s.records, rec)
-		s.mu.Unlock()
-		s.log.Debug("sim request", "method", rec.Method, "path", rec.Path, "status", rec.Status,
-			"fault", rec.Fault.String(), "auth", string(rec.Auth), "took", time.Since(start))
-	}()
+	// The record is kept before a connection is dropped, so that a client
+	// that sees the drop also finds the request in Requests.
+	var once sync.Once
+	commit := func() {
+		once.Do(func() {
+			s.mu.Lock()
+			s.records = append(s.records, rec)
+			s.mu.Unlock()
+			s.log.Debug("sim request", "method", rec.Method, "path", rec.Path, "status", rec.Status,
+				"fault", rec.Fault.String(), "auth", string(rec.Auth), "took", time.Since(start))
+		})
+	}
+	defer commit()
 	w.Header().Set("X-Request-Id", reqID)
 	if err != nil || len(body) > maxBody {
 		rec.Status = http.StatusRequestEntityTooLarge
@@ -333,7 +339,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		case FaultHang:
 			if !s.hold(r.Context(), f.Delay) {
-				s.abandon(w, r, &rec)
+				s.abandon(w, r, &rec, commit)
 				return // the client gave up, or the simulator closed: no answer
 			}
 			rec.Status = http.StatusGatewayTimeout
@@ -341,7 +347,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		case FaultSlow:
 			if !s.hold(r.Context(), max(f.Delay, time.Millisecond)) {
-				s.abandon(w, r, &rec)
+				s.abandon(w, r, &rec, commit)
 				return
 			}
 		}
@@ -360,6 +366,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			buf.body = bytes.NewBuffer(append([]byte(nil), b[:len(b)/2]...))
 		case FaultDropAnswer:
 			rec.Status = 0
+			commit()
 			dropConnection(w)
 			return
 		}
@@ -390,8 +397,9 @@ func (s *Server) hold(ctx context.Context, d time.Duration) bool {
 
 // abandon ends a held request without an answer: nothing to send when the
 // client left; the connection is closed when the simulator shuts down.
-func (s *Server) abandon(w http.ResponseWriter, r *http.Request, rec *Recorded) {
+func (s *Server) abandon(w http.ResponseWriter, r *http.Request, rec *Recorded, commit func()) {
 	rec.Status = 0
+	commit()
 	if r.Context().Err() == nil {
 		dropConnection(w)
 	}
