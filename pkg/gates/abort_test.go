@@ -7,8 +7,8 @@ import (
 
 func TestCheckAbort(t *testing.T) {
 	t.Parallel()
-	live := Run{ID: 3, Cases: []Case{{Name: "Checkout", Metrics: Metrics{"requests": 10, "errors": 6, "p95": 800, "max_rt": 2000}}}}
-	idle := Run{ID: 3, Cases: []Case{{Name: "Checkout", Metrics: Metrics{"requests": 0, "p95": 800}}}}
+	live := Run{ID: 3, Cases: []Case{{Name: "Checkout", Metrics: MetricsOf(map[string]float64{"requests": 10, "errors": 6, "p95": 800, "max_rt": 2000})}}}
+	idle := Run{ID: 3, Cases: []Case{{Name: "Checkout", Metrics: MetricsOf(map[string]float64{"requests": 0, "p95": 800})}}}
 	tests := []struct {
 		name    string
 		gates   []string
@@ -25,7 +25,7 @@ func TestCheckAbort(t *testing.T) {
 		{"not an abort gate", []string{"p95 < 500"}, live, time.Hour, ""},
 		{"holding", []string{"p95 < 900, abort"}, live, time.Hour, ""},
 		{"growing count with >= can still be won", []string{"requests >= 1000, abort"}, live, time.Hour, ""},
-		{"growing count with > can still be won", []string{"duration > 10m, abort"}, Run{Cases: []Case{{Name: "A", Metrics: Metrics{"requests": 1, "duration": 1000}}}}, time.Hour, ""},
+		{"growing count with > can still be won", []string{"duration > 10m, abort"}, Run{Cases: []Case{{Name: "A", Metrics: MetricsOf(map[string]float64{"requests": 1, "duration": 1000})}}}, time.Hour, ""},
 		{"growing count with != can still be won", []string{"errors != 6, abort"}, live, time.Hour, ""},
 		{"growing count above < is lost", []string{"errors < 5, abort"}, live, time.Minute, "errors = 6, limit < 5; aborting the run after 1m"},
 		{"growing max above <= is lost", []string{"max_rt <= 1s, abort"}, live, time.Minute, "max_rt = 2000 ms, limit <= 1000 ms; aborting the run after 1m"},
@@ -62,7 +62,7 @@ func TestCheckAbort(t *testing.T) {
 // TestCheckAbortIgnoresHandMadeGates covers gates the parser would refuse.
 func TestCheckAbortIgnoresHandMadeGates(t *testing.T) {
 	t.Parallel()
-	live := Run{Cases: []Case{{Name: "A", Metrics: Metrics{"requests": 10, "p95": 800}}}}
+	live := Run{Cases: []Case{{Name: "A", Metrics: MetricsOf(map[string]float64{"requests": 10, "p95": 800})}}}
 	base := Baseline{}
 	for _, g := range []Gate{
 		{Metric: "p95", Op: OpLT, Value: 1, Abort: true, Severity: SeverityWarn},

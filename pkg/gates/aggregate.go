@@ -37,16 +37,16 @@ import "math"
 // requests; when even that is unknown for some case the overall rate is the
 // request-weighted mean of the cases' rates.
 func Aggregate(cases []Case) Metrics {
-	ms := make([]Metrics, len(cases))
-	for i, c := range cases {
-		ms[i] = c.Metrics
+	ms := make([]*Metrics, len(cases))
+	for i := range cases {
+		ms[i] = &cases[i].Metrics
 	}
 	return aggregate(ms)
 }
 
 // aggregate merges a list of metric sets by the catalogue's rules.
-func aggregate(ms []Metrics) Metrics {
-	out := make(Metrics, len(catalog))
+func aggregate(ms []*Metrics) Metrics {
+	var out Metrics
 	if len(ms) == 0 {
 		return out
 	}
@@ -64,7 +64,7 @@ func aggregate(ms []Metrics) Metrics {
 		switch info.agg {
 		case aggSum:
 			for _, m := range ms {
-				if v, ok := get(m, info.Name); ok {
+				if v, ok := get(m, i); ok {
 					acc, seen = acc+v, true
 				}
 			}
@@ -73,7 +73,7 @@ func aggregate(ms []Metrics) Metrics {
 				if info.agg != aggMaxAll && !active(j) {
 					continue
 				}
-				v, ok := get(m, info.Name)
+				v, ok := get(m, i)
 				switch {
 				case !ok:
 				case !seen:
@@ -85,32 +85,32 @@ func aggregate(ms []Metrics) Metrics {
 				}
 			}
 		case aggMeanByRequests:
-			acc, seen = weightedMean(ms, info.Name, reqs)
+			acc, seen = weightedMean(ms, i, reqs)
 		case aggMeanByTrans:
 			w := make([]float64, len(ms))
 			for j, m := range ms {
-				if t, ok := get(m, "transactions"); ok {
+				if t, ok := get(m, idxTransactions); ok {
 					w[j] = t
 				} else {
 					w[j] = math.NaN()
 				}
 			}
-			acc, seen = weightedMean(ms, info.Name, w)
+			acc, seen = weightedMean(ms, i, w)
 		case aggSuccessRate:
-			acc, seen = ratio(ms, reqs, "successes", "errors", "success_rate")
+			acc, seen = ratio(ms, reqs, idxSuccesses, idxErrors, idxSuccessRate)
 		case aggErrorRate:
-			acc, seen = ratio(ms, reqs, "errors", "successes", "error_rate")
+			acc, seen = ratio(ms, reqs, idxErrors, idxSuccesses, idxErrorRate)
 		}
 		if seen {
-			out[info.Name] = acc
+			out.setAt(i, acc)
 		}
 	}
 	return out
 }
 
-// get reads a metric, treating NaN as absent.
-func get(m Metrics, name string) (float64, bool) {
-	v, ok := m[name]
+// get reads the metric at catalogue position i, treating NaN as absent.
+func get(m *Metrics, i int) (float64, bool) {
+	v, ok := m.at(i)
 	if !ok || math.IsNaN(v) {
 		return 0, false
 	}
@@ -119,40 +119,40 @@ func get(m Metrics, name string) (float64, bool) {
 
 // requestsOf returns the number of requests of a metric set: requests, else
 // successes + errors, else NaN (unknown).
-func requestsOf(m Metrics) float64 {
-	if r, ok := get(m, "requests"); ok {
+func requestsOf(m *Metrics) float64 {
+	if r, ok := get(m, idxRequests); ok {
 		return r
 	}
-	s, ok1 := get(m, "successes")
-	e, ok2 := get(m, "errors")
+	s, ok1 := get(m, idxSuccesses)
+	e, ok2 := get(m, idxErrors)
 	if ok1 && ok2 {
 		return s + e
 	}
 	return math.NaN()
 }
 
-// weightedMean is the mean of name over the sets with non-zero weight,
+// weightedMean is the mean of metric i over the sets with non-zero weight,
 // weighted when every contributing weight is known (not NaN) and their sum
 // is positive, plain otherwise.
-func weightedMean(ms []Metrics, name string, w []float64) (float64, bool) {
+func weightedMean(ms []*Metrics, i int, w []float64) (float64, bool) {
 	var sum, wsum, plain float64
 	n, weighted := 0, true
-	for i, m := range ms {
-		if w[i] == 0 {
+	for j, m := range ms {
+		if w[j] == 0 {
 			continue
 		}
-		v, ok := get(m, name)
+		v, ok := get(m, i)
 		if !ok {
 			continue
 		}
 		n++
 		plain += v
-		if math.IsNaN(w[i]) {
+		if math.IsNaN(w[j]) {
 			weighted = false
 			continue
 		}
-		sum += v * w[i]
-		wsum += w[i]
+		sum += v * w[j]
+		wsum += w[j]
 	}
 	switch {
 	case n == 0:
@@ -163,12 +163,13 @@ func weightedMean(ms []Metrics, name string, w []float64) (float64, bool) {
 	return plain / float64(n), true
 }
 
-// ratio computes Σ part / Σ requests × 100 over the sets with requests. A set
-// without its part count uses requests − other, else its rate × requests; a
-// set with none of these is left out. When a set reports a rate but not its
-// requests, or no set has a known positive request count, the mean of the
-// rates (weighted where possible) is used instead.
-func ratio(ms []Metrics, reqs []float64, part, other, rate string) (float64, bool) {
+// ratio computes Σ part / Σ requests × 100 over the sets with requests (part,
+// other and rate are catalogue positions). A set without its part count uses
+// requests − other, else its rate × requests; a set with none of these is
+// left out. When a set reports a rate but not its requests, or no set has a
+// known positive request count, the mean of the rates (weighted where
+// possible) is used instead.
+func ratio(ms []*Metrics, reqs []float64, part, other, rate int) (float64, bool) {
 	var num, den float64
 	exact := true
 	for i, m := range ms {

@@ -9,14 +9,14 @@ import (
 func bigRun(id int64, nCases, nReqs int, scale float64) Run {
 	run := Run{ID: id, Cases: make([]Case, nCases)}
 	for i := range run.Cases {
-		c := Case{Name: fmt.Sprintf("case %d", i), Metrics: Metrics{
+		c := Case{Name: fmt.Sprintf("case %d", i), Metrics: MetricsOf(map[string]float64{
 			"requests": 10000, "successes": 9990, "errors": 10, "avg_rt": 100 * scale, "p95": 300 * scale, "p99": 600 * scale,
 			"tps": 50, "success_rate": 99.9, "error_rate": 0.1, "max_concurrency": 20, "duration": 600000,
-		}, Requests: make([]Request, nReqs)}
+		}), Requests: make([]Request, nReqs)}
 		for j := range c.Requests {
-			c.Requests[j] = Request{Name: fmt.Sprintf("req %d", j), Metrics: Metrics{
+			c.Requests[j] = Request{Name: fmt.Sprintf("req %d", j), Metrics: MetricsOf(map[string]float64{
 				"requests": 20, "avg_rt": float64(j%50) * scale, "p95": float64(j%70) * scale, "errors": 0,
-			}}
+			})}
 		}
 		run.Cases[i] = c
 	}

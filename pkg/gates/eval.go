@@ -125,12 +125,13 @@ func NoData(run Run) bool {
 
 func runRequests(run Run) float64 {
 	var total float64
-	for _, c := range run.Cases {
-		r := requestsOf(c.Metrics)
+	for i := range run.Cases {
+		c := &run.Cases[i]
+		r := requestsOf(&c.Metrics)
 		if math.IsNaN(r) {
 			r = 0
-			for _, rq := range c.Requests {
-				if x := requestsOf(rq.Metrics); !math.IsNaN(x) {
+			for j := range c.Requests {
+				if x := requestsOf(&c.Requests[j].Metrics); !math.IsNaN(x) {
 					r += x
 				}
 			}
@@ -190,6 +191,7 @@ func Count(results []Result) Counts {
 type runView struct {
 	run     Run
 	agg     Metrics
+	aggDone bool // agg is computed
 	cases   map[string][]int
 	reqs    map[string][][2]int // request name → (case, request) indexes, filled per name
 	indexed bool
@@ -197,11 +199,11 @@ type runView struct {
 
 func newRunView(r Run) *runView { return &runView{run: r} }
 
-func (v *runView) overall() Metrics {
-	if v.agg == nil {
-		v.agg = Aggregate(v.run.Cases)
+func (v *runView) overall() *Metrics {
+	if !v.aggDone {
+		v.agg, v.aggDone = Aggregate(v.run.Cases), true
 	}
-	return v.agg
+	return &v.agg
 }
 
 func (v *runView) index() {
@@ -245,26 +247,30 @@ type sample struct {
 // read collects the candidates of a gate's scope. missing is non-empty when
 // the scope is not in the run.
 func (v *runView) read(g Gate) (ss []sample, missing string) {
-	get1 := func(m Metrics, cas string) sample {
-		x, ok := get(m, g.Metric)
+	idx, known := metricIndex[g.Metric]
+	get1 := func(m *Metrics, cas string) sample {
+		if !known {
+			return sample{cas: cas}
+		}
+		x, ok := get(m, idx)
 		return sample{v: x, ok: ok, cas: cas}
 	}
 	switch g.Scope.Kind {
 	case ScopeCase:
 		v.index()
 		for _, i := range v.cases[g.Scope.Case] {
-			ss = append(ss, get1(v.run.Cases[i].Metrics, g.Scope.Case))
+			ss = append(ss, get1(&v.run.Cases[i].Metrics, g.Scope.Case))
 		}
 		if ss == nil {
 			return nil, v.caseMissing(g.Scope.Case)
 		}
 	case ScopeRequest:
 		for _, ij := range v.requests(g.Scope.Request) {
-			c := v.run.Cases[ij[0]]
+			c := &v.run.Cases[ij[0]]
 			if g.Scope.Case != "" && c.Name != g.Scope.Case {
 				continue
 			}
-			ss = append(ss, get1(c.Requests[ij[1]].Metrics, c.Name))
+			ss = append(ss, get1(&c.Requests[ij[1]].Metrics, c.Name))
 		}
 		if ss != nil {
 			break

@@ -9,26 +9,26 @@ import (
 // case that the baseline run does not have.
 func curRun() Run {
 	return Run{ID: 18, Cases: []Case{
-		{Name: "Checkout", Metrics: Metrics{"requests": 1000, "successes": 990, "errors": 10, "p95": 812, "p99": 990, "success_rate": 99, "error_rate": 1, "tps": 40}, Requests: []Request{
-			{Name: "POST /cart", Metrics: Metrics{"requests": 500, "p95": 900}},
-			{Name: "GET /item", Metrics: Metrics{"requests": 500, "p95": 300}},
+		{Name: "Checkout", Metrics: MetricsOf(map[string]float64{"requests": 1000, "successes": 990, "errors": 10, "p95": 812, "p99": 990, "success_rate": 99, "error_rate": 1, "tps": 40}), Requests: []Request{
+			{Name: "POST /cart", Metrics: MetricsOf(map[string]float64{"requests": 500, "p95": 900})},
+			{Name: "GET /item", Metrics: MetricsOf(map[string]float64{"requests": 500, "p95": 300})},
 		}},
-		{Name: "Login", Metrics: Metrics{"requests": 500, "successes": 500, "errors": 0, "p95": 400, "success_rate": 100, "error_rate": 0, "tps": 20}, Requests: []Request{
-			{Name: "POST /cart", Metrics: Metrics{"requests": 250, "p95": 950}},
-			{Name: "POST /login", Metrics: Metrics{"requests": 250, "p95": 200}},
+		{Name: "Login", Metrics: MetricsOf(map[string]float64{"requests": 500, "successes": 500, "errors": 0, "p95": 400, "success_rate": 100, "error_rate": 0, "tps": 20}), Requests: []Request{
+			{Name: "POST /cart", Metrics: MetricsOf(map[string]float64{"requests": 250, "p95": 950})},
+			{Name: "POST /login", Metrics: MetricsOf(map[string]float64{"requests": 250, "p95": 200})},
 		}},
-		{Name: "Search", Metrics: Metrics{"requests": 10, "p95": 50}},
+		{Name: "Search", Metrics: MetricsOf(map[string]float64{"requests": 10, "p95": 50})},
 	}}
 }
 
 // baseRun is run 17, the baseline.
 func baseRun() *Run {
 	return &Run{ID: 17, Cases: []Case{
-		{Name: "Checkout", Metrics: Metrics{"requests": 1000, "p95": 682, "success_rate": 99.8}, Requests: []Request{
-			{Name: "POST /cart", Metrics: Metrics{"p95": 700}},
+		{Name: "Checkout", Metrics: MetricsOf(map[string]float64{"requests": 1000, "p95": 682, "success_rate": 99.8}), Requests: []Request{
+			{Name: "POST /cart", Metrics: MetricsOf(map[string]float64{"p95": 700})},
 		}},
-		{Name: "Login", Metrics: Metrics{"requests": 500, "p95": 380, "success_rate": 100}, Requests: []Request{
-			{Name: "POST /cart", Metrics: Metrics{"p95": 720}},
+		{Name: "Login", Metrics: MetricsOf(map[string]float64{"requests": 500, "p95": 380, "success_rate": 100}), Requests: []Request{
+			{Name: "POST /cart", Metrics: MetricsOf(map[string]float64{"p95": 720})},
 		}},
 	}}
 }
@@ -192,13 +192,13 @@ func TestEvaluateNoData(t *testing.T) {
 		msg    string
 	}{
 		{"no case", Run{ID: 5}, true, "run 5 produced no requests (the run has no case report): a run without data never passes"},
-		{"zero requests", Run{ID: 6, Cases: []Case{{Name: "A", Metrics: Metrics{"requests": 0, "errors": 0}}}}, true,
+		{"zero requests", Run{ID: 6, Cases: []Case{{Name: "A", Metrics: MetricsOf(map[string]float64{"requests": 0, "errors": 0})}}}, true,
 			"run 6 produced no requests (no case reported a request): a run without data never passes"},
-		{"no request figure at all", Run{ID: 7, Cases: []Case{{Name: "A", Metrics: Metrics{"errors": 0}}}}, true,
+		{"no request figure at all", Run{ID: 7, Cases: []Case{{Name: "A", Metrics: MetricsOf(map[string]float64{"errors": 0})}}}, true,
 			"run 7 produced no requests (no case reported a request): a run without data never passes"},
-		{"requests from successes + errors", Run{ID: 8, Cases: []Case{{Name: "A", Metrics: Metrics{"errors": 0, "successes": 3}}}}, false, ""},
-		{"requests only in request rows", Run{ID: 9, Cases: []Case{{Name: "A", Metrics: Metrics{"errors": 0}, Requests: []Request{{Name: "r", Metrics: Metrics{"requests": 4}}}}}}, false, ""},
-		{"one busy case", Run{ID: 10, Cases: []Case{{Name: "A", Metrics: Metrics{"requests": 0, "errors": 0}}, {Name: "B", Metrics: Metrics{"requests": 1, "errors": 0}}}}, false, ""},
+		{"requests from successes + errors", Run{ID: 8, Cases: []Case{{Name: "A", Metrics: MetricsOf(map[string]float64{"errors": 0, "successes": 3})}}}, false, ""},
+		{"requests only in request rows", Run{ID: 9, Cases: []Case{{Name: "A", Metrics: MetricsOf(map[string]float64{"errors": 0}), Requests: []Request{{Name: "r", Metrics: MetricsOf(map[string]float64{"requests": 4})}}}}}, false, ""},
+		{"one busy case", Run{ID: 10, Cases: []Case{{Name: "A", Metrics: MetricsOf(map[string]float64{"requests": 0, "errors": 0})}, {Name: "B", Metrics: MetricsOf(map[string]float64{"requests": 1, "errors": 0})}}}, false, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

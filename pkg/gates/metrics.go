@@ -6,19 +6,14 @@ import (
 	"strings"
 )
 
-// Metrics holds the figures of a run, a case or a request, keyed by metric
-// name (see Catalog), in canonical units: time in milliseconds, rates in
-// percent (0–100), throughput per second, sizes in bytes, counts plain and
-// duration in milliseconds. An absent key means "not reported", which is
-// different from zero.
-type Metrics map[string]float64
-
-// Request is one request (CPTS "AW" row, detailDatas[]) of a case.
+// Request is one request (CPTS "AW" row, detailDatas[]) of a case. The result
+// file carries it as is (report.Request is this type, so a big run's rows are
+// not copied): the JSON tags are the result file's field names.
 type Request struct {
 	// Name is the request name as reported.
-	Name string
+	Name string `json:"name"`
 	// Metrics are the request's figures.
-	Metrics Metrics
+	Metrics Metrics `json:"metrics"`
 }
 
 // Case is one case of a run with its own figures and those of its requests.
@@ -132,8 +127,9 @@ type MetricInfo struct {
 	agg aggKind
 }
 
-// catalog is the metric catalogue in display order.
-var catalog = []MetricInfo{
+// catalog is the metric catalogue in display order. A metric's position is
+// its slot in Metrics, and the order of Metrics' JSON (result file) keys.
+var catalog = [...]MetricInfo{
 	{Name: "avg_rt", Dimension: DimTime, Source: "averageRespTime (outline: avgResponseTime)", Description: "average response time", Aggregation: "request-weighted mean", agg: aggMeanByRequests},
 	{Name: "min_rt", Dimension: DimTime, Source: "min", Description: "minimum response time", Aggregation: "min over cases with requests", agg: aggMin},
 	{Name: "max_rt", Dimension: DimTime, Source: "max", Description: "maximum response time", Aggregation: "max over cases with requests", Monotonic: true, agg: aggMax},
@@ -175,26 +171,62 @@ var catalog = []MetricInfo{
 
 const percentileAgg = "max over cases with requests (an upper bound: percentiles cannot be merged exactly)"
 
-// byName indexes catalog.
-var byName = func() map[string]*MetricInfo {
-	m := make(map[string]*MetricInfo, len(catalog))
+// numMetrics is the size of the catalogue: the number of slots of Metrics.
+const numMetrics = len(catalog)
+
+// Metrics keeps presence in one uint64: the catalogue must not outgrow it (a
+// negative array length does not compile).
+var _ [64 - numMetrics]struct{}
+
+// metricIndex maps a metric name to its position in catalog.
+var metricIndex = func() map[string]int {
+	m := make(map[string]int, len(catalog))
 	for i := range catalog {
 		catalog[i].Unit = catalog[i].Dimension.Unit()
-		m[catalog[i].Name] = &catalog[i]
+		m[catalog[i].Name] = i
 	}
 	return m
 }()
 
+// byName indexes catalog by metric name.
+var byName = func() map[string]*MetricInfo {
+	m := make(map[string]*MetricInfo, len(catalog))
+	for name, i := range metricIndex {
+		m[name] = &catalog[i]
+	}
+	return m
+}()
+
+// Positions of the metrics the package derives or weighs by.
+var (
+	idxRequests     = mustIndex("requests")
+	idxSuccesses    = mustIndex("successes")
+	idxErrors       = mustIndex("errors")
+	idxSuccessRate  = mustIndex("success_rate")
+	idxErrorRate    = mustIndex("error_rate")
+	idxTransactions = mustIndex("transactions")
+)
+
+// mustIndex returns the position of a catalogue metric; it panics (at
+// initialisation) on a name the catalogue lacks.
+func mustIndex(name string) int {
+	i, ok := metricIndex[name]
+	if !ok {
+		panic("gates: metric " + name + " is not in the catalogue")
+	}
+	return i
+}
+
 // Catalog returns every metric a gate may use, in display order (a fresh
 // copy: callers may modify it).
 func Catalog() []MetricInfo {
-	return slices.Clone(catalog)
+	return slices.Clone(catalog[:])
 }
 
 // Lookup returns the catalogue entry of a metric name.
 func Lookup(name string) (MetricInfo, bool) {
-	if m, ok := byName[name]; ok {
-		return *m, true
+	if i, ok := metricIndex[name]; ok {
+		return catalog[i], true
 	}
 	return MetricInfo{}, false
 }

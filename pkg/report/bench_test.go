@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -159,4 +160,23 @@ func BenchmarkBigReport(b *testing.B) {
 			r.WriteSummary(io.Discard)
 		}
 	})
+}
+
+// BenchmarkWriteJSONBig writes the result file of the 100-case × 500-request run: a compact
+// document of ~40 MB, streamed to the file case by case.
+func BenchmarkWriteJSONBig(b *testing.B) {
+	r := Build(bigOutcome(b, benchCases, benchRequests, 100), benchMeta())
+	path := filepath.Join(b.TempDir(), "result.json")
+	if err := r.WriteJSON(path); err != nil {
+		b.Fatal(err)
+	}
+	if fi, err := os.Stat(path); err == nil {
+		b.SetBytes(fi.Size())
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := r.WriteJSON(path); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -54,7 +54,7 @@ func (r *Result) codeArtsMetrics() map[string]float64 {
 		"gates_skipped": float64(r.Counts.Skipped),
 	}
 	for _, k := range codeArtsFigures {
-		if v, ok := r.Overall[k]; ok && !math.IsNaN(v) && !math.IsInf(v, 0) {
+		if v, ok := r.Overall.Get(k); ok && !math.IsNaN(v) && !math.IsInf(v, 0) {
 			m[k] = v
 		}
 	}

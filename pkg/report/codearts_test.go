@@ -24,7 +24,7 @@ func TestWriteCodeArts(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "result")
 	r := writerSample()
-	r.Overall["p99"] = math.NaN() // not a JSON number: left out
+	r.Overall.Set("p99", math.NaN()) // not a JSON number: left out
 	if err := r.WriteCodeArts(dir, "step-1"); err != nil {
 		t.Fatal(err)
 	}

@@ -110,18 +110,10 @@ func (r *Result) htmlView() htmlView {
 			Baseline: htmlFigure(g.BaselineValue, g.Unit)}
 		v.Gates = append(v.Gates, hg)
 	}
-	seen := map[string]bool{}
-	for _, m := range gates.Catalog() {
-		if val, ok := r.Overall[m.Name]; ok {
-			v.Overall = append(v.Overall, htmlField{Name: m.Name, Value: withUnit(val, m.Unit), Note: m.Description})
-			seen[m.Name] = true
-		}
-	}
-	for _, k := range sortedKeys(r.Overall) {
-		if !seen[k] {
-			v.Overall = append(v.Overall, htmlField{Name: k, Value: gates.FormatFigure(r.Overall[k])})
-		}
-	}
+	r.Overall.Each(func(name string, val float64) {
+		m, _ := gates.Lookup(name)
+		v.Overall = append(v.Overall, htmlField{Name: name, Value: withUnit(val, m.Unit), Note: m.Description})
+	})
 	for _, col := range caseColumns {
 		v.Columns = append(v.Columns, col.title)
 	}
@@ -132,7 +124,7 @@ func (r *Result) htmlView() htmlView {
 		}
 		v.Cases = append(v.Cases, hc)
 	}
-	if len(r.Cases) > 1 && len(r.Overall) > 0 {
+	if len(r.Cases) > 1 && r.Overall.Len() > 0 {
 		v.Cases = append(v.Cases, htmlCase{Name: "All cases", Figures: htmlFigures(r.Overall)})
 	}
 	for _, c := range r.Curves() {
@@ -226,10 +218,10 @@ func htmlFigure(v *float64, unit string) string {
 }
 
 // htmlFigures formats the headline figures of a case in caseColumns order.
-func htmlFigures(m map[string]float64) []string {
+func htmlFigures(m Metrics) []string {
 	out := make([]string, len(caseColumns))
 	for i, col := range caseColumns {
-		if v, ok := m[col.key]; ok {
+		if v, ok := m.Get(col.key); ok {
 			out[i] = withUnit(v, col.unit)
 		}
 	}

@@ -235,10 +235,10 @@ func (r *Result) mdCases(b *strings.Builder) {
 		b.WriteString(" " + col.title + " |")
 	}
 	b.WriteString("\n| :-- | :-- |" + strings.Repeat(" --: |", len(caseColumns)) + "\n")
-	row := func(name, status string, m map[string]float64) {
+	row := func(name, status string, m *Metrics) {
 		fmt.Fprintf(b, "| %s | %s |", name, status)
 		for _, col := range caseColumns {
-			if v, ok := m[col.key]; ok {
+			if v, ok := m.Get(col.key); ok {
 				b.WriteString(" " + mdFigure(&v, col.unit) + " |")
 			} else {
 				b.WriteString(" — |")
@@ -246,11 +246,12 @@ func (r *Result) mdCases(b *strings.Builder) {
 		}
 		b.WriteString("\n")
 	}
-	for _, c := range r.Cases {
-		row(mdCell(c.Name), mdCell(c.StatusText), c.Metrics)
+	for i := range r.Cases {
+		c := &r.Cases[i]
+		row(mdCell(c.Name), mdCell(c.StatusText), &c.Metrics)
 	}
-	if len(r.Cases) > 1 && len(r.Overall) > 0 {
-		row("**All cases**", "", r.Overall)
+	if len(r.Cases) > 1 && r.Overall.Len() > 0 {
+		row("**All cases**", "", &r.Overall)
 	}
 	b.WriteString("\n")
 }

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/codearts-runner/codearts-runner/pkg/gates"
 )
 
 // updateFlag is -update (go test ./pkg/report -update): rewrite the golden files instead of
@@ -73,13 +75,13 @@ func writerSample() *Result {
 				Verdict: "skipped", Limit: fp(2000), Unit: "ms", Message: `case "pay" was not in the run`},
 		},
 		Counts:  Counts{Gates: 4, Passed: 1, Failed: 1, Warned: 1, Skipped: 1},
-		Overall: map[string]float64{"requests": 120000, "tps": 200.5, "avg_rt": 230, "p95": 812.4, "success_rate": 99.71, "error_rate": 0.29},
+		Overall: gates.MetricsOf(map[string]float64{"requests": 120000, "tps": 200.5, "avg_rt": 230, "p95": 812.4, "success_rate": 99.71, "error_rate": 0.29}),
 		Cases: []Case{
 			{Name: "login", CaseRunID: 1, Status: 2, StatusText: "finished",
-				Metrics:  map[string]float64{"requests": 80000, "tps": 133.3, "avg_rt": 210, "p95": 700, "p99": 950, "success_rate": 99.8},
-				Requests: []Request{{Name: "POST /login", Metrics: map[string]float64{"requests": 80000, "tps": 133.3, "avg_rt": 210}}}},
+				Metrics:  gates.MetricsOf(map[string]float64{"requests": 80000, "tps": 133.3, "avg_rt": 210, "p95": 700, "p99": 950, "success_rate": 99.8}),
+				Requests: []Request{{Name: "POST /login", Metrics: gates.MetricsOf(map[string]float64{"requests": 80000, "tps": 133.3, "avg_rt": 210})}}},
 			{Name: hostileCase, CaseRunID: 2, Status: 2, StatusText: "finished",
-				Metrics: map[string]float64{"requests": 40000, "tps": 67.2, "avg_rt": 270, "p95": 812.4, "success_rate": 99.5}},
+				Metrics: gates.MetricsOf(map[string]float64{"requests": 40000, "tps": 67.2, "avg_rt": 270, "p95": 812.4, "success_rate": 99.5})},
 		},
 		Generated: t0.Add(11 * time.Minute),
 	}

@@ -4,9 +4,8 @@
 package report
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -39,7 +38,7 @@ type Result struct {
 	Baseline *Baseline         `json:"baseline,omitempty"`
 	Gates    []Gate            `json:"gates"`
 	Counts   Counts            `json:"counts"`
-	Overall  Metrics           `json:"overall,omitempty"`
+	Overall  Metrics           `json:"overall,omitzero"`
 	Cases    []Case            `json:"cases"`
 	// Plan is the TestPlan plan of `runner testplan`.
 	Plan *Plan `json:"plan,omitempty"`
@@ -107,7 +106,9 @@ type Counts struct {
 	Skipped int `json:"skipped"`
 }
 
-// Case is one case run with its figures.
+// Case is one case run with its figures. WriteJSON encodes cases by hand (appendCaseHead and
+// streamCases): a field added here must be added there too (TestWriteJSONStreamsMarshalBytes
+// fails until it is).
 type Case struct {
 	Name       string    `json:"name"`
 	CaseRunID  int64     `json:"case_run_id"`
@@ -117,11 +118,10 @@ type Case struct {
 	Requests   []Request `json:"requests,omitempty"`
 }
 
-// Request is one request (AW) of a case with its figures.
-type Request struct {
-	Name    string  `json:"name"`
-	Metrics Metrics `json:"metrics"`
-}
+// Request is one request (AW) of a case with its figures: the gates' Request, whose rows Build
+// shares with the outcome instead of copying a big run's 50,000 of them. WriteJSON encodes it
+// by hand (appendRequest), as it does Case.
+type Request = gates.Request
 
 // Plan describes the plan cases were added to.
 type Plan struct {
@@ -171,7 +171,8 @@ type Meta struct {
 	Now      time.Time
 }
 
-// Build turns a perftest outcome into the Result every writer renders.
+// Build turns a perftest outcome into the Result every writer renders. The result shares the
+// request rows of o.Run (a big run has 50,000 of them): neither side may change them after.
 func Build(o *steps.Outcome, m Meta) *Result {
 	r := &Result{Schema: Schema, Tool: "codearts-runner", Version: m.Version, Mode: m.Mode,
 		Result: m.Result, ExitCode: m.ExitCode, Settings: m.Settings, Region: m.Region,
@@ -230,16 +231,17 @@ func Build(o *steps.Outcome, m Meta) *Result {
 		}
 	}
 	if len(o.Run.Cases) > 0 {
-		r.Overall = Metrics(gates.Aggregate(o.Run.Cases))
+		r.Overall = gates.Aggregate(o.Run.Cases)
 	}
-	for i, c := range o.Run.Cases {
-		rc := Case{Name: c.Name, Metrics: Metrics(c.Metrics), Status: c.Status}
+	for i := range o.Run.Cases {
+		c := &o.Run.Cases[i]
+		rc := Case{Name: c.Name, Metrics: c.Metrics, Status: c.Status}
 		if i < len(o.Cases) {
 			rc.CaseRunID = o.Cases[i].CaseRunID
 			rc.StatusText = o.Cases[i].Status.String()
 		}
-		for _, rq := range c.Requests {
-			rc.Requests = append(rc.Requests, Request{Name: rq.Name, Metrics: Metrics(rq.Metrics)})
+		if len(c.Requests) > 0 {
+			rc.Requests = c.Requests // shared, not copied: 50,000 rows in a big run
 		}
 		r.Cases = append(r.Cases, rc)
 	}
@@ -254,25 +256,17 @@ func Build(o *steps.Outcome, m Meta) *Result {
 	return r
 }
 
-// WriteJSON writes the result file, creating its directory.
-func (r *Result) WriteJSON(path string) error {
-	b, err := json.Marshal(r)
-	if err != nil {
-		return fmt.Errorf("encode result: %w", err)
-	}
-	// Indented for people up to 1 MiB; a big run's file (tens of thousands of request rows)
-	// stays compact: indenting it would double the time and the memory.
-	if len(b) <= 1<<20 {
-		var buf bytes.Buffer
-		if err := json.Indent(&buf, b, "", "  "); err == nil {
-			b = buf.Bytes()
-		}
-	}
-	return writeFile(path, append(b, '\n'))
-}
-
 // writeFile writes data to path atomically (temporary file + rename), creating directories.
 func writeFile(path string, data []byte) error {
+	return writeFileWith(path, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// writeFileWith writes what fill writes to path atomically (temporary file + rename), creating
+// directories; the temporary file is removed when fill fails.
+func writeFileWith(path string, fill func(io.Writer) error) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
@@ -281,7 +275,7 @@ func writeFile(path string, data []byte) error {
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	if _, err := tmp.Write(data); err != nil {
+	if err := fill(tmp); err != nil {
 		tmp.Close()
 		os.Remove(tmp.Name())
 		return fmt.Errorf("write %s: %w", path, err)

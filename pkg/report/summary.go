@@ -25,8 +25,9 @@ func (r *Result) WriteSummary(w io.Writer) {
 	if r.Baseline != nil && r.Baseline.Note != "" {
 		fmt.Fprintln(w, r.Baseline.Note)
 	}
-	for _, c := range r.Cases {
-		fmt.Fprintf(w, "case %-24s %s\n", quoteName(c.Name), metricsLine(c.Metrics))
+	for i := range r.Cases {
+		c := &r.Cases[i]
+		fmt.Fprintf(w, "case %-24s %s\n", quoteName(c.Name), metricsLine(&c.Metrics))
 	}
 	if len(r.Gates) > 0 {
 		fmt.Fprintln(w, "gates:")
@@ -65,13 +66,13 @@ func (r *Result) WriteSummary(w io.Writer) {
 func quoteName(s string) string { return fmt.Sprintf("%q", s) }
 
 // metricsLine shows the headline figures of a case.
-func metricsLine(m map[string]float64) string {
+func metricsLine(m *Metrics) string {
 	var parts []string
 	for _, f := range []struct{ key, label, unit string }{
 		{"requests", "requests", ""}, {"tps", "tps", "/s"}, {"avg_rt", "avg", " ms"}, {"p95", "p95", " ms"},
 		{"p99", "p99", " ms"}, {"success_rate", "success", "%"},
 	} {
-		if v, ok := m[f.key]; ok {
+		if v, ok := m.Get(f.key); ok {
 			parts = append(parts, fmt.Sprintf("%s %s%s", f.label, gates.FormatFigure(v), f.unit))
 		}
 	}

@@ -100,9 +100,9 @@ func (p *PerfTest) reports(ctx context.Context, runID int64, refs []caseRef, poi
 
 // metricsOf maps the figures of one report row to gate metrics.
 func metricsOf(pm cpts.PerfMetrics) gates.Metrics {
-	m := make(gates.Metrics, 40)
-	pm.Each(func(field string, v float64) { gates.AddCPTS(m, field, v) })
-	gates.Complete(m)
+	var m gates.Metrics
+	pm.Each(func(field string, v float64) { gates.AddCPTS(&m, field, v) })
+	gates.Complete(&m)
 	return m
 }
 
@@ -121,11 +121,11 @@ func ToRun(runID int64, cases []CaseResult) gates.Run {
 				name = c.Name
 			}
 			gc := gates.Case{Name: name, Status: int(c.Status), Metrics: metricsOf(row.Performance)}
-			if _, has := gc.Metrics["duration"]; !has {
+			if !gc.Metrics.Has("duration") {
 				if ms, ok := gates.MillisBetween(row.Performance.StartTime, row.Performance.EndTime); ok {
-					gc.Metrics["duration"] = ms
+					gc.Metrics.Set("duration", ms)
 				} else if d, ok := outline["duration"]; ok {
-					gc.Metrics["duration"] = d * 1000
+					gc.Metrics.Set("duration", d*1000)
 				}
 			}
 			gc.Requests = make([]gates.Request, 0, len(row.Requests))

@@ -276,7 +276,7 @@ func (p *PerfTest) progress(o *Outcome, current bool, live *gates.Run, remaining
 		m := gates.Aggregate(live.Cases)
 		var parts []string
 		for _, f := range []struct{ name, unit string }{{"requests", ""}, {"tps", "/s"}, {"avg_rt", " ms"}, {"p95", " ms"}, {"success_rate", "%"}} {
-			if v, ok := m[f.name]; ok {
+			if v, ok := m.Get(f.name); ok {
 				parts = append(parts, fmt.Sprintf("%s %s%s", f.name, gates.FormatFigure(v), f.unit))
 			}
 		}
