@@ -23,7 +23,7 @@ var (
 	taskRead  = fmt.Sprintf("GET /v1/%s/tasks/%d", sim.DemoProjectID, sim.DemoTaskID)
 	startStop = fmt.Sprintf("POST /v1/%s/test-suites/%d/tasks/%d", sim.DemoProjectID, sim.DemoSuiteID, sim.DemoTaskID)
 	suiteList = fmt.Sprintf("GET /v1/%s/test-suites", sim.DemoProjectID)
-	caseRuns  = fmt.Sprintf("GET /v2/%s/task-run-infos/", sim.DemoProjectID) // read only after the run ended
+	reports   = fmt.Sprintf("GET /v1/%s/task-run-infos/", sim.DemoProjectID) // live figures and the final reports
 	iamTokens = "POST /v3/auth/tokens"
 )
 
@@ -93,8 +93,8 @@ func scenarios() []scenario {
 			check:  firedAtLeast(sim.FaultMalformed, 1),
 		},
 		{
-			id: "truncated-caseruns", name: "truncated JSON once on the case-run list (after the run ended, before the reports)",
-			before: inject(sim.Fault{Match: caseRuns, Kind: sim.FaultTruncated, Count: 1}),
+			id: "truncated-report", name: "truncated JSON once on the first report read (live figures, or the final report: re-asked)",
+			before: inject(sim.Fault{Match: reports, Kind: sim.FaultTruncated, Count: 1}),
 			want:   []string{"0"},
 			check:  firedAtLeast(sim.FaultTruncated, 1),
 		},

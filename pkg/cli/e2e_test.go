@@ -316,3 +316,49 @@ func TestPerfTestSIGTERMStopsTheRun(t *testing.T) {
 	}
 	h.noSecrets(runResult{stdout: out.String(), stderr: errb.String()}, demoSecrets...)
 }
+
+func TestPerfTestByIDsSkipsTheListings(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		suite    string
+		listings int // suite and task listing calls expected
+		code     int
+		stderr   string
+	}{
+		{name: "suite and task ids", suite: fmt.Sprint(sim.DemoSuiteID), listings: 0, code: ExitPassed},
+		// A task of another suite is not taken on trust: the listings say what exists.
+		{name: "task of another suite", suite: "999", listings: 1, code: ExitUsage, stderr: `no test suite with id or name "999"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t, sim.Options{})
+			r := h.run(context.Background(), h.env("CODEARTS_TEST_SUITE="+tt.suite, fmt.Sprintf("CODEARTS_TASK=%d", sim.DemoTaskID)), "perftest")
+			if r.code != tt.code || !strings.Contains(r.stderr, tt.stderr) {
+				t.Fatalf("exit %d, want %d with %q\nstdout:\n%s\nstderr:\n%s", r.code, tt.code, tt.stderr, r.stdout, r.stderr)
+			}
+			listings := h.countRequests("GET", "/test-suites") + h.countRequests("GET", "/all-tasks/")
+			if (listings == 0) != (tt.listings == 0) {
+				t.Errorf("%d listing calls, want %d", listings, tt.listings)
+			}
+			if tt.code != ExitPassed {
+				if h.srv.StartCount(sim.DemoTaskID) != 0 {
+					t.Error("a run was started")
+				}
+				return
+			}
+			// The case runs come from the task's run data: no case-run listing either.
+			if n := h.countRequests("GET", "/cases"); n != 0 {
+				t.Errorf("%d case-run listings", n)
+			}
+			res := h.result()
+			if res.Suite == nil || res.Suite.ID != sim.DemoSuiteID || res.Task.Name != sim.DemoTaskName || res.Result != "passed" || len(res.Cases) != 2 {
+				t.Errorf("result file: %+v", res)
+			}
+			if !strings.Contains(r.stdout, fmt.Sprintf("in suite %d", sim.DemoSuiteID)) {
+				t.Errorf("stdout does not name the suite by id:\n%s", r.stdout)
+			}
+		})
+	}
+}

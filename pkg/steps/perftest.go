@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"time"
 
 	"github.com/codearts-runner/codearts-runner/pkg/api"
@@ -97,8 +98,21 @@ type Outcome struct {
 	Calls int
 	// final is the last read of the task that showed the run, reused by the report step.
 	final *cpts.Task
+	// read is the read of the task made while resolving it, reused once by the start.
+	read *cpts.Task
+	// plan is the read of the task made just before the start: its stage plan tells the wait
+	// when to look first.
+	plan *cpts.Task
 	// AbortedBy is the live gate that stopped the run early.
 	AbortedBy *gates.Result
+}
+
+// suite names the suite for people: its quoted name, or its id when the name was not read.
+func (o *Outcome) suite() string {
+	if o.SuiteName == "" {
+		return strconv.FormatInt(o.SuiteID, 10)
+	}
+	return strconv.Quote(o.SuiteName)
 }
 
 // HasRun reports whether a run exists whose outcome should be written out.
@@ -122,12 +136,7 @@ func (p *PerfTest) logf(format string, a ...any) {
 // exists, also together with an error.
 func (p *PerfTest) Run(ctx context.Context, in PerfTestInput) (*Outcome, error) {
 	o := &Outcome{Status: cpts.StatusUnknown}
-	suite, err := resolveSuite(ctx, p.CPTS, in.Suite)
-	if err != nil {
-		return o, err
-	}
-	o.SuiteID, o.SuiteName = suite.ID, suite.Name
-	if err := p.prepareTask(ctx, in, o); err != nil {
+	if err := p.resolve(ctx, in, o); err != nil {
 		return o, err
 	}
 	if in.RunID > 0 {
@@ -198,7 +207,7 @@ func (p *PerfTest) prepareTask(ctx context.Context, in PerfTestInput, o *Outcome
 		}
 		task = named{ID: id, Name: in.Task}
 		o.TaskMade = true
-		p.logf("created task %q (%d) in suite %q", task.Name, task.ID, o.SuiteName)
+		p.logf("created task %q (%d) in suite %s", task.Name, task.ID, o.suite())
 	}
 	err = p.CPTS.SetTaskCases(ctx, task.ID, cpts.SetTaskCasesRequest{Name: task.Name, Parallel: true, SuiteID: o.SuiteID, CaseIDs: caseIDs})
 	if err != nil {
@@ -217,10 +226,15 @@ func isNotFound(err error) bool {
 // start starts the run. A start whose answer was lost is reconciled by reading the task: if a
 // new run appeared it is adopted, and the start is never sent twice.
 func (p *PerfTest) start(ctx context.Context, in PerfTestInput, o *Outcome) error {
-	before, err := p.CPTS.ShowTask(ctx, o.TaskID)
-	if err != nil {
-		return err
+	before := o.read
+	o.read = nil
+	if before == nil {
+		var err error
+		if before, err = p.CPTS.ShowTask(ctx, o.TaskID); err != nil {
+			return err
+		}
 	}
+	o.plan = before
 	prev := before.CurrentRunID()
 	var slot tagSlot
 	if in.RunTag != "" {
@@ -249,7 +263,7 @@ func (p *PerfTest) start(ctx context.Context, in PerfTestInput, o *Outcome) erro
 	}
 	o.RunID, o.Started = runID, true
 	p.recordTag(ctx, o, in.RunTag, slot)
-	p.logf("started run %d of task %q (%d) in suite %q", runID, o.TaskName, o.TaskID, o.SuiteName)
+	p.logf("started run %d of task %q (%d) in suite %s", runID, o.TaskName, o.TaskID, o.suite())
 	return nil
 }
 

@@ -92,3 +92,35 @@ func findTask(ctx context.Context, c *cpts.Client, suiteID int64, want string) (
 	t, err = pick("task", "task", want, items)
 	return t, err == nil, err
 }
+
+// resolve finds the suite and the task (creating the task or setting its cases when cases are
+// given). Given both as ids and no cases, one read of the task is enough: it names its suite,
+// the listings are skipped, and the read serves the start too.
+func (p *PerfTest) resolve(ctx context.Context, in PerfTestInput, o *Outcome) error {
+	if t := p.taskByIDs(ctx, in); t != nil {
+		o.SuiteID, o.TaskID, o.TaskName, o.read = int64(t.SuiteID), int64(t.ID), t.Name, t
+		return nil
+	}
+	suite, err := resolveSuite(ctx, p.CPTS, in.Suite)
+	if err != nil {
+		return err
+	}
+	o.SuiteID, o.SuiteName = suite.ID, suite.Name
+	return p.prepareTask(ctx, in, o)
+}
+
+// taskByIDs reads the task when the suite and the task are given as ids, no cases are to be
+// set and the task belongs to that suite; otherwise (or when the read fails) it returns nil and
+// the listings decide, with their messages naming what exists.
+func (p *PerfTest) taskByIDs(ctx context.Context, in PerfTestInput) *cpts.Task {
+	suiteID, err1 := strconv.ParseInt(strings.TrimSpace(in.Suite), 10, 64)
+	taskID, err2 := strconv.ParseInt(strings.TrimSpace(in.Task), 10, 64)
+	if err1 != nil || err2 != nil || suiteID <= 0 || taskID <= 0 || len(in.Cases) > 0 {
+		return nil
+	}
+	t, err := p.CPTS.ShowTask(ctx, taskID)
+	if err != nil || int64(t.SuiteID) != suiteID || int64(t.ID) != taskID {
+		return nil
+	}
+	return t
+}

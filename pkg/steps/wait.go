@@ -99,6 +99,11 @@ func (p *PerfTest) wait(ctx context.Context, in PerfTestInput, o *Outcome) error
 	}
 	budget := &callBudget{perMinute: p.Poll.CallsPerMinute, window: p.Poll.scaled(time.Minute)}
 	lastStatus := cpts.StatusUnknown
+	if first := p.firstLook(o, hasAbort); first > 0 {
+		if err := sleep(ctx, min(first, max(time.Until(deadline), time.Millisecond))); err != nil {
+			return p.cancelled(ctx, o)
+		}
+	}
 	for {
 		if d := budget.delay(p.now()); d > 0 {
 			if err := sleep(ctx, d); err != nil {
@@ -189,6 +194,25 @@ func (p *PerfTest) wait(ctx context.Context, in PerfTestInput, o *Outcome) error
 			return p.cancelled(ctx, o)
 		}
 	}
+}
+
+// firstLook is how long to wait before the first read of a run this invocation has just
+// started: right after the start the task still shows the previous run, and the run cannot end
+// before its stage plan has elapsed, so the first read waits like any read far from the end
+// (at most a progress interval). Attached runs are read at once (they may be over already).
+func (p *PerfTest) firstLook(o *Outcome, hasAbort bool) time.Duration {
+	if !o.Started || o.plan == nil {
+		return 0
+	}
+	plan, ok := planLength(o.plan)
+	if !ok {
+		return 0
+	}
+	d := p.Poll.nextInterval(p.Poll.scaled(plan), true, p.Poll.min())
+	if hasAbort {
+		d = min(d, p.Poll.abortEvery())
+	}
+	return d
 }
 
 // settle waits briefly for a stopped run to reach a final state so that its report is complete.
