@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/codearts-runner/codearts-runner/pkg/api/cpts"
 	"github.com/codearts-runner/codearts-runner/pkg/gates"
@@ -96,6 +97,7 @@ func (p *PerfTest) reports(ctx context.Context, runID int64, refs []caseRef, poi
 				return
 			}
 			out[i] = CaseResult{Name: r.name, CaseRunID: r.id, Status: r.status, Report: rep}
+			out[i].digest()
 		}()
 	}
 	wg.Wait()
@@ -120,29 +122,57 @@ func metricsOf(pm cpts.PerfMetrics) gates.Metrics {
 func ToRun(runID int64, cases []CaseResult) gates.Run {
 	run := gates.Run{ID: runID}
 	for _, c := range cases {
-		if c.Report == nil {
+		if c.digested {
+			run.Cases = append(run.Cases, c.cases...)
 			continue
 		}
-		outline := c.Report.Outline.Fields()
-		for i, row := range c.Report.Details.Data {
-			name := row.Performance.Name
-			if name == "" || (i == 0 && c.Name != "") {
-				name = c.Name
-			}
-			gc := gates.Case{Name: name, Status: int(c.Status), Metrics: metricsOf(row.Performance)}
-			if !gc.Metrics.Has("duration") {
-				if ms, ok := gates.MillisBetween(row.Performance.StartTime, row.Performance.EndTime); ok {
-					gc.Metrics.Set("duration", ms)
-				} else if d, ok := outline["duration"]; ok {
-					gc.Metrics.Set("duration", d*1000)
-				}
-			}
-			gc.Requests = make([]gates.Request, 0, len(row.Requests))
-			for _, rq := range row.Requests {
-				gc.Requests = append(gc.Requests, gates.Request{Name: rq.Name, Metrics: metricsOf(rq)})
-			}
-			run.Cases = append(run.Cases, gc)
-		}
+		run.Cases = append(run.Cases, casesOf(c)...)
 	}
 	return run
+}
+
+// digest converts the report's table into the gates' model as soon as the report arrives, notes
+// how long the case has been running by its rows, and lets go of the rows: they are most of a
+// big report's memory, and the writers need only the curves.
+func (c *CaseResult) digest() {
+	if c.Report == nil {
+		return
+	}
+	c.cases = casesOf(*c)
+	for _, row := range c.Report.Details.Data {
+		if ms, ok := gates.MillisBetween(row.Performance.StartTime, row.Performance.UpdateTime); ok {
+			c.ran = max(c.ran, time.Duration(ms*float64(time.Millisecond)))
+		}
+	}
+	c.Report.Details.Data = nil
+	c.digested = true
+}
+
+// casesOf converts the rows of one case report: one case per row, with its requests.
+func casesOf(c CaseResult) []gates.Case {
+	if c.Report == nil {
+		return nil
+	}
+	var out []gates.Case
+	outline := c.Report.Outline.Fields()
+	for i, row := range c.Report.Details.Data {
+		name := row.Performance.Name
+		if name == "" || (i == 0 && c.Name != "") {
+			name = c.Name
+		}
+		gc := gates.Case{Name: name, Status: int(c.Status), Metrics: metricsOf(row.Performance)}
+		if !gc.Metrics.Has("duration") {
+			if ms, ok := gates.MillisBetween(row.Performance.StartTime, row.Performance.EndTime); ok {
+				gc.Metrics.Set("duration", ms)
+			} else if d, ok := outline["duration"]; ok {
+				gc.Metrics.Set("duration", d*1000)
+			}
+		}
+		gc.Requests = make([]gates.Request, 0, len(row.Requests))
+		for _, rq := range row.Requests {
+			gc.Requests = append(gc.Requests, gates.Request{Name: rq.Name, Metrics: metricsOf(rq)})
+		}
+		out = append(out, gc)
+	}
+	return out
 }

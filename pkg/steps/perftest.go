@@ -60,6 +60,10 @@ type CaseResult struct {
 	CaseRunID int64
 	Status    cpts.Status
 	Report    *cpts.Report
+
+	cases    []gates.Case  // the report's rows in the gates' model (digest)
+	ran      time.Duration // how long the case has been running by its rows (digest)
+	digested bool          // cases and ran are set; Report has no rows any more
 }
 
 // Outcome is everything a run produced, for the writers and the exit code.

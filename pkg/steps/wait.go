@@ -328,14 +328,7 @@ func (p *PerfTest) liveRun(ctx context.Context, o *Outcome, task *cpts.Task) (ru
 		return gates.Run{}, 0, len(runs), err
 	}
 	for _, c := range cases {
-		if c.Report == nil {
-			continue
-		}
-		for _, row := range c.Report.Details.Data {
-			if ms, ok := gates.MillisBetween(row.Performance.StartTime, row.Performance.UpdateTime); ok {
-				ran = max(ran, time.Duration(ms*float64(time.Millisecond)))
-			}
-		}
+		ran = max(ran, c.ran)
 	}
 	return ToRun(o.RunID, cases), ran, len(runs), nil
 }
