@@ -9,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
@@ -18,6 +20,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/codearts-runner/codearts-runner/pkg/api"
 	"github.com/codearts-runner/codearts-runner/pkg/api/cpts"
 	"github.com/codearts-runner/codearts-runner/pkg/gates"
 	"github.com/codearts-runner/codearts-runner/pkg/report"
@@ -126,11 +129,12 @@ func (b *bigResult) rows(t *table) {
 		t.add(row{num: num, measure: "big report (" + shape + "): peak RSS", value: r.format(megabytes), target: "≤ 100 MB", met: metR})
 	}
 	t.note("Big report (rows 2): a child process (`bench -child bigreport`) reads a generated ShowReport answer in the shape of "+
-		"pkg/api/cpts/testdata/show_report.json (%d request rows; %s with %s-point curves, %s with %d), decodes it with the pkg/api/cpts types once per case (%d cases), "+
-		"converts it with steps.ToRun, evaluates 10 gates, builds report.Result and writes JUnit, the result JSON and the summary; "+
+		"pkg/api/cpts/testdata/show_report.json (%d request rows; %s with %s-point curves, %s with %d) and reads it once per case (%d cases) over loopback HTTP "+
+		"with the runner's own reader (steps.PerfTest.Reports: pkg/api/cpts client and decoder, %d reports at a time, each digested as it arrives, curves bucketed to the %d points the runner asks for), "+
+		"converts with steps.ToRun, evaluates 10 gates, builds report.Result and writes JUnit, the result JSON and the summary; "+
 		"wall time from the parent (process start to exit), peak RSS = rusage Maxrss; median [min–max] of %d. "+
 		"Child, %s points: %s. Child, %d points: %s.",
-		bigRequests, megabytes(float64(b.full.size)), thousands(b.full.points), megabytes(float64(b.asRequested.size)), b.asRequested.points, bigCases, len(b.full.wall),
+		bigRequests, megabytes(float64(b.full.size)), thousands(b.full.points), megabytes(float64(b.asRequested.size)), b.asRequested.points, bigCases, steps.DefaultReportConcurrency, runnerPoints, len(b.full.wall),
 		thousands(b.full.points), b.full.summary, b.asRequested.points, b.asRequested.summary)
 }
 
@@ -308,33 +312,44 @@ func runChild(kind, reportPath, dir string, cases, points int) error {
 	return bigReport(reportPath, dir, cases)
 }
 
-// bigReport is the runner's path after the wait, on the big report: decode every case report
-// (pkg/api/cpts), convert (steps.ToRun), evaluate the gates, build the result and write JUnit,
-// the result file and the summary (as pkg/cli does).
+// bigReport is the runner's path after the wait, on the big report: the reports of every case
+// run are read over HTTP from a local server that answers with the generated report, through
+// the runner's own client and reader (pkg/api/cpts decoding, steps.PerfTest.Reports with its
+// concurrency, digesting and curve bucketing); then the gates, the result, JUnit, the result
+// file and the summary (as pkg/cli does).
 func bigReport(reportPath, dir string, cases int) error {
 	ph := &phases{last: time.Now()}
 	data, err := os.ReadFile(reportPath)
 	if err != nil {
 		return err
 	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(data)
+	})}
+	go srv.Serve(ln)
+	defer srv.Close()
+	ac, err := api.New(api.Config{Endpoint: "http://" + ln.Addr().String()})
+	if err != nil {
+		return err
+	}
 	begin := time.Now().Add(-time.Duration(bigPoints) * 5 * time.Second)
 	o := &steps.Outcome{SuiteID: sim.DemoSuiteID, SuiteName: sim.DemoSuiteName, TaskID: sim.DemoTaskID, TaskName: "big",
 		RunID: 80001, Started: true, Status: cpts.StatusFinished, StartedAt: begin, EndedAt: time.Now()}
-	for i := range cases {
-		// The client decodes each answer on its own (pkg/api: json.Unmarshal of the body).
-		var ans struct {
-			Result *cpts.Report `json:"result"`
-		}
-		if err := json.Unmarshal(data, &ans); err != nil {
-			return fmt.Errorf("decode case %d: %w", i, err)
-		}
-		if ans.Result == nil {
-			return errors.New("the report has no result")
-		}
-		o.Cases = append(o.Cases, steps.CaseResult{Name: fmt.Sprintf("case-%03d", i), CaseRunID: int64(93868 + i),
-			Status: cpts.StatusFinished, Report: ans.Result})
+	refs := make([]steps.CaseRun, cases)
+	for i := range refs {
+		refs[i] = steps.CaseRun{ID: int64(93868 + i), Name: fmt.Sprintf("case-%03d", i), Status: cpts.StatusFinished}
 	}
-	ph.mark("decode")
+	p := &steps.PerfTest{CPTS: cpts.New(ac, sim.DemoProjectID)}
+	if o.Cases, err = p.Reports(context.Background(), o.RunID, refs, runnerPoints); err != nil {
+		return fmt.Errorf("read the reports: %w", err)
+	}
+	data = nil
+	ph.mark("read+decode")
 	o.Run = steps.ToRun(o.RunID, o.Cases)
 	ph.mark("convert")
 	gs, err := gates.Parse(bigGates)

@@ -87,7 +87,7 @@ func (p *PerfTest) loadRun(ctx context.Context, taskID, runID int64) (gates.Run,
 	if err != nil {
 		return gates.Run{}, err
 	}
-	cases, err := p.reports(ctx, runID, refs, 1)
+	cases, err := p.Reports(ctx, runID, refs, 1)
 	if err != nil {
 		return gates.Run{}, err
 	}

@@ -10,11 +10,18 @@ import (
 	"github.com/codearts-runner/codearts-runner/pkg/gates"
 )
 
-// caseRef names one case run to read.
-type caseRef struct {
-	id     int64
-	name   string
-	status cpts.Status
+// DefaultReportConcurrency is how many reports Reports reads at a time when
+// PerfTest.ReportConcurrency is 0.
+const DefaultReportConcurrency = 4
+
+// CaseRun names one case run whose report is to be read.
+type CaseRun struct {
+	// ID is the case run id.
+	ID int64
+	// Name is the case name.
+	Name string
+	// Status is the case run's status as the task reported it.
+	Status cpts.Status
 }
 
 // collect reads the report of every case run of the run and builds the gates' view of it.
@@ -27,7 +34,7 @@ func (p *PerfTest) collect(ctx context.Context, in PerfTestInput, o *Outcome) er
 	if points <= 0 {
 		points = 100
 	}
-	cases, err := p.reports(ctx, o.RunID, refs, points)
+	cases, err := p.Reports(ctx, o.RunID, refs, points)
 	if err != nil {
 		return err
 	}
@@ -38,19 +45,19 @@ func (p *PerfTest) collect(ctx context.Context, in PerfTestInput, o *Outcome) er
 
 // caseRuns lists the case runs of a run with their statuses, which come from task (the last
 // read of the task, when the caller has one) or from a fresh read.
-func (p *PerfTest) caseRuns(ctx context.Context, taskID, runID int64, task *cpts.Task) ([]caseRef, error) {
+func (p *PerfTest) caseRuns(ctx context.Context, taskID, runID int64, task *cpts.Task) ([]CaseRun, error) {
 	status := map[int64]cpts.Status{}
 	var terr error
 	if task == nil {
 		task, terr = p.CPTS.ShowTask(ctx, taskID)
 	}
-	var known []caseRef
+	var known []CaseRun
 	if terr == nil && task.CurrentRunID() == runID {
 		for _, r := range task.Running {
 			if int64(r.TaskRunID) == runID {
 				status[int64(r.CaseRunID)] = r.Status
 				if r.CaseRunID != 0 {
-					known = append(known, caseRef{id: int64(r.CaseRunID), name: r.CaseName, status: r.Status})
+					known = append(known, CaseRun{ID: int64(r.CaseRunID), Name: r.CaseName, Status: r.Status})
 				}
 			}
 		}
@@ -64,24 +71,26 @@ func (p *PerfTest) caseRuns(ctx context.Context, taskID, runID int64, task *cpts
 	if err != nil {
 		return nil, err
 	}
-	refs := make([]caseRef, 0, len(runs))
+	refs := make([]CaseRun, 0, len(runs))
 	for _, r := range runs {
 		st, ok := status[int64(r.ID)]
 		if !ok {
 			st = cpts.StatusUnknown
 		}
-		refs = append(refs, caseRef{id: int64(r.ID), name: r.Name, status: st})
+		refs = append(refs, CaseRun{ID: int64(r.ID), Name: r.Name, Status: st})
 	}
 	return refs, nil
 }
 
-// reports reads the reports of refs with bounded concurrency, in refs' order.
-func (p *PerfTest) reports(ctx context.Context, runID int64, refs []caseRef, points int) ([]CaseResult, error) {
+// Reports reads the reports of the case runs refs of run runID with curves of points points,
+// at most ReportConcurrency at a time, and digests each as it arrives (see ToRun). The results
+// are in refs' order.
+func (p *PerfTest) Reports(ctx context.Context, runID int64, refs []CaseRun, points int) ([]CaseResult, error) {
 	out := make([]CaseResult, len(refs))
 	errs := make([]error, len(refs))
 	limit := p.ReportConcurrency
 	if limit <= 0 {
-		limit = 4
+		limit = DefaultReportConcurrency
 	}
 	sem := make(chan struct{}, limit)
 	var wg sync.WaitGroup
@@ -91,12 +100,12 @@ func (p *PerfTest) reports(ctx context.Context, runID int64, refs []caseRef, poi
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			rep, err := p.CPTS.ShowReport(ctx, runID, r.id, points)
+			rep, err := p.CPTS.ShowReport(ctx, runID, r.ID, points)
 			if err != nil {
-				errs[i] = fmt.Errorf("case %q: %w", r.name, err)
+				errs[i] = fmt.Errorf("case %q: %w", r.Name, err)
 				return
 			}
-			out[i] = CaseResult{Name: r.name, CaseRunID: r.id, Status: r.status, Report: rep}
+			out[i] = CaseResult{Name: r.Name, CaseRunID: r.ID, Status: r.Status, Report: rep}
 			out[i].digest()
 		}()
 	}

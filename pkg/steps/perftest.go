@@ -50,7 +50,7 @@ type PerfTest struct {
 	// AfterStopSent, when set, is called once the stop request of a cancelled run has been
 	// answered (or has failed): the caller may then let a second signal kill the process.
 	AfterStopSent func()
-	// ReportConcurrency bounds parallel report downloads; 0 means 4.
+	// ReportConcurrency bounds parallel report downloads; 0 means DefaultReportConcurrency.
 	ReportConcurrency int
 }
 

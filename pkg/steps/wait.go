@@ -317,13 +317,13 @@ func (p *PerfTest) progress(o *Outcome, current bool, live *gates.Run, remaining
 // liveRun reads the reports of the running case runs; ran is how long the longest case has
 // been running by its report (0 when unknown), n the number of calls made.
 func (p *PerfTest) liveRun(ctx context.Context, o *Outcome, task *cpts.Task) (run gates.Run, ran time.Duration, n int, err error) {
-	var runs []caseRef
+	var runs []CaseRun
 	for _, r := range task.Running {
 		if int64(r.TaskRunID) == o.RunID && r.CaseRunID != 0 {
-			runs = append(runs, caseRef{id: int64(r.CaseRunID), name: r.CaseName, status: r.Status})
+			runs = append(runs, CaseRun{ID: int64(r.CaseRunID), Name: r.CaseName, Status: r.Status})
 		}
 	}
-	cases, err := p.reports(ctx, o.RunID, runs, 1)
+	cases, err := p.Reports(ctx, o.RunID, runs, 1)
 	if err != nil {
 		return gates.Run{}, 0, len(runs), err
 	}
