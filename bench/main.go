@@ -154,7 +154,7 @@ func run(ctx context.Context, cfg config, stdout io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "**codearts-runner bench** — %s · %s · nproc %s · CPU %s\n\n", env.date, env.goVersion, env.nproc, env.cpu)
 	fmt.Fprintf(&b, "Simulator clock ×%g (1 simulated minute = %.2g real s); rows 1: median [min–max] of %d trials (checked poller: %d), "+
-		"latency in simulated (service) seconds with real milliseconds in brackets; bench took %s.\n\n",
+		"latency in service seconds (polling on the service's clock, the rest in real time: see the notes); bench took %s.\n\n",
 		cfg.scale, 60/cfg.scale, cfg.rounds, cfg.rounds*checkedPerRound, time.Since(began).Round(time.Second))
 	t.write(&b)
 	if len(t.notes) > 0 {

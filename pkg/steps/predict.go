@@ -37,9 +37,9 @@ func planLength(task *cpts.Task) (time.Duration, bool) {
 }
 
 // nextInterval decides how long to wait before the next read of the task. With an estimate of
-// the run's remaining time it sleeps sparsely far from the end (never longer than the progress
-// interval), wakes just before it, and polls densely (a quarter of the minimum interval) around
-// it; without one, or once the estimate has passed by more than ten minimum intervals, it backs
+// the run's remaining time it sleeps sparsely until just before the predicted end (never longer
+// than the progress interval) and polls densely (a quarter of the minimum interval) from there
+// on: a run cannot end before its stage plan has elapsed, so earlier reads would only cost calls. Without an estimate, or once it has passed by more than ten minimum intervals, it backs
 // off from the previous interval up to the maximum.
 func (p PollPolicy) nextInterval(remaining time.Duration, known bool, prev time.Duration) time.Duration {
 	lo, hi := p.min(), p.max()
@@ -48,9 +48,10 @@ func (p PollPolicy) nextInterval(remaining time.Duration, known bool, prev time.
 		return min(max(prev*3/2, lo), hi)
 	}
 	switch {
-	case remaining > lo:
-		// Far from the end: wake a little before it, but print progress in time.
-		return min(max(remaining-lo/2, dense), p.progress())
+	case remaining > 2*dense:
+		// Before the end: sleep until one dense interval before it (the estimate comes from
+		// report times of one-second resolution), but print progress in time.
+		return min(remaining-dense, p.progress())
 	case remaining > -lo*10:
 		return dense
 	default:

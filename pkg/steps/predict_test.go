@@ -52,9 +52,9 @@ func TestNextInterval(t *testing.T) {
 		want      time.Duration
 	}{
 		{"far from the end: capped by the progress interval", 10 * time.Minute, true, time.Second, 30 * time.Second},
-		{"approaching: wake just before the end", 12 * time.Second, true, 30 * time.Second, 11500 * time.Millisecond},
-		{"close to the end: wake half a minimum interval before", 1500 * time.Millisecond, true, 11 * time.Second, time.Second},
-		{"around the end: dense", 800 * time.Millisecond, true, time.Second, 250 * time.Millisecond},
+		{"approaching: wake a dense interval before the predicted end", 12 * time.Second, true, 30 * time.Second, 11750 * time.Millisecond},
+		{"close to the end: wake a dense interval before the predicted end", 800 * time.Millisecond, true, 11 * time.Second, 550 * time.Millisecond},
+		{"at the end: dense", 400 * time.Millisecond, true, time.Second, 250 * time.Millisecond},
 		{"just past the end: dense", -5 * time.Second, true, time.Second, 250 * time.Millisecond},
 		{"long past the estimate: back off", -time.Minute, true, 4 * time.Second, 6 * time.Second},
 		{"no estimate: back off", 0, false, 2 * time.Second, 3 * time.Second},
