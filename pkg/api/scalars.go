@@ -18,33 +18,40 @@ type Int int64
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (n *Int) UnmarshalJSON(b []byte) error {
+	v, err := ParseInt(b)
+	if err != nil {
+		return err
+	}
+	*n = v
+	return nil
+}
+
+// ParseInt decodes one JSON token (a literal, a string with its quotes, or the bytes of an
+// object or array) as Int.UnmarshalJSON does. Decoders that walk a body themselves call it so
+// that their integers follow the same rules.
+func ParseInt(b []byte) (Int, error) {
 	if IsNullOrEmpty(b) {
-		*n = 0
-		return nil
+		return 0, nil
 	}
 	if v, err := strconv.ParseInt(string(b), 10, 64); err == nil {
-		*n = Int(v) // fast path: a plain JSON integer
-		return nil
+		return Int(v), nil // fast path: a plain JSON integer
 	}
 	s, ok := scalarText(b)
 	if !ok {
-		return fmt.Errorf("cannot decode %.40s as an integer", b)
+		return 0, fmt.Errorf("cannot decode %.40s as an integer", b)
 	}
 	s = strings.TrimSpace(s)
 	if s == "" {
-		*n = 0
-		return nil
+		return 0, nil
 	}
 	if v, err := strconv.ParseInt(s, 10, 64); err == nil {
-		*n = Int(v)
-		return nil
+		return Int(v), nil
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil || f != math.Trunc(f) || math.Abs(f) > 1<<63-1 {
-		return fmt.Errorf("cannot decode %.40s as an integer", b)
+		return 0, fmt.Errorf("cannot decode %.40s as an integer", b)
 	}
-	*n = Int(f)
-	return nil
+	return Int(f), nil
 }
 
 // Number is a nullable, tolerant floating-point value for report figures:
@@ -66,39 +73,55 @@ func (n Number) Get() (float64, bool) { return n.Value, n.Valid }
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (n *Number) UnmarshalJSON(b []byte) error {
-	*n = Number{}
+	v, err := ParseNumber(b)
+	*n = v // not Valid on error
+	return err
+}
+
+// ParseNumber decodes one JSON token (a literal, a string with its quotes, or the bytes of an
+// object or array) as Number.UnmarshalJSON does; on error the Number is not Valid. Decoders
+// that walk a body themselves call it so that their figures follow the same rules.
+func ParseNumber(b []byte) (Number, error) {
 	if IsNullOrEmpty(b) {
-		return nil
+		return Number{}, nil
 	}
 	if c := b[0]; c == '-' || c >= '0' && c <= '9' {
 		// Fast path for a JSON number: no allocation.
 		f, err := strconv.ParseFloat(string(b), 64)
 		if math.IsInf(f, 0) {
-			return nil // out of range: not reported
+			return Number{}, nil // out of range: not reported
 		}
 		if err != nil {
-			return fmt.Errorf("cannot decode %.40s as a number", b)
+			return Number{}, fmt.Errorf("cannot decode %.40s as a number", b)
 		}
-		*n = Number{Value: f, Valid: true}
-		return nil
+		return Number{Value: f, Valid: true}, nil
+	}
+	if raw, ok := RawText(b); ok {
+		// A string without escapes: parsed from the bytes, without a copy.
+		f, err := strconv.ParseFloat(string(bytes.TrimSpace(raw)), 64)
+		return textNumber(b, f, err)
 	}
 	s, ok := scalarText(b)
 	if !ok {
-		return fmt.Errorf("cannot decode %.40s as a number", b)
+		return Number{}, fmt.Errorf("cannot decode %.40s as a number", b)
 	}
-	quoted := b[0] == '"'
 	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	return textNumber(b, f, err)
+}
+
+// textNumber is the Number of the scalar b that is not a JSON number, given what
+// strconv.ParseFloat made of its text.
+func textNumber(b []byte, f float64, err error) (Number, error) {
 	if err != nil {
-		if quoted {
-			return nil // "N/A", "-": not reported
+		if b[0] == '"' {
+			return Number{}, nil // "N/A", "-": not reported
 		}
-		return fmt.Errorf("cannot decode %.40s as a number", b)
+		return Number{}, fmt.Errorf("cannot decode %.40s as a number", b)
 	}
 	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return nil
+		return Number{}, nil
 	}
-	*n = Number{Value: f, Valid: true}
-	return nil
+	return Number{Value: f, Valid: true}, nil
 }
 
 // MarshalJSON writes the number, or null when not Valid.
@@ -118,16 +141,26 @@ func (t Text) String() string { return string(t) }
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (t *Text) UnmarshalJSON(b []byte) error {
+	v, err := ParseText(b)
+	if err != nil {
+		return err
+	}
+	*t = v
+	return nil
+}
+
+// ParseText decodes one JSON token (a literal, a string with its quotes, or the bytes of an
+// object or array) as Text.UnmarshalJSON does. Decoders that walk a body themselves call it so
+// that their texts follow the same rules.
+func ParseText(b []byte) (Text, error) {
 	if string(b) == "null" {
-		*t = ""
-		return nil
+		return "", nil
 	}
 	s, ok := scalarText(b)
 	if !ok {
-		return fmt.Errorf("cannot decode %.40s as text", b)
+		return "", fmt.Errorf("cannot decode %.40s as text", b)
 	}
-	*t = Text(s)
-	return nil
+	return Text(s), nil
 }
 
 // IsNullOrEmpty reports whether b is JSON null or the empty string "".
@@ -145,8 +178,8 @@ func scalarText(b []byte) (string, bool) {
 	case '{', '[':
 		return "", false
 	case '"':
-		if bytes.IndexByte(b, '\\') < 0 && len(b) >= 2 && b[len(b)-1] == '"' {
-			return string(b[1 : len(b)-1]), true
+		if raw, ok := RawText(b); ok {
+			return string(raw), true
 		}
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
@@ -155,6 +188,16 @@ func scalarText(b []byte) (string, bool) {
 		return s, true
 	}
 	return string(b), true
+}
+
+// RawText returns the contents of a JSON string token that Text (and the numeric scalars)
+// take as they are, without unquoting: one without a backslash. It returns false for other
+// tokens. Decoders that walk a body themselves use it to take such texts without a copy.
+func RawText(tok []byte) ([]byte, bool) {
+	if len(tok) < 2 || tok[0] != '"' || tok[len(tok)-1] != '"' || bytes.IndexByte(tok, '\\') >= 0 {
+		return nil, false
+	}
+	return tok[1 : len(tok)-1], true
 }
 
 // Numbers is a list of Number, as report curves send them (10,000 points and more). It decodes
