@@ -50,12 +50,13 @@ faults:
 
 ## fuzz: every fuzz target for FUZZTIME each
 fuzz:
-	$(GO) test -run='^$$' -fuzz=FuzzParse -fuzztime=$(FUZZTIME) ./pkg/gates/
-	$(GO) test -run='^$$' -fuzz=FuzzParseFile -fuzztime=$(FUZZTIME) ./pkg/gates/
-	$(GO) test -run='^$$' -fuzz=FuzzDecode -fuzztime=$(FUZZTIME) ./pkg/api/cpts/
-	$(GO) test -run='^$$' -fuzz=FuzzDecode -fuzztime=$(FUZZTIME) ./pkg/api/cloudtest/
-	$(GO) test -run='^$$' -fuzz=FuzzLoad -fuzztime=$(FUZZTIME) ./pkg/config/
-	$(GO) test -run='^$$' -fuzz=FuzzNumbers -fuzztime=$(FUZZTIME) ./pkg/api/
+	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) ./pkg/gates/
+	$(GO) test -run='^$$' -fuzz='^FuzzParseFile$$' -fuzztime=$(FUZZTIME) ./pkg/gates/
+	$(GO) test -run='^$$' -fuzz='^FuzzDecode$$' -fuzztime=$(FUZZTIME) ./pkg/api/cpts/
+	$(GO) test -run='^$$' -fuzz='^FuzzDecodeReport$$' -fuzztime=$(FUZZTIME) ./pkg/api/cpts/
+	$(GO) test -run='^$$' -fuzz='^FuzzDecode$$' -fuzztime=$(FUZZTIME) ./pkg/api/cloudtest/
+	$(GO) test -run='^$$' -fuzz='^FuzzLoad$$' -fuzztime=$(FUZZTIME) ./pkg/config/
+	$(GO) test -run='^$$' -fuzz='^FuzzNumbers$$' -fuzztime=$(FUZZTIME) ./pkg/api/
 
 ## image: codearts-runner:dev built offline with buildah, then the simulated gated run inside it
 image:

