@@ -370,6 +370,15 @@ func (s *Server) seed() {
 
 	// One finished run a day ago: the baseline, and what ShowTask shows
 	// during the stale window of the first start.
+	// It was 4% faster than today's runs, so a baseline gate has a real difference to show.
 	r := s.newRunLocked(demo, now.Add(-26*time.Hour), nil)
 	r.seeded = true
+	for _, c := range r.cases {
+		for i := range c.reqs {
+			c.reqs[i].meanRT *= seededSpeedup
+		}
+	}
 }
+
+// seededSpeedup scales the response times of the seeded earlier run.
+const seededSpeedup = 0.96

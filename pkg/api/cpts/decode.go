@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"math"
 	"reflect"
 	"strconv"
@@ -70,15 +69,18 @@ type decoder struct {
 	strs [64]string
 }
 
-// internSeed seeds the hash of decoder.strs.
-var internSeed = maphash.MakeSeed()
-
-// intern returns string(b), shared with an equal string decoded before when there is one.
+// intern returns string(b), shared with an equal string decoded before when there is one. The
+// slot is chosen by an FNV-1a hash: deterministic, so that the same body always allocates the
+// same (a random seed made the collisions, and the allocations, differ from process to process).
 func (d *decoder) intern(b []byte) string {
 	if len(b) == 0 {
 		return ""
 	}
-	slot := &d.strs[maphash.Bytes(internSeed, b)&uint64(len(d.strs)-1)]
+	h := uint64(14695981039346656037)
+	for _, c := range b {
+		h = (h ^ uint64(c)) * 1099511628211
+	}
+	slot := &d.strs[h&uint64(len(d.strs)-1)]
 	if *slot != string(b) {
 		*slot = string(b)
 	}

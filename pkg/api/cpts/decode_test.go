@@ -946,7 +946,9 @@ func TestDecodeJSONAllocations(t *testing.T) {
 		}
 	})
 	t.Logf("%d bytes: %.0f allocations", len(body), allocs)
-	if allocs > rows+100 {
+	// Per value would be some 25,000 (500 rows × ~50 figures) plus 130,000 curve points; the
+	// bound leaves room for the string cache's collisions (row names evicting shared times).
+	if allocs > 3*rows {
 		t.Errorf("%.0f allocations for %d rows: decoding allocates per value", allocs, rows)
 	}
 }
