@@ -91,3 +91,32 @@ func TestCallBudget(t *testing.T) {
 		t.Fatalf("no cap: delay %s", d)
 	}
 }
+
+func TestFirstLook(t *testing.T) {
+	t.Parallel()
+	poll := PollPolicy{Min: time.Second, Progress: 30 * time.Second, AbortEvery: 5 * time.Second, TimeScale: 60}
+	short := `{"parallel":true,"case_list":[{"stages":[{"time":900}]}]}` // 15 min: 15 s real at ×60
+	tests := []struct {
+		name     string
+		started  bool
+		plan     string
+		hasAbort bool
+		want     time.Duration
+	}{
+		{"just started: sleep towards the end, at most a progress interval", true, `{"parallel":true,"case_list":[{"stages":[{"time":3600}]}]}`, false, 30 * time.Second},
+		{"just started, short plan: a dense interval before its end", true, short, false, 15*time.Second - 250*time.Millisecond},
+		{"abort gates: watched from the first abort interval", true, short, true, 5 * time.Second},
+		{"attached: read at once (it may be over)", false, short, false, 0},
+		{"count stages: no estimate, read at once", true, `{"parallel":true,"case_list":[{"stages":[{"operate_mode":1}]}]}`, false, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			p := &PerfTest{Poll: poll}
+			o := &Outcome{Started: tc.started, plan: taskWith(t, tc.plan)}
+			if got := p.firstLook(o, tc.hasAbort); got != tc.want {
+				t.Errorf("firstLook = %s, want %s", got, tc.want)
+			}
+		})
+	}
+}
