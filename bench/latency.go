@@ -383,14 +383,17 @@ func pathPattern(p string) string {
 	return strings.Join(segs, "/")
 }
 
-// medianOf is the median of f over ts.
-func medianOf(ts []trial, f func(trial) float64) float64 {
+// statsBy is the statistics of f over ts.
+func statsBy(ts []trial, f func(trial) float64) stats {
 	xs := make([]float64, len(ts))
 	for i, t := range ts {
 		xs[i] = f(t)
 	}
-	return statsOf(xs).median
+	return statsOf(xs)
 }
+
+// medianOf is the median of f over ts.
+func medianOf(ts []trial, f func(trial) float64) float64 { return statsBy(ts, f).median }
 
 // medianPost is the median time, in real seconds, from the first status read after the run's
 // end to the client's end: the collection, writing and exit part of the latency.
@@ -400,33 +403,23 @@ func medianPost(ts []trial) float64 {
 
 // latencies returns the latencies of ts in service seconds (see serviceLatency).
 func latencies(ts []trial, scale float64) stats {
-	xs := make([]float64, len(ts))
-	for i, t := range ts {
-		xs[i] = t.serviceLatency(scale)
-	}
-	return statsOf(xs)
+	return statsBy(ts, func(t trial) float64 { return t.serviceLatency(scale) })
 }
 
 // scaledLatencies returns the end-to-end latencies of ts with every part scaled, the strict
 // reading shown next to serviceLatency.
 func scaledLatencies(ts []trial, scale float64) stats {
-	xs := make([]float64, len(ts))
-	for i, t := range ts {
-		xs[i] = t.latency * scale
-	}
-	return statsOf(xs)
+	return statsBy(ts, func(t trial) float64 { return t.latency * scale })
 }
 
 // counts returns the calls (or the status reads) of ts.
 func counts(ts []trial, reads bool) stats {
-	xs := make([]float64, len(ts))
-	for i, t := range ts {
-		xs[i] = float64(t.calls)
+	return statsBy(ts, func(t trial) float64 {
 		if reads {
-			xs[i] = float64(t.reads)
+			return float64(t.reads)
 		}
-	}
-	return statsOf(xs)
+		return float64(t.calls)
+	})
 }
 
 func countCorrect(ts []trial) int {

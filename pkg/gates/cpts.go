@@ -66,56 +66,17 @@ type cptsTarget struct {
 	scale float64
 }
 
-// cptsSlot is one entry of cptsByField.
-type cptsSlot struct {
-	field  string
-	target cptsTarget
-	used   bool
-}
-
-// cptsTableSize is the size of cptsByField: a power of two, at least twice the fields.
-const cptsTableSize = 128
-
-// cptsByField indexes cptsFields by field name for AddCPTS, which runs for every figure of
-// every report row (two million times for a big run): an open-addressing table on a hash of
-// the name's length and three of its bytes, which costs a third of a map lookup.
-var cptsByField = func() *[cptsTableSize]cptsSlot {
-	if 2*len(cptsFields) > cptsTableSize {
-		panic("gates: cptsTableSize is too small for cptsFields")
-	}
-	var t [cptsTableSize]cptsSlot
+// cptsByField indexes cptsFields by field name for AddCPTS.
+var cptsByField = func() map[string]cptsTarget {
+	m := make(map[string]cptsTarget, len(cptsFields))
 	for _, f := range cptsFields {
-		i := cptsHash(f.Field)
-		for ; t[i%cptsTableSize].used; i++ {
-			if t[i%cptsTableSize].field == f.Field {
-				panic("gates: CPTS field " + f.Field + " is listed twice")
-			}
+		if _, dup := m[f.Field]; dup {
+			panic("gates: CPTS field " + f.Field + " is listed twice")
 		}
-		t[i%cptsTableSize] = cptsSlot{field: f.Field, target: cptsTarget{idx: mustIndex(f.Metric), scale: f.Scale}, used: true}
+		m[f.Field] = cptsTarget{idx: mustIndex(f.Metric), scale: f.Scale}
 	}
-	return &t
+	return m
 }()
-
-// cptsHash is where the search for a field name starts in cptsByField.
-func cptsHash(s string) uint {
-	if s == "" {
-		return 0
-	}
-	return uint(len(s))*5 + uint(s[0])*50 + uint(s[len(s)/2]) + uint(s[len(s)-1])
-}
-
-// lookupCPTS finds a field in cptsByField; the table is never full, so the search ends.
-func lookupCPTS(field string) (cptsTarget, bool) {
-	for i := cptsHash(field); ; i++ {
-		e := &cptsByField[i%cptsTableSize]
-		if !e.used {
-			return cptsTarget{}, false
-		}
-		if e.field == field {
-			return e.target, true
-		}
-	}
-}
 
 // CPTSFields returns the table that maps CPTS report fields to metrics (a
 // fresh copy). It covers every field of a report row (`performance` and
@@ -130,7 +91,7 @@ func CPTSFields() []CPTSField {
 // MetricFromCPTS returns the metric a CPTS report field maps to and the
 // scale into canonical units; ok is false for fields no metric uses.
 func MetricFromCPTS(field string) (metric string, scale float64, ok bool) {
-	f, ok := lookupCPTS(field)
+	f, ok := cptsByField[field]
 	if !ok {
 		return "", 0, false
 	}
@@ -159,7 +120,7 @@ func FromCPTS(fields map[string]float64) Metrics {
 // (a table lookup, then a store by catalogue position); unknown fields and
 // NaN are dropped. Call Complete once every field is in.
 func AddCPTS(m *Metrics, field string, v float64) {
-	f, ok := lookupCPTS(field)
+	f, ok := cptsByField[field]
 	if !ok || math.IsNaN(v) {
 		return
 	}

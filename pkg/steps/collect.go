@@ -133,11 +133,10 @@ func metricsOf(pm cpts.PerfMetrics) gates.Metrics {
 func ToRun(runID int64, cases []CaseResult) gates.Run {
 	run := gates.Run{ID: runID}
 	for _, c := range cases {
-		if c.digested {
-			run.Cases = append(run.Cases, c.cases...)
-			continue
+		if c.cases == nil { // not digested (built by hand); a digested report has no rows left
+			c.cases = casesOf(c)
 		}
-		run.Cases = append(run.Cases, casesOf(c)...)
+		run.Cases = append(run.Cases, c.cases...)
 	}
 	return run
 }
@@ -156,7 +155,6 @@ func (c *CaseResult) digest() {
 		}
 	}
 	c.Report.Details.Data = nil
-	c.digested = true
 }
 
 // casesOf converts the rows of one case report: one case per row, with its requests.

@@ -61,9 +61,8 @@ type CaseResult struct {
 	Status    cpts.Status
 	Report    *cpts.Report
 
-	cases    []gates.Case  // the report's rows in the gates' model (digest)
-	ran      time.Duration // how long the case has been running by its rows (digest)
-	digested bool          // cases and ran are set; Report has no rows any more
+	cases []gates.Case  // the report's rows in the gates' model (digest); the report keeps none
+	ran   time.Duration // how long the case has been running by its rows (digest)
 }
 
 // Outcome is everything a run produced, for the writers and the exit code.
@@ -102,10 +101,8 @@ type Outcome struct {
 	Calls int
 	// final is the last read of the task that showed the run, reused by the report step.
 	final *cpts.Task
-	// read is the read of the task made while resolving it, reused once by the start.
-	read *cpts.Task
-	// plan is the read of the task made just before the start: its stage plan tells the wait
-	// when to look first.
+	// plan is the read of the task before the start (made while resolving it by ids, else by
+	// the start): the start compares with its run, the wait takes its stage plan.
 	plan *cpts.Task
 	// AbortedBy is the live gate that stopped the run early.
 	AbortedBy *gates.Result
@@ -230,15 +227,14 @@ func isNotFound(err error) bool {
 // start starts the run. A start whose answer was lost is reconciled by reading the task: if a
 // new run appeared it is adopted, and the start is never sent twice.
 func (p *PerfTest) start(ctx context.Context, in PerfTestInput, o *Outcome) error {
-	before := o.read
-	o.read = nil
-	if before == nil {
-		var err error
-		if before, err = p.CPTS.ShowTask(ctx, o.TaskID); err != nil {
+	if o.plan == nil {
+		t, err := p.CPTS.ShowTask(ctx, o.TaskID)
+		if err != nil {
 			return err
 		}
+		o.plan = t
 	}
-	o.plan = before
+	before := o.plan
 	prev := before.CurrentRunID()
 	var slot tagSlot
 	if in.RunTag != "" {

@@ -39,7 +39,8 @@ func planLength(task *cpts.Task) (time.Duration, bool) {
 // nextInterval decides how long to wait before the next read of the task. With an estimate of
 // the run's remaining time it sleeps sparsely until just before the predicted end (never longer
 // than the progress interval) and polls densely (a quarter of the minimum interval) from there
-// on: a run cannot end before its stage plan has elapsed, so earlier reads would only cost calls. Without an estimate, or once it has passed by more than ten minimum intervals, it backs
+// on: a run cannot end before its stage plan has elapsed, so earlier reads would only cost
+// calls. Without an estimate, or once it has passed by more than ten minimum intervals, it backs
 // off from the previous interval up to the maximum.
 func (p PollPolicy) nextInterval(remaining time.Duration, known bool, prev time.Duration) time.Duration {
 	lo, hi := p.min(), p.max()

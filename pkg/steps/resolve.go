@@ -98,7 +98,7 @@ func findTask(ctx context.Context, c *cpts.Client, suiteID int64, want string) (
 // the listings are skipped, and the read serves the start too.
 func (p *PerfTest) resolve(ctx context.Context, in PerfTestInput, o *Outcome) error {
 	if t := p.taskByIDs(ctx, in); t != nil {
-		o.SuiteID, o.TaskID, o.TaskName, o.read = int64(t.SuiteID), int64(t.ID), t.Name, t
+		o.SuiteID, o.TaskID, o.TaskName, o.plan = int64(t.SuiteID), int64(t.ID), t.Name, t
 		return nil
 	}
 	suite, err := resolveSuite(ctx, p.CPTS, in.Suite)
