@@ -68,6 +68,9 @@ func (a *app) perftest(ctx context.Context, args []string) int {
 	}
 	a.gh.EndGroup()
 	code, result := exitCode(o, runErr, in.Wait)
+	if runErr == nil && o != nil && o.Invalid != nil {
+		runErr = o.Invalid // shown as the result's error
+	}
 	return a.finish(s, o, runErr, code, result)
 }
 
@@ -144,6 +147,8 @@ func exitCode(o *steps.Outcome, err error, wait bool) (int, string) {
 		return ExitAPI, "error"
 	case !wait && o.RunID > 0 && len(o.Results) == 0:
 		return ExitPassed, "started"
+	case o.Invalid != nil: // stopped by someone else, implausible report: gates shown, no pass
+		return ExitPlatform, "error"
 	case o.AbortedBy != nil:
 		return ExitGate, "failed"
 	case o.Status == cpts.StatusAborted:

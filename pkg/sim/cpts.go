@@ -44,6 +44,7 @@ var routes = []route{
 	{"GET", "v1", "variables/{}/test-suites/{}", (*Server).listVariables},
 	{"PUT", "v1", "variables/{}", (*Server).updateVariables},
 	{"POST", "v1", "variables/{}", (*Server).createVariables},
+	{"DELETE", "v1", "variables", (*Server).deleteVariable},
 	{"GET", "v2", "task-run-infos/{}/cases", (*Server).listCaseRuns},
 	{"PUT", "v3", "tasks/{}", (*Server).setTaskCases},
 }
@@ -1129,4 +1130,27 @@ func (s *Server) createVariables(c *call) (int, any, *apiErr) {
 	}
 	return http.StatusCreated, variableResponse{Code: codeOKSvc, JSON: variableResultWire{VariableID: last},
 		Message: "success"}, nil
+}
+
+// deleteVariable: DELETE /v1/{project_id}/variables?variable_id&test_suite_id (4.4.4), both
+// query parameters required → 200 "success" (the reference shows no body; the simulator
+// answers the usual envelope).
+func (s *Server) deleteVariable(c *call) (int, any, *apiErr) {
+	q := c.r.URL.Query()
+	id, err1 := strconv.Atoi(q.Get("variable_id"))
+	suiteID, err2 := strconv.Atoi(q.Get("test_suite_id"))
+	if err1 != nil || err2 != nil {
+		return 0, nil, badParam("variable_id and test_suite_id are required integers")
+	}
+	if s.ws.suites[suiteID] == nil {
+		return 0, nil, notFound("test suite %d does not exist", suiteID)
+	}
+	if x := s.ws.vars[id]; x == nil || x.suiteID != suiteID {
+		return 0, nil, notFound("variable %d does not exist in test suite %d", id, suiteID)
+	}
+	delete(s.ws.vars, id)
+	return http.StatusOK, struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	}{codeOKSvc, "success"}, nil
 }

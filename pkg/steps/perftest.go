@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/codearts-runner/codearts-runner/pkg/api"
@@ -106,6 +107,20 @@ type Outcome struct {
 	plan *cpts.Task
 	// AbortedBy is the live gate that stopped the run early.
 	AbortedBy *gates.Result
+	// Invalid says why the run cannot pass whatever its gates say: it was stopped or aborted
+	// before its planned end by someone else, it ended unseen while someone else took the task
+	// over, or its report has implausible figures (exit 3). The gates are still evaluated.
+	Invalid error
+	// SupersededBy is the run of someone else that the task showed once ours had ended unseen.
+	SupersededBy int64
+	// prevRun is the run the task showed before ours was started or attached to: right after a
+	// start the task may still show it (the documented stale view).
+	prevRun int64
+	// seen is set once the task has shown our run as its current one.
+	seen bool
+	// ended is set when an attached run had ended before the runner looked (it is in the task's
+	// history, no longer its current run): there is nothing to wait for.
+	ended bool
 }
 
 // suite names the suite for people: its quoted name, or its id when the name was not read.
@@ -140,18 +155,26 @@ func (p *PerfTest) Run(ctx context.Context, in PerfTestInput) (*Outcome, error) 
 	if err := p.resolve(ctx, in, o); err != nil {
 		return o, err
 	}
+	defer func() {
+		// The run tag only serves to attach to a run that goes on: once it has ended, it goes.
+		if (in.RunTag != "" || in.RunID > 0) && o.RunID > 0 && (o.Status.IsTerminal() || o.SupersededBy != 0 || o.ended) {
+			p.removeTag(ctx, o)
+		}
+	}()
 	if in.RunID > 0 {
-		o.RunID, o.Attached = in.RunID, true
-		p.logf("attaching to run %d of task %q (%d)", o.RunID, o.TaskName, o.TaskID)
-	} else {
-		restore, err := p.setVariables(ctx, o.SuiteID, in.Variables)
-		if err != nil {
+		if err := p.attach(ctx, in.RunID, o); err != nil {
 			return o, err
 		}
-		if in.RestoreVariables && restore != nil {
-			defer restore()
-		}
-		if err := p.start(ctx, in, o); err != nil {
+	} else {
+		vars, err := p.begin(ctx, in, o)
+		defer func() {
+			if in.RestoreVariables || !o.Started {
+				p.restoreVariables(ctx, o, vars)
+			} else if vars != nil {
+				p.dropRecord(ctx, o)
+			}
+		}()
+		if err != nil {
 			return o, err
 		}
 		if !in.Wait {
@@ -159,8 +182,10 @@ func (p *PerfTest) Run(ctx context.Context, in PerfTestInput) (*Outcome, error) 
 			return o, nil
 		}
 	}
-	if err := p.wait(ctx, in, o); err != nil {
-		return o, err
+	if !o.ended {
+		if err := p.wait(ctx, in, o); err != nil {
+			return o, err
+		}
 	}
 	if err := p.collect(ctx, in, o); err != nil {
 		return o, err
@@ -184,6 +209,7 @@ func (p *PerfTest) Run(ctx context.Context, in PerfTestInput) (*Outcome, error) 
 			o.Results = append(o.Results, lost)
 		}
 	}
+	o.Invalid = p.judge(o)
 	return o, nil
 }
 
@@ -224,30 +250,48 @@ func isNotFound(err error) bool {
 	return errors.As(err, &se) && se.notFound
 }
 
-// start starts the run. A start whose answer was lost is reconciled by reading the task: if a
-// new run appeared it is adopted, and the start is never sent twice.
-func (p *PerfTest) start(ctx context.Context, in PerfTestInput, o *Outcome) error {
+// begin attaches to the run this CI run has already started (run tag), or — once the task is
+// known to be idle — sets the global variables and starts a run. When the start fails the
+// variables go back at once (the caller's restore); the returned state is for that restore.
+func (p *PerfTest) begin(ctx context.Context, in PerfTestInput, o *Outcome) (*varState, error) {
 	if o.plan == nil {
 		t, err := p.CPTS.ShowTask(ctx, o.TaskID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		o.plan = t
 	}
 	before := o.plan
-	prev := before.CurrentRunID()
+	o.prevRun = before.CurrentRunID()
 	var slot tagSlot
 	if in.RunTag != "" {
 		slot = p.readTag(ctx, o)
 	}
 	if run, ok := p.findTagged(ctx, o, in.RunTag, slot, before); ok {
-		o.RunID, o.Attached = run, true
+		o.RunID, o.Attached, o.seen = run, true, run == o.prevRun
 		p.logf("run %d of task %q was started by this CI run (run tag %q): attaching to it instead of starting another", run, o.TaskName, in.RunTag)
-		return nil
+		return nil, nil
 	}
-	if before.RunStatus == cpts.StatusRunning || before.RunStatus == cpts.StatusWaiting || before.RunStatus == cpts.StatusPaused {
-		p.logf("task %q is already running run %d (%s); starting anyway may be refused", o.TaskName, prev, before.RunStatus)
+	if busy(before) {
+		if len(in.Variables) > 0 {
+			return nil, errBusy(o, before)
+		}
+		p.logf("task %q is already running run %d (%s); starting anyway may be refused", o.TaskName, o.prevRun, before.RunStatus)
 	}
+	vars, err := p.setVariables(ctx, o, in.Variables)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.start(ctx, in, o, slot); err != nil {
+		return vars, err
+	}
+	return vars, nil
+}
+
+// start starts the run. A start whose answer was lost is reconciled by reading the task: if a
+// new run appeared it is adopted, and the start is never sent twice.
+func (p *PerfTest) start(ctx context.Context, in PerfTestInput, o *Outcome, slot tagSlot) error {
+	prev := o.prevRun
 	o.StartedAt = p.now()
 	runID, err := p.CPTS.StartTask(ctx, o.SuiteID, o.TaskID, in.Cluster)
 	if err != nil {
@@ -267,6 +311,72 @@ func (p *PerfTest) start(ctx context.Context, in PerfTestInput, o *Outcome) erro
 	return nil
 }
 
+// attach checks run id before anything waits on it: it must be the task's current run or in
+// the task's run history. Anything else is a SettingsError (exit 2) and nothing is sent. A run
+// found only in the history has ended: there is nothing to wait for.
+func (p *PerfTest) attach(ctx context.Context, id int64, o *Outcome) error {
+	task := o.plan
+	if task == nil {
+		t, err := p.CPTS.ShowTask(ctx, o.TaskID)
+		if err != nil {
+			return err
+		}
+		task = t
+	}
+	cur := task.CurrentRunID()
+	if cur == id {
+		o.RunID, o.Attached, o.seen, o.final = id, true, true, task
+		p.logf("attaching to run %d of task %q (%d)", id, o.TaskName, o.TaskID)
+		return nil
+	}
+	hist, err := p.CPTS.History(ctx, o.TaskID)
+	if err != nil {
+		return fmt.Errorf("check run-id %d: %w", id, err)
+	}
+	for _, h := range hist {
+		if int64(h.RunID) == id {
+			o.RunID, o.Attached, o.ended, o.prevRun = id, true, true, cur
+			p.logf("run %d of task %q (%d) has ended (the task has run since: its final status is no longer shown); judging it by its report", id, o.TaskName, o.TaskID)
+			return nil
+		}
+	}
+	latest := "no earlier run"
+	if len(hist) > 0 {
+		ids := make([]string, 0, 5)
+		for i, h := range hist {
+			if i == 5 {
+				ids = append(ids, "…")
+				break
+			}
+			ids = append(ids, strconv.FormatInt(int64(h.RunID), 10))
+		}
+		latest = "earlier runs " + strings.Join(ids, ", ")
+	}
+	return settingsErr("run-id", "run %d is not a run of task %q (%d): the task shows run %d and its history lists %s (a run started a moment ago may not show yet)",
+		id, o.TaskName, o.TaskID, cur, latest)
+}
+
+// judge says why the run cannot pass whatever its gates say, nil when it may.
+func (p *PerfTest) judge(o *Outcome) error {
+	var why []error
+	switch {
+	case o.SupersededBy != 0:
+		why = append(why, fmt.Errorf("run %d ended unseen while someone else took the task over (it now runs run %d): it may have been stopped before its planned end", o.RunID, o.SupersededBy))
+	case o.StopSent:
+	case o.Status == cpts.StatusStoppedByUser:
+		why = append(why, fmt.Errorf("run %d was stopped before its planned end by someone else (status 4, stopped by user)", o.RunID))
+	case o.Status == cpts.StatusAborted:
+		why = append(why, fmt.Errorf("run %d was aborted abnormally on the platform (status 3)", o.RunID))
+	}
+	if err := gates.PlausibilityError(gates.CheckPlausible(o.Run)); err != nil {
+		why = append(why, fmt.Errorf("run %d: %w", o.RunID, err))
+	}
+	for _, err := range why {
+		p.logf("%v", err)
+	}
+	return errors.Join(why...)
+}
+
 // reconcileStart looks for a run newer than prev after a start whose answer was lost.
 func (p *PerfTest) reconcileStart(ctx context.Context, taskID, prev int64) (int64, error) {
 	deadline := p.now().Add(p.Poll.reconcile())
@@ -284,51 +394,4 @@ func (p *PerfTest) reconcileStart(ctx context.Context, taskID, prev int64) (int6
 			return 0, err
 		}
 	}
-}
-
-// setVariables sets the suite's global variables and returns a function that puts the old
-// values back. An unknown name is a SettingsError.
-func (p *PerfTest) setVariables(ctx context.Context, suiteID int64, vars []Variable) (func(), error) {
-	if len(vars) == 0 {
-		return nil, nil
-	}
-	have, err := p.CPTS.ListVariables(ctx, suiteID, 0)
-	if err != nil {
-		return nil, err
-	}
-	byName := map[string]cpts.Variable{}
-	var names []named
-	for _, v := range have {
-		byName[v.Name] = v
-		names = append(names, named{ID: int64(v.ID), Name: v.Name})
-	}
-	var changed, old []cpts.Variable
-	var unknown []string
-	for _, v := range vars {
-		cur, ok := byName[v.Name]
-		if !ok {
-			unknown = append(unknown, v.Name)
-			continue
-		}
-		old = append(old, cur)
-		nv := cur
-		nv.Values = []any{v.Value}
-		changed = append(changed, nv)
-	}
-	if len(unknown) > 0 {
-		return nil, settingsErr("variables", "unknown variable(s) %v in the suite; it has: %s", unknown, list(names))
-	}
-	if err := p.CPTS.UpdateVariables(ctx, suiteID, changed); err != nil {
-		return nil, err
-	}
-	p.logf("set %d global variable(s)", len(changed))
-	return func() {
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-		defer cancel()
-		if err := p.CPTS.UpdateVariables(rctx, suiteID, old); err != nil {
-			p.logf("warning: could not restore the global variables: %v", err)
-			return
-		}
-		p.logf("restored %d global variable(s)", len(old))
-	}, nil
 }

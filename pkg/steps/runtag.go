@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/codearts-runner/codearts-runner/pkg/api/cpts"
 )
@@ -92,5 +93,21 @@ func (p *PerfTest) recordTag(ctx context.Context, o *Outcome, tag string, slot t
 	}
 	if err != nil {
 		p.logf("warning: could not record the run tag (a re-run of this step would start a second run): %v", err)
+	}
+}
+
+// removeTag deletes the run-tag variable of the task once run o.RunID has ended and been read,
+// when it still names that run (a newer run's tag is left alone). It runs outside ctx's
+// cancellation; a failure is a warning.
+func (p *PerfTest) removeTag(ctx context.Context, o *Outcome) {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	slot := p.readTag(rctx, o)
+	if slot.v == nil || len(slot.v.Values) == 0 {
+		return
+	}
+	_, id, _ := strings.Cut(fmt.Sprint(slot.v.Values[0]), " ")
+	if run, _ := strconv.ParseInt(id, 10, 64); run == o.RunID {
+		p.deleteVariable(rctx, o, *slot.v)
 	}
 }

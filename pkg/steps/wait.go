@@ -127,6 +127,14 @@ func (p *PerfTest) wait(ctx context.Context, in PerfTestInput, o *Outcome) error
 		default:
 			failures = 0
 			current := task.CurrentRunID() == o.RunID
+			o.seen = o.seen || current
+			if !current && p.endedUnseen(ctx, o, task) {
+				budget.spend(p.now(), 1)
+				o.Calls++
+				o.EndedAt = p.now()
+				p.logf("run %d has ended unseen: the task now shows run %d, which someone else started", o.RunID, o.SupersededBy)
+				return nil
+			}
 			if current {
 				o.Status, o.final = task.RunStatus, task
 				if o.Status.IsTerminal() {
@@ -249,7 +257,57 @@ func (p *PerfTest) stopAfterFailure(ctx context.Context, o *Outcome) {
 	}
 }
 
-// stop sends the stop request outside ctx's cancellation and confirms it within the budget.
+// endedUnseen reports whether run o.RunID has ended although the task shows another run: one
+// that is neither ours nor (before ours has shown) the run the task showed before, while the
+// task's history lists ours as ended. A task runs one run at a time, so someone else started
+// that run after ours ended; o.SupersededBy names it.
+func (p *PerfTest) endedUnseen(ctx context.Context, o *Outcome, task *cpts.Task) bool {
+	cur := task.CurrentRunID()
+	if cur == 0 || cur == o.RunID || (!o.seen && cur == o.prevRun) {
+		return false
+	}
+	hist, err := p.CPTS.History(ctx, o.TaskID)
+	if err != nil {
+		return false
+	}
+	for _, h := range hist {
+		if int64(h.RunID) == o.RunID {
+			o.SupersededBy = cur
+			return true
+		}
+	}
+	return false
+}
+
+// owned confirms, right before a stop, that the task's current run is ours — CPTS stops a
+// task, not a run. It reads the task until an answer comes or ctx ends; why says what forbids
+// the stop ("" when it may be sent). Before ours has shown, the run the task showed before our
+// start stands for ours (the documented stale view after a start).
+func (p *PerfTest) owned(ctx context.Context, o *Outcome) (why string, failed bool) {
+	for {
+		t, err := p.CPTS.ShowTask(ctx, o.TaskID)
+		if err == nil {
+			cur := t.CurrentRunID()
+			switch {
+			case cur == o.RunID && t.RunStatus.IsTerminal():
+				o.Status, o.seen = t.RunStatus, true
+				return fmt.Sprintf("run %d has already ended (%s)", o.RunID, t.RunStatus), false
+			case cur == o.RunID:
+				o.seen = true
+				return "", false
+			case o.Started && !o.seen && cur == o.prevRun:
+				return "", false
+			}
+			return fmt.Sprintf("the task's current run is %d, not run %d: someone else started it, and stopping the task would stop their run", cur, o.RunID), false
+		}
+		if sleep(ctx, min(p.Poll.min(), 250*time.Millisecond)) != nil {
+			return fmt.Sprintf("the task could not be read to confirm that its current run is still run %d (%v)", o.RunID, err), true
+		}
+	}
+}
+
+// stop sends the stop request outside ctx's cancellation and confirms it within the budget,
+// once owned has confirmed that the task still runs our run; otherwise nothing is sent.
 func (p *PerfTest) stop(ctx context.Context, o *Outcome, hurry bool) {
 	total := p.Poll.stopAll()
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), total)
@@ -259,6 +317,14 @@ func (p *PerfTest) stop(ctx context.Context, o *Outcome, hurry bool) {
 		var c2 context.CancelFunc
 		send, c2 = context.WithTimeout(sctx, p.Poll.stopSend())
 		defer c2()
+	}
+	if why, failed := p.owned(send, o); why != "" {
+		if hurry && p.AfterStopSent != nil {
+			p.AfterStopSent()
+		}
+		o.StopFailed = failed
+		p.logf("not stopping task %d: %s", o.TaskID, why)
+		return
 	}
 	err := p.CPTS.StopTask(send, o.SuiteID, o.TaskID)
 	if hurry && p.AfterStopSent != nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
+	"strconv"
 
 	"github.com/codearts-runner/codearts-runner/pkg/api"
 )
@@ -37,4 +39,18 @@ func (c *Client) CreateVariable(ctx context.Context, suiteID int64, name string,
 		return 0, err
 	}
 	return int64(ans.JSON.VariableID), nil
+}
+
+// DeleteVariable deletes global variable id of suite suiteID (DeleteVariable, 4.4.4:
+// DELETE /v1/{project_id}/variables?variable_id&test_suite_id). Deleting is idempotent: the call
+// is retried.
+func (c *Client) DeleteVariable(ctx context.Context, suiteID, id int64) error {
+	call := api.Call{
+		Op:         fmt.Sprintf("delete variable %d of suite %d", id, suiteID),
+		Method:     http.MethodDelete,
+		Path:       c.path("v1", "/variables"),
+		Query:      url.Values{"variable_id": {strconv.FormatInt(id, 10)}, "test_suite_id": {strconv.FormatInt(suiteID, 10)}},
+		Idempotent: true,
+	}
+	return c.api.Do(ctx, call, nil)
 }
