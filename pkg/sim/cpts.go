@@ -460,6 +460,7 @@ func (s *Server) taskLocked(id int) (*task, *apiErr) {
 	if t == nil {
 		return nil, notFound("task %d does not exist", id)
 	}
+	s.foreignLocked(t, s.SimNow())
 	return t, nil
 }
 
@@ -688,8 +689,33 @@ func (s *Server) startLocked(t *task, c *call) (*run, *apiErr) {
 		return nil, &apiErr{status: http.StatusBadRequest, code: codeRunning,
 			msg: fmt.Sprintf("task %d is already running (task_run_id %d)", t.id, r.id)}
 	}
-	pause := s.takeFaultLocked(c.key, func(f *faultState) bool { return f.Kind == FaultPause })
-	return s.newRunLocked(t, c.now, pause), nil
+	take := func(k FaultKind) *Fault {
+		return s.takeFaultLocked(c.key, func(f *faultState) bool { return f.Kind == k })
+	}
+	r := s.newRunLocked(t, c.now, take(FaultPause))
+	ext, foreign := take(FaultExternalStop), take(FaultForeignRun)
+	if f := cmpOr(ext, foreign); f != nil {
+		after := r.endActive() / 2
+		if f.Delay > 0 {
+			after = min(s.simDur(f.Delay), r.endActive())
+		}
+		r.stopAt, r.stopLen = r.timeAtActive(after), max(s.opt.Stopping, 0)
+		if foreign != nil {
+			r.foreignAt = r.stopAt.Add(r.stopLen)
+		}
+	}
+	r.implausible = take(FaultImplausible) != nil
+	return r, nil
+}
+
+// cmpOr returns the first fault that is not nil.
+func cmpOr(fs ...*Fault) *Fault {
+	for _, f := range fs {
+		if f != nil {
+			return f
+		}
+	}
+	return nil
 }
 
 // stopLocked stops t's active run; stopping a task that is not running is
@@ -702,7 +728,8 @@ func (s *Server) stopLocked(t *task, c *call) int {
 		}
 		return 0
 	}
-	if r.stopAt.IsZero() {
+	r.apiStop = true
+	if r.stopAt.IsZero() || c.now.Before(r.stopAt) { // sooner than a stop by someone else
 		r.stopAt = c.now
 		r.stopLen = max(s.opt.Stopping, 0)
 		if f := s.takeFaultLocked(c.key, func(f *faultState) bool { return f.Kind == FaultSlowStop }); f != nil {

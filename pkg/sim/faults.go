@@ -17,8 +17,9 @@ type FaultKind int
 
 // Fault kinds. Request-level kinds (Status, Hang, Slow, Malformed, Truncated,
 // HTMLGateway, DropAnswer) act on the next matching request; TokenExpired
-// acts while authenticating; Pause and SlowStop are consumed by the matching
-// start or stop request and change the run, not the answer.
+// acts while authenticating; Pause, SlowStop, ExternalStop, ForeignRun and
+// Implausible are consumed by the matching start or stop request and change
+// the run, not the answer.
 const (
 	// FaultStatus answers Fault.Status (default 503) without performing the
 	// call, in the body format of whoever would send it: 429 as the API
@@ -59,6 +60,20 @@ const (
 	// FaultSlowStop makes the matching stop request's run stay in status 5
 	// (stopping) for Delay real time (default: 2 simulated minutes).
 	FaultSlowStop
+	// FaultExternalStop makes the run started by the matching start request
+	// be stopped by someone else (a user in the console, not this client):
+	// Delay real time after it began running (default: halfway through its
+	// stage plan) it goes to status 5, then 4 "stopped by user". No request
+	// of the client is involved; RunInfo.StopRequested stays false.
+	FaultExternalStop
+	// FaultForeignRun is FaultExternalStop followed by another pipeline
+	// starting the task again as soon as the stopped run has ended: the task
+	// then shows that foreign run (RunInfo.Foreign), which keeps running.
+	FaultForeignRun
+	// FaultImplausible makes the reports of the run started by the matching
+	// start request carry impossible figures on its first case: tp95 =
+	// -1000 ms and successRate = 250 (%).
+	FaultImplausible
 )
 
 var faultNames = map[FaultKind]string{
@@ -72,6 +87,9 @@ var faultNames = map[FaultKind]string{
 	FaultDropAnswer:   "drop-answer",
 	FaultPause:        "pause",
 	FaultSlowStop:     "slow-stop",
+	FaultExternalStop: "external-stop",
+	FaultForeignRun:   "foreign-run",
+	FaultImplausible:  "implausible",
 }
 
 // String returns the kind's name ("" for 0).

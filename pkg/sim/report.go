@@ -536,6 +536,9 @@ func (s *Server) buildReport(r *run, c *caseRun, now time.Time, points int) repo
 		}
 	}
 	perf := row(c.name, strconv.Itoa(c.id), f.total, avg, minRT, maxRT, tp, sent, rec, maxSent, maxRec)
+	if r.implausible && c == r.cases[0] && f.total.requests > 0 {
+		perf.Tp95, perf.SuccessRate = ptr(-1000.0), ptr(250.0) // FaultImplausible
+	}
 	if f.total.requests > 0 {
 		perf.TranTPS = perf.Tps
 		perf.TransactionalSuccessRate = ptr(float64(f.total.success) / float64(f.total.requests) * 100)

@@ -58,6 +58,12 @@ type run struct {
 	stopAt   time.Time     // simulated time of a stop request; zero: none
 	stopLen  time.Duration // status 5 duration after stopAt
 	seeded   bool          // part of the seeded workspace, not started through the API
+	apiStop  bool          // a stop request of the client reached the run
+	// foreignAt is when another pipeline starts the task again (FaultForeignRun); zero: never
+	// (or done).
+	foreignAt   time.Time
+	foreign     bool // started by another pipeline, not through the API
+	implausible bool // reports carry impossible figures (FaultImplausible)
 }
 
 // endActive is the active time at which the run ends by itself.
@@ -235,6 +241,23 @@ func (s *Server) newRunLocked(t *task, start time.Time, pause *Fault) *run {
 	return r
 }
 
+// foreignLocked lets another pipeline start t once the run it stopped has
+// ended (FaultForeignRun): the new run starts at the moment that run ended.
+func (s *Server) foreignLocked(t *task, now time.Time) {
+	if len(t.runs) == 0 {
+		return
+	}
+	r := t.runs[len(t.runs)-1]
+	if r.foreignAt.IsZero() || now.Before(r.foreignAt) {
+		return
+	}
+	at := r.foreignAt
+	r.foreignAt = time.Time{}
+	if st, _ := r.state(at); finalStatus(st) {
+		s.newRunLocked(t, at, nil).foreign = true
+	}
+}
+
 // activeRun returns the task's last run if it has not ended at now.
 func activeRun(t *task, now time.Time) *run {
 	if len(t.runs) == 0 {
@@ -276,9 +299,13 @@ type RunInfo struct {
 	StartedAt time.Time
 	// EndedAt is when the run reached its final status; zero while it has not.
 	EndedAt time.Time
-	// StopRequested reports that a stop request reached the run.
+	// StopRequested reports that a stop request of the client reached the run.
 	StopRequested bool
-	// Stopped reports that the run ended because of a stop (status 4 or 5).
+	// Foreign reports a run another pipeline started (FaultForeignRun), not
+	// the client.
+	Foreign bool
+	// Stopped reports that the run ended because of a stop (status 4 or 5),
+	// the client's or someone else's (FaultExternalStop, FaultForeignRun).
 	Stopped bool
 	// Seeded reports a run of the seeded workspace (not started through the API).
 	Seeded bool
@@ -295,11 +322,12 @@ func (s *Server) Runs(taskID int) []RunInfo {
 		return nil
 	}
 	now := s.SimNow()
+	s.foreignLocked(t, now)
 	out := make([]RunInfo, 0, len(t.runs))
 	for _, r := range t.runs {
 		st, _ := r.state(now)
 		ri := RunInfo{ID: r.id, TaskID: r.taskID, Status: st, StartedAt: r.start, EndedAt: r.endedAt(now),
-			StopRequested: !r.stopAt.IsZero(), Stopped: r.stopped(), Seeded: r.seeded}
+			StopRequested: r.apiStop, Stopped: r.stopped() && !now.Before(r.stopAt), Seeded: r.seeded, Foreign: r.foreign}
 		for _, c := range r.cases {
 			ri.CaseRunIDs = append(ri.CaseRunIDs, c.id)
 		}
@@ -309,7 +337,7 @@ func (s *Server) Runs(taskID int) []RunInfo {
 }
 
 // StartCount returns how many runs of a task were started through the API
-// (seeded runs do not count).
+// (seeded and foreign runs do not count).
 func (s *Server) StartCount(taskID int) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -319,7 +347,7 @@ func (s *Server) StartCount(taskID int) int {
 	}
 	n := 0
 	for _, r := range t.runs {
-		if !r.seeded {
+		if !r.seeded && !r.foreign {
 			n++
 		}
 	}

@@ -396,3 +396,91 @@ func TestVariables(t *testing.T) {
 		}
 	}
 }
+
+// The run fault switches of issue 10: someone else stops the run, or stops it and restarts the
+// task; a run's reports carry impossible figures.
+func TestRunFaultSwitches(t *testing.T) {
+	t.Parallel()
+	startPath := "POST /v1/" + DemoProjectID + "/test-suites/17543/tasks/52631"
+	tests := []struct {
+		name string
+		kind FaultKind
+		// check looks at the task 90 simulated seconds after the start (the run began at 10 s,
+		// someone else stopped it at 60 s, halfway through its 120 s plan).
+		check func(t *testing.T, h *harness, runID int)
+	}{
+		{"external stop", FaultExternalStop, func(t *testing.T, h *harness, runID int) {
+			v := h.showTask(DemoTaskID)
+			if v.TaskInfo.RunStatus != StatusStopped || v.TaskInfo.Running[0].TaskRunInfoID != runID {
+				t.Fatalf("external stop: %+v", v.TaskInfo)
+			}
+			runs := h.s.Runs(DemoTaskID)
+			if last := runs[len(runs)-1]; last.ID != runID || last.StopRequested || !last.Stopped || h.s.StartCount(DemoTaskID) != 1 {
+				t.Fatalf("Runs: %+v", runs)
+			}
+		}},
+		{"foreign run", FaultForeignRun, func(t *testing.T, h *harness, runID int) {
+			v := h.showTask(DemoTaskID)
+			runs := h.s.Runs(DemoTaskID)
+			last := runs[len(runs)-1]
+			if !last.Foreign || last.ID == runID || v.TaskInfo.Running[0].TaskRunInfoID != last.ID || v.TaskInfo.RunStatus != StatusRunning {
+				t.Fatalf("foreign run: task %+v, runs %+v", v.TaskInfo, runs)
+			}
+			if mine := runs[len(runs)-2]; mine.ID != runID || mine.Status != StatusStopped || mine.StopRequested {
+				t.Fatalf("the stopped run: %+v", mine)
+			}
+			if h.s.StartCount(DemoTaskID) != 1 {
+				t.Fatalf("StartCount %d: a foreign run is not started through the API", h.s.StartCount(DemoTaskID))
+			}
+			// A stop now reaches the foreign run, not ours.
+			h.json("POST", "/v1/{pid}/test-suites/17543/tasks/52631", stopBody(), nil)
+			if runs = h.s.Runs(DemoTaskID); !runs[len(runs)-1].StopRequested || runs[len(runs)-2].StopRequested {
+				t.Fatalf("after a stop: %+v", runs)
+			}
+		}},
+		{"implausible", FaultImplausible, func(t *testing.T, h *harness, runID int) {
+			runs := h.s.Runs(DemoTaskID)
+			p := h.report(runID, runs[len(runs)-1].CaseRunIDs[0], 10).perf()
+			if p.Tp95 == nil || *p.Tp95 != -1000 || p.SuccessRate == nil || *p.SuccessRate != 250 {
+				t.Fatalf("implausible figures: tp95 %v successRate %v", p.Tp95, p.SuccessRate)
+			}
+			q := h.report(runID, runs[len(runs)-1].CaseRunIDs[1], 10).perf()
+			if q.Tp95 == nil || *q.Tp95 < 0 {
+				t.Fatalf("the second case keeps its figures: tp95 %v", q.Tp95)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t, Options{Scale: 1000, StaleWindow: noStale, Stopping: -1})
+			h.s.Inject(Fault{Match: startPath, Kind: tt.kind, Count: 1})
+			runID := h.start(DemoSuiteID, DemoTaskID)
+			h.advanceSim(90 * time.Second)
+			tt.check(t, h, runID)
+		})
+	}
+}
+
+func TestDeleteVariable(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, Options{})
+	id := h.s.AddVariable(DemoSuiteID, "doomed", 5, "x")
+	q := func(v, s string) string { return "/v1/{pid}/variables?variable_id=" + v + "&test_suite_id=" + s }
+	for _, tc := range []struct {
+		path   string
+		status int
+	}{
+		{q(itoa(id), "1"), http.StatusNotFound},
+		{"/v1/{pid}/variables?variable_id=" + itoa(id), http.StatusBadRequest},
+		{q(itoa(id), itoa(DemoSuiteID)), http.StatusOK},
+		{q(itoa(id), itoa(DemoSuiteID)), http.StatusNotFound},
+	} {
+		if status, _, b := h.do("DELETE", tc.path, nil); status != tc.status {
+			t.Fatalf("DELETE %s: %d %s, want %d", tc.path, status, b, tc.status)
+		}
+	}
+	if _, ok := h.s.Variables(DemoSuiteID)["doomed"]; ok {
+		t.Fatal("the variable is still there")
+	}
+}

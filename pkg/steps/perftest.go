@@ -245,6 +245,13 @@ func (p *PerfTest) prepareTask(ctx context.Context, in PerfTestInput, o *Outcome
 	return nil
 }
 
+// isMissing reports whether the service refused a call for what it was asked (a 4xx other than
+// authentication, permission and throttling): for an id, that it does not know it.
+func isMissing(err error) bool {
+	var ae *api.APIError
+	return errors.As(err, &ae) && ae.Status >= 400 && ae.Status < 500 && ae.Status != 401 && ae.Status != 403 && ae.Status != 429
+}
+
 func isNotFound(err error) bool {
 	var se *SettingsError
 	return errors.As(err, &se) && se.notFound
@@ -339,6 +346,15 @@ func (p *PerfTest) attach(ctx context.Context, id int64, o *Outcome) error {
 			p.logf("run %d of task %q (%d) has ended (the task has run since: its final status is no longer shown); judging it by its report", id, o.TaskName, o.TaskID)
 			return nil
 		}
+	}
+	// Right after its start a run shows neither in the task nor in the history (the documented
+	// stale view): its case runs name their task.
+	if runs, err := p.CPTS.ListCaseRuns(ctx, id); err == nil && len(runs) > 0 && string(runs[0].TaskID) == strconv.FormatInt(o.TaskID, 10) {
+		o.RunID, o.Attached, o.prevRun = id, true, cur
+		p.logf("attaching to run %d of task %q (%d), which the task does not show yet", id, o.TaskName, o.TaskID)
+		return nil
+	} else if err != nil && !isMissing(err) {
+		return fmt.Errorf("check run-id %d: %w", id, err)
 	}
 	latest := "no earlier run"
 	if len(hist) > 0 {
