@@ -289,7 +289,6 @@ func TestVariablesOnRefusedOrBusyStart(t *testing.T) {
 	}
 }
 
-
 // stops counts the stop requests (start/stop POSTs whose body says status 2) the simulator got.
 func stops(s *sim.Server) int {
 	n := 0
