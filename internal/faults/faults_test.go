@@ -231,6 +231,42 @@ func scenarios() []scenario {
 			want:  []string{"0"},
 			check: all(stderrMentions("junit-file"), resultWritten),
 		},
+		// issue 10: honest verdicts and shared state
+		{
+			id: "external-stop", name: "run stopped from outside halfway (status 4, not by the runner)",
+			before: inject(sim.Fault{Match: startStop, Kind: sim.FaultExternalStop, Count: 1}),
+			want:   []string{"3"},
+			check: all(resultSays("error", false), gatesShown, stopsSent(0),
+				outputSays("stopped before its planned end by someone else")),
+		},
+		{
+			id: "implausible", name: "report with p95 = -1000 ms and success_rate = 250% (first case)",
+			before: inject(sim.Fault{Match: startStop, Kind: sim.FaultImplausible, Count: 1}),
+			want:   []string{"3"},
+			check: all(resultSays("error", false), gatesShown,
+				outputSays(`case "browse-catalog": p95 = -1000 ms is negative`),
+				outputSays(`case "browse-catalog": success_rate = 250% is outside 0–100%`)),
+		},
+		{
+			id: "unknown-run-id", name: "--run-id of a run the task never had",
+			env:   []string{"CODEARTS_RUN_ID=4242"},
+			want:  []string{"2"},
+			check: all(startsWere(0), nothingChanged, stderrMentions("run-id: run 4242 is not a run of task")),
+		},
+		{
+			// Another pipeline stops our run and starts its own on the task (no stale view, an
+			// instant stop: it is current at once). SIGINT then: the runner either is about to
+			// stop (130) or has already seen its run end unseen (3) — in both cases it must
+			// send no stop, which would kill the other pipeline's run.
+			id: "foreign-run", name: "another pipeline restarts the task mid-run, then SIGINT",
+			opt:    sim.Options{StaleWindow: -1, Stopping: -1},
+			env:    []string{"CODEARTS_POLL_INTERVAL=30s"},
+			before: inject(sim.Fault{Match: startStop, Kind: sim.FaultForeignRun, Count: 1}),
+			during: signalOnForeignRun(syscall.SIGINT),
+			want:   []string{"130", "3"},
+			check:  all(stopsSent(0), foreignRunUntouched, outputSays("someone else")),
+		},
+		twoRunnersScenario(),
 	}
 }
 
@@ -657,5 +693,163 @@ func noteSecondSignal(_ *rig, o *observation) {
 		o.note("second signal did not kill the process; it finished the stop")
 	} else {
 		o.note("second signal killed the process (%s)", o.exit)
+	}
+}
+
+// issue 10: honest verdicts and shared state — helpers of the rows above.
+
+// gatesShown checks that the gates were evaluated and written although the verdict is not theirs.
+func gatesShown(_ *rig, o *observation) {
+	if res := o.resultFile(); res == nil || res.Counts.Gates == 0 {
+		o.fail("the result file shows no gate")
+	}
+}
+
+// outputSays checks that stdout or stderr holds text.
+func outputSays(text string) func(*rig, *observation) {
+	return func(_ *rig, o *observation) {
+		if !strings.Contains(o.stdout+o.stderr, text) {
+			o.fail("the output does not say %q", text)
+		}
+	}
+}
+
+// isStop reports whether a recorded request is a stop (the start/stop POST with status 2).
+func isStop(rec sim.Recorded) bool {
+	return rec.Method == "POST" && strings.Contains(rec.Path, "/tasks/") && strings.Contains(rec.Body, `"status":2`)
+}
+
+// stopsSent checks from the simulator's record how many stop requests the runner sent.
+func stopsSent(n int) func(*rig, *observation) {
+	return func(r *rig, o *observation) {
+		got := 0
+		for _, rec := range r.srv.Requests() {
+			if isStop(rec) {
+				got++
+			}
+		}
+		o.note("stops sent: %d", got)
+		if got != n {
+			o.fail("%d stop request(s) sent, want %d", got, n)
+		}
+	}
+}
+
+// nothingChanged checks from the record that every request of the runner was a read.
+func nothingChanged(r *rig, o *observation) {
+	var changed []string
+	for _, rec := range r.srv.Requests() {
+		if rec.Method != "GET" && rec.Path != "/v3/auth/tokens" {
+			changed = append(changed, rec.Method+" "+rec.Path)
+		}
+	}
+	o.note("%d request(s), all reads", len(r.srv.Requests()))
+	if len(changed) > 0 {
+		o.fail("requests that change something: %v", changed)
+	}
+}
+
+// signalOnForeignRun returns a during step that sends sig once another pipeline's run has
+// started on the task.
+func signalOnForeignRun(sig syscall.Signal) func(context.Context, *rig, *proc) {
+	return func(ctx context.Context, r *rig, p *proc) {
+		if until(ctx, func() bool { return foreignRun(r) != nil }) {
+			p.signal(sig)
+		}
+	}
+}
+
+// foreignRun returns the other pipeline's run of the task, nil when there is none.
+func foreignRun(r *rig) *sim.RunInfo {
+	for _, ri := range r.srv.Runs(r.task) {
+		if ri.Foreign {
+			return &ri
+		}
+	}
+	return nil
+}
+
+// foreignRunUntouched checks that the other pipeline's run goes on, never asked to stop.
+func foreignRunUntouched(r *rig, o *observation) {
+	f := foreignRun(r)
+	switch {
+	case f == nil:
+		o.fail("the other pipeline's run never started")
+	case f.StopRequested || f.Status != sim.StatusRunning && f.Status != sim.StatusWaiting:
+		o.fail("the other pipeline's run %d was disturbed: %+v", f.ID, *f)
+	default:
+		o.note("foreign run %d untouched (exit %s)", f.ID, o.exit)
+	}
+}
+
+// twoRunnersScenario is two runners on two tasks of one suite, both setting the same global
+// variables (run tags set): the first starts, sets its values and starts its run; the second
+// starts once the first's run is going, so the first ends first — the order that left the
+// second's "original" (the first's temporary value) in place. Both must end with the originals
+// back and no bookkeeping variable left.
+func twoRunnersScenario() scenario {
+	originals := map[string]string{"apiVersion": "v1", "baseHost": "shop.example.com"}
+	var mu sync.Mutex
+	var second observation // the second runner's outcome, for check
+	return scenario{
+		id: "two-runners-variables", name: "two runners on two tasks of one suite set the same global variables",
+		opt: sim.Options{Scale: 30},
+		env: []string{"CODEARTS_VARIABLES=apiVersion=v2-a\nbaseHost=a.example.com", "CODEARTS_RUN_TAG=gh-1-gate"},
+		before: func(_ context.Context, r *rig) error {
+			r.srv.AddTask(sim.DemoSuiteID, "ci-gate-2", []int{sim.DemoCaseBrowse, sim.DemoCaseCheckout})
+			return nil
+		},
+		during: func(ctx context.Context, r *rig, p *proc) {
+			if !until(ctx, func() bool { return strings.Contains(p.stdout.String(), "started run") }) {
+				return
+			}
+			dir := filepath.Join(r.dir, "second")
+			env := r.settings(authAKSK, []string{"CODEARTS_TASK=ci-gate-2", "CODEARTS_RUN_TAG=gh-2-gate",
+				"CODEARTS_VARIABLES=apiVersion=v2-b\nbaseHost=b.example.com",
+				"CODEARTS_JUNIT_FILE=" + filepath.Join(dir, "junit.xml"), "CODEARTS_RESULT_FILE=" + filepath.Join(dir, "result.json"),
+				"CODEARTS_HTML_REPORT=" + filepath.Join(dir, "report.html"), "CODEARTS_DOTENV_FILE=" + filepath.Join(dir, "out.env"),
+				"GITHUB_STEP_SUMMARY=" + filepath.Join(dir, "summary.md"), "GITHUB_OUTPUT=" + filepath.Join(dir, "github-output.txt")})
+			// Its own deadline: it outlives the first runner, whose end cancels ctx.
+			bctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			b := &proc{cmd: exec.CommandContext(bctx, p.cmd.Path, "perftest")}
+			b.cmd.Env = env
+			b.cmd.Stdout, b.cmd.Stderr = &b.stdout, &b.stderr
+			var o observation
+			if err := b.cmd.Run(); err != nil && b.cmd.ProcessState == nil {
+				o.exit = "not started: " + err.Error()
+			} else {
+				o.exit = exitString(b.cmd.ProcessState)
+			}
+			o.stdout, o.stderr = b.stdout.String(), b.stderr.String()
+			mu.Lock()
+			second = o
+			mu.Unlock()
+		},
+		want: []string{"0"},
+		check: func(r *rig, o *observation) {
+			mu.Lock()
+			b := second
+			second = observation{}
+			mu.Unlock()
+			if b.exit != "0" {
+				o.fail("second runner: exit %q\n%s%s", b.exit, b.stdout, b.stderr)
+			}
+			got := r.srv.Variables(sim.DemoSuiteID)
+			for name, want := range originals {
+				if got[name] != want {
+					o.fail("%s = %q after both runners, want the original %q", name, got[name], want)
+				}
+			}
+			for name := range got {
+				if strings.HasPrefix(name, "codearts_runner_") {
+					o.fail("variable %s left behind", name)
+				}
+			}
+			if strings.Contains(o.stdout+b.stdout, "changed by someone else") {
+				o.note("the first runner left the second's value (changed since it set its own)")
+			}
+			o.note("originals back, no codearts_runner_* variable left")
+		},
 	}
 }

@@ -218,17 +218,21 @@ func (r *rig) faultsFired(kind sim.FaultKind) int {
 func (r *rig) started() (sim.RunInfo, bool) {
 	runs := r.srv.Runs(r.task)
 	for i := len(runs) - 1; i >= 0; i-- {
-		if !runs[i].Seeded {
+		if !runs[i].Seeded && !runs[i].Foreign {
 			return runs[i], true
 		}
 	}
 	return sim.RunInfo{}, false
 }
 
-// leftRunning counts the task's runs that have not ended and were never asked to stop.
+// leftRunning counts the task's runs that have not ended and were never asked to stop (another
+// pipeline's run is not the runner's to stop).
 func (r *rig) leftRunning() int {
 	n := 0
 	for _, ri := range r.srv.Runs(r.task) {
+		if ri.Foreign {
+			continue
+		}
 		final := ri.Status == sim.StatusFinished || ri.Status == sim.StatusAborted || ri.Status == sim.StatusStopped
 		if !final && !ri.StopRequested {
 			n++
