@@ -36,6 +36,10 @@ func (p *PerfTest) baseline(ctx context.Context, in PerfTestInput, o *Outcome) {
 			o.BaselineNote = fmt.Sprintf("baseline run %d could not be read: %v", in.BaselineRunID, err)
 			return
 		}
+		if err := gates.PlausibilityError(gates.CheckPlausible(run)); err != nil {
+			o.BaselineNote = fmt.Sprintf("baseline run %d is not used: %v", in.BaselineRunID, err)
+			return
+		}
 		o.Baseline, o.BaselineNote = &run, fmt.Sprintf("baseline: run %d (given)", in.BaselineRunID)
 		return
 	}
@@ -62,7 +66,7 @@ func (p *PerfTest) baseline(ctx context.Context, in PerfTestInput, o *Outcome) {
 			break
 		}
 		run, err := p.loadRun(ctx, o.TaskID, id)
-		if err != nil || gates.NoData(run) {
+		if err != nil || gates.NoData(run) || len(gates.CheckPlausible(run)) > 0 {
 			continue
 		}
 		if in.Baseline == "previous" && !gates.Passed(gates.Evaluate(plain, run, nil, in.Eval)) {

@@ -175,7 +175,7 @@ func (p *PerfTest) wait(ctx context.Context, in PerfTestInput, o *Outcome) error
 				p.progress(o, current, live, remaining, known)
 				lastProgress, lastStatus = now, o.Status
 			}
-			if hasAbort && live != nil {
+			if hasAbort && live != nil && len(gates.CheckPlausible(*live)) == 0 { // implausible figures decide nothing
 				if lost := gates.CheckAbort(in.Gates, *live, p.Poll.unscaled(now.Sub(runningSince))); lost != nil {
 					o.AbortedBy = lost
 					p.logf("gate %q lost while running (%s): stopping run %d", lost.Gate.String(), lost.Message, o.RunID)
@@ -280,11 +280,12 @@ func (p *PerfTest) endedUnseen(ctx context.Context, o *Outcome, task *cpts.Task)
 }
 
 // owned confirms, right before a stop, that the task's current run is ours — CPTS stops a
-// task, not a run. It reads the task until an answer comes or ctx ends; why says what forbids
-// the stop ("" when it may be sent). Before ours has shown, the run the task showed before our
-// start stands for ours (the documented stale view after a start).
+// task, not a run. It reads the task (a failed read, after the client's own retries, is tried
+// twice more within ctx); why says what forbids the stop ("" when it may be sent), failed that
+// the task could not be read. Before ours has shown, the run the task showed before our start
+// stands for ours (the documented stale view after a start).
 func (p *PerfTest) owned(ctx context.Context, o *Outcome) (why string, failed bool) {
-	for {
+	for attempt := 1; ; attempt++ {
 		t, err := p.CPTS.ShowTask(ctx, o.TaskID)
 		if err == nil {
 			cur := t.CurrentRunID()
@@ -300,7 +301,7 @@ func (p *PerfTest) owned(ctx context.Context, o *Outcome) (why string, failed bo
 			}
 			return fmt.Sprintf("the task's current run is %d, not run %d: someone else started it, and stopping the task would stop their run", cur, o.RunID), false
 		}
-		if sleep(ctx, min(p.Poll.min(), 250*time.Millisecond)) != nil {
+		if attempt == 3 || sleep(ctx, min(p.Poll.min(), 250*time.Millisecond)) != nil {
 			return fmt.Sprintf("the task could not be read to confirm that its current run is still run %d (%v)", o.RunID, err), true
 		}
 	}
@@ -323,7 +324,11 @@ func (p *PerfTest) stop(ctx context.Context, o *Outcome, hurry bool) {
 			p.AfterStopSent()
 		}
 		o.StopFailed = failed
-		p.logf("not stopping task %d: %s", o.TaskID, why)
+		if failed {
+			p.logf("stop of run %d failed: %s; no stop was sent", o.RunID, why)
+		} else {
+			p.logf("not stopping task %d: %s", o.TaskID, why)
+		}
 		return
 	}
 	err := p.CPTS.StopTask(send, o.SuiteID, o.TaskID)
