@@ -39,3 +39,27 @@ func TestCreateVariable(t *testing.T) {
 		t.Errorf("body %v", gotBody)
 	}
 }
+
+// DeleteVariable follows 4.4.4 (and the SDK's GenReqDefForDeleteVariable): DELETE
+// /v1/{project_id}/variables with variable_id and test_suite_id in the query, no body; the
+// reference documents 200 without a body.
+func TestDeleteVariable(t *testing.T) {
+	t.Parallel()
+	var gotMethod, gotPath, gotQuery string
+	var gotBody []byte
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		gotMethod, gotPath, gotQuery = r.Method, r.URL.Path, r.URL.RawQuery
+		gotBody, _ = io.ReadAll(r.Body)
+	}))
+	defer srv.Close()
+	ac, err := api.New(api.Config{Endpoint: srv.URL, RetryMax: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := New(ac, "pid").DeleteVariable(context.Background(), 17, 4242); err != nil {
+		t.Fatal(err)
+	}
+	if gotMethod != http.MethodDelete || gotPath != "/v1/pid/variables" || gotQuery != "test_suite_id=17&variable_id=4242" || len(gotBody) != 0 {
+		t.Errorf("%s %s?%s body %q", gotMethod, gotPath, gotQuery, gotBody)
+	}
+}
