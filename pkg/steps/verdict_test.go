@@ -352,3 +352,33 @@ func TestStopOnlyOwnRun(t *testing.T) {
 		})
 	}
 }
+
+// Another pipeline stops our run and starts its own before the runner sees our run end: the
+// runner notices from the history, judges its run (it cannot pass) and stops nothing.
+func TestRunEndedUnseen(t *testing.T) {
+	t.Parallel()
+	s, p, log := simFlow(t, sim.Options{Scale: 200, StaleWindow: -1, Stopping: -1})
+	p.Poll.Min = 500 * time.Millisecond // the other pipeline acts between two reads
+	s.Inject(sim.Fault{Match: "POST /v1/" + sim.DemoProjectID + "/test-suites/17543/tasks/52631", Kind: sim.FaultForeignRun, Count: 1})
+	o, err := p.Run(context.Background(), PerfTestInput{Suite: "17543", Task: "52631", Cluster: cpts.Cluster{Shared: true},
+		Wait: true, Timeout: time.Hour, RunTag: "gh-7-gate"})
+	if err != nil {
+		t.Fatalf("Run: %v\n%s", err, log)
+	}
+	runs := s.Runs(sim.DemoTaskID)
+	foreign := runs[len(runs)-1]
+	if !foreign.Foreign || o.SupersededBy != int64(foreign.ID) || o.Invalid == nil || !strings.Contains(o.Invalid.Error(), "ended unseen") {
+		t.Fatalf("superseded by %d (foreign run %+v), invalid %v\n%s", o.SupersededBy, foreign, o.Invalid, log)
+	}
+	if n := stops(s); n != 0 || foreign.StopRequested {
+		t.Errorf("%d stop(s) sent; the foreign run: %+v", n, foreign)
+	}
+	if len(o.Run.Cases) != 2 {
+		t.Errorf("the run's report was not read: %d cases", len(o.Run.Cases))
+	}
+	for name := range s.Variables(sim.DemoSuiteID) {
+		if strings.HasPrefix(name, "codearts_runner_") {
+			t.Errorf("run-tag variable %s left behind", name)
+		}
+	}
+}

@@ -128,9 +128,12 @@ func (p *PerfTest) wait(ctx context.Context, in PerfTestInput, o *Outcome) error
 			failures = 0
 			current := task.CurrentRunID() == o.RunID
 			o.seen = o.seen || current
-			if !current && p.endedUnseen(ctx, o, task) {
+			ended, asked := p.endedUnseen(ctx, o, task)
+			if asked {
 				budget.spend(p.now(), 1)
 				o.Calls++
+			}
+			if ended {
 				o.EndedAt = p.now()
 				p.logf("run %d has ended unseen: the task now shows run %d, which someone else started", o.RunID, o.SupersededBy)
 				return nil
@@ -260,23 +263,24 @@ func (p *PerfTest) stopAfterFailure(ctx context.Context, o *Outcome) {
 // endedUnseen reports whether run o.RunID has ended although the task shows another run: one
 // that is neither ours nor (before ours has shown) the run the task showed before, while the
 // task's history lists ours as ended. A task runs one run at a time, so someone else started
-// that run after ours ended; o.SupersededBy names it.
-func (p *PerfTest) endedUnseen(ctx context.Context, o *Outcome, task *cpts.Task) bool {
+// that run after ours ended; o.SupersededBy names it. asked reports whether the history was
+// read (one call).
+func (p *PerfTest) endedUnseen(ctx context.Context, o *Outcome, task *cpts.Task) (ended, asked bool) {
 	cur := task.CurrentRunID()
 	if cur == 0 || cur == o.RunID || (!o.seen && cur == o.prevRun) {
-		return false
+		return false, false
 	}
 	hist, err := p.CPTS.History(ctx, o.TaskID)
 	if err != nil {
-		return false
+		return false, true
 	}
 	for _, h := range hist {
 		if int64(h.RunID) == o.RunID {
 			o.SupersededBy = cur
-			return true
+			return true, true
 		}
 	}
-	return false
+	return false, true
 }
 
 // owned confirms, right before a stop, that the task's current run is ours — CPTS stops a
