@@ -8,7 +8,9 @@
 // itself, runs tasks through the documented state machine on a scaled clock,
 // produces reports that follow a per-case Profile deterministically, and can
 // inject the faults a client must survive (throttling, 5xx bursts, hangs,
-// garbage, lost answers, expiring tokens, paused runs, slow stops).
+// garbage, lost answers, expiring tokens, paused runs, slow stops, runs stopped
+// by someone else, another pipeline restarting the task, impossible report
+// figures).
 //
 // TestPlan records (plan creation, expire_day) use the wall clock, not the
 // simulated one; execution times are the ones the client sends.
