@@ -259,6 +259,8 @@ func TestPerAttemptTimeout(t *testing.T) {
 		wantErr    bool
 	}{
 		{"hanging server times out", false, []reply{{hang: true}}, 1, true},
+		// A loaded machine may let the answering attempt time out too: then it is simply
+		// retried, so at least three calls are seen and the call succeeds.
 		{"timeout is per attempt", true, []reply{{hang: true}, {hang: true}, {body: `{}`}}, 3, false},
 	}
 	for _, tt := range tests {
@@ -266,9 +268,10 @@ func TestPerAttemptTimeout(t *testing.T) {
 			t.Parallel()
 			s := newScript(t, tt.replies...)
 			cfg := fastConfig(s.srv.URL)
-			cfg.Timeout = 50 * time.Millisecond
+			cfg.Timeout = 200 * time.Millisecond
 			err := mustNew(t, cfg).Do(context.Background(), Call{Op: "poll", Path: "/x", Idempotent: tt.idempotent}, nil)
-			if got := s.calls.Load(); got != tt.wantCalls {
+			got := s.calls.Load()
+			if (!tt.idempotent && got != tt.wantCalls) || got < tt.wantCalls {
 				t.Errorf("server saw %d calls, want %d", got, tt.wantCalls)
 			}
 			if !tt.wantErr {
