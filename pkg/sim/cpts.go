@@ -1004,20 +1004,29 @@ type listVariablesResponse struct {
 }
 
 // listVariables: GET /v1/{project_id}/variables/{variable_type}/test-suites/{test_suite_id}
-// (4.4.1); variable_type 0 lists every type.
+// (4.4.1): the variables of one documented type (1 integer, 2 enumeration, 3
+// file, 5 text); any other type is refused, as a strict service would (no
+// value is documented to mean "every type").
 func (s *Server) listVariables(c *call) (int, any, *apiErr) {
 	typ, suiteID := c.ids[0], c.ids[1]
+	if !slices.Contains(variableTypes, typ) {
+		return 0, nil, badParam("variable_type must be 1, 2, 3 or 5, got %d", typ)
+	}
 	if s.ws.suites[suiteID] == nil {
 		return 0, nil, notFound("test suite %d does not exist", suiteID)
 	}
 	out := listVariablesResponse{Code: codeOKSvc, Message: "success", VariableList: []variableWire{}}
 	for _, id := range sortedIDs(s.ws.vars) {
 		v := s.ws.vars[id]
-		if v.suiteID != suiteID || (typ != 0 && v.typ != typ) {
+		if v.suiteID != suiteID || v.typ != typ {
 			continue
 		}
-		out.VariableList = append(out.VariableList, variableWire{ID: v.id, IsQuoted: v.quoted, Name: v.name,
-			ShareMode: v.share, Variable: slices.Clone(v.values), VariableMode: v.mode, VariableType: v.typ})
+		vals := slices.Clone(v.values)
+		if v.sensitive {
+			vals = []any{"******"}
+		}
+		out.VariableList = append(out.VariableList, variableWire{ID: v.id, IsQuoted: v.quoted, IsSensitive: v.sensitive,
+			Name: v.name, ShareMode: v.share, Variable: vals, VariableMode: v.mode, VariableType: v.typ})
 	}
 	return http.StatusOK, out, nil
 }
@@ -1040,13 +1049,16 @@ type variableResponse struct {
 	Message string             `json:"message"`
 }
 
+// variableTypes are the documented values of variable_type.
+var variableTypes = []int{1, 2, 3, 5}
+
 func checkVariable(v variableRequest) *apiErr {
 	switch {
 	case v.Name == nil || strings.TrimSpace(*v.Name) == "":
 		return badParam("variable name is required")
 	case v.VariableType == nil:
 		return badParam("variable_type is required")
-	case !slices.Contains([]int{1, 2, 3, 5}, *v.VariableType):
+	case !slices.Contains(variableTypes, *v.VariableType):
 		return badParam("variable_type must be 1, 2, 3 or 5, got %d", *v.VariableType)
 	case v.Variable == nil:
 		return badParam("variable is required")
@@ -1114,6 +1126,13 @@ func (s *Server) createVariables(c *call) (int, any, *apiErr) {
 		return 0, nil, err
 	}
 	for _, v := range reqs {
+		// Table 4-137 marks every field required, id and is_quoted included.
+		switch {
+		case v.ID == nil:
+			return 0, nil, badParam("variable id is required")
+		case v.IsQuoted == nil:
+			return 0, nil, badParam("is_quoted is required")
+		}
 		for _, x := range s.ws.vars {
 			if x.suiteID == suiteID && x.name == *v.Name {
 				return 0, nil, badParam("a variable named %q already exists", *v.Name)

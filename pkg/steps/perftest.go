@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/codearts-runner/codearts-runner/pkg/api"
@@ -144,7 +145,7 @@ func (p *PerfTest) Run(ctx context.Context, in PerfTestInput) (*Outcome, error) 
 		o.RunID, o.Attached = in.RunID, true
 		p.logf("attaching to run %d of task %q (%d)", o.RunID, o.TaskName, o.TaskID)
 	} else {
-		restore, err := p.setVariables(ctx, o.SuiteID, in.Variables)
+		restore, err := p.setVariables(ctx, o.SuiteID, in.Variables, in.RestoreVariables)
 		if err != nil {
 			return o, err
 		}
@@ -287,12 +288,15 @@ func (p *PerfTest) reconcileStart(ctx context.Context, taskID, prev int64) (int6
 }
 
 // setVariables sets the suite's global variables and returns a function that puts the old
-// values back. An unknown name is a SettingsError.
-func (p *PerfTest) setVariables(ctx context.Context, suiteID int64, vars []Variable) (func(), error) {
+// values back. The suite's variables are listed once per documented variable type. An unknown
+// name, a file variable, a value that does not fit the variable's type, or — when restore is
+// set — a sensitive variable (its listed value may be masked, so the old value could not be
+// put back) is a SettingsError, found before any variable is changed.
+func (p *PerfTest) setVariables(ctx context.Context, suiteID int64, vars []Variable, restore bool) (func(), error) {
 	if len(vars) == 0 {
 		return nil, nil
 	}
-	have, err := p.CPTS.ListVariables(ctx, suiteID, 0)
+	have, err := p.CPTS.ListAllVariables(ctx, suiteID)
 	if err != nil {
 		return nil, err
 	}
@@ -303,20 +307,32 @@ func (p *PerfTest) setVariables(ctx context.Context, suiteID int64, vars []Varia
 		names = append(names, named{ID: int64(v.ID), Name: v.Name})
 	}
 	var changed, old []cpts.Variable
-	var unknown []string
+	var unknown, problems []string
 	for _, v := range vars {
 		cur, ok := byName[v.Name]
 		if !ok {
 			unknown = append(unknown, v.Name)
 			continue
 		}
+		if cur.IsSensitive && restore {
+			problems = append(problems, fmt.Sprintf("%s is sensitive: its listed value may be masked, so it could not be restored after the run (set restore-variables=false to set it)", v.Name))
+			continue
+		}
+		vals, err := variableValues(int(cur.Type), v.Value)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("%s: %v", v.Name, err))
+			continue
+		}
 		old = append(old, cur)
 		nv := cur
-		nv.Values = []any{v.Value}
+		nv.Values = vals
 		changed = append(changed, nv)
 	}
 	if len(unknown) > 0 {
-		return nil, settingsErr("variables", "unknown variable(s) %v in the suite; it has: %s", unknown, list(names))
+		problems = append([]string{fmt.Sprintf("unknown variable(s) %v in the suite; it has: %s", unknown, list(names))}, problems...)
+	}
+	if len(problems) > 0 {
+		return nil, settingsErr("variables", "%s", strings.Join(problems, "; "))
 	}
 	if err := p.CPTS.UpdateVariables(ctx, suiteID, changed); err != nil {
 		return nil, err
@@ -331,4 +347,30 @@ func (p *PerfTest) setVariables(ctx context.Context, suiteID int64, vars []Varia
 		}
 		p.logf("restored %d global variable(s)", len(old))
 	}, nil
+}
+
+// variableValues turns the value given for a variable of type typ into its documented
+// `variable` array: an integer variable takes "MIN,MAX" (or one integer N for [N, N]), an
+// enumeration or text variable takes the value as its one element; a file variable cannot be
+// set by value.
+func variableValues(typ int, value string) ([]any, error) {
+	switch typ {
+	case cpts.VariableInteger:
+		lo, hi, pair := strings.Cut(value, ",")
+		if !pair {
+			hi = lo
+		}
+		a, errA := strconv.ParseInt(strings.TrimSpace(lo), 10, 64)
+		b, errB := strconv.ParseInt(strings.TrimSpace(hi), 10, 64)
+		if errA != nil || errB != nil || a > b {
+			return nil, fmt.Errorf("an integer variable takes MIN,MAX or one integer, got %q", value)
+		}
+		return []any{a, b}, nil
+	case cpts.VariableEnum, cpts.VariableText:
+		return []any{value}, nil
+	case cpts.VariableFile:
+		return nil, fmt.Errorf("a file variable cannot be set by value")
+	default:
+		return nil, fmt.Errorf("variable_type %d is not documented", typ)
+	}
 }

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 
 	"github.com/codearts-runner/codearts-runner/pkg/api"
@@ -241,13 +242,42 @@ func (c *Client) History(ctx context.Context, taskID int64) ([]HistoryRun, error
 
 // ListVariables returns the global variables of type varType (VariableInteger,
 // VariableEnum, VariableFile, VariableText) of suite suiteID (ListVariables).
+// Any other type is refused before a call: the documents define no other
+// value (in particular none meaning "every type"); see ListAllVariables.
 func (c *Client) ListVariables(ctx context.Context, suiteID int64, varType int) ([]Variable, error) {
+	if !slices.Contains(VariableTypes, varType) {
+		return nil, fmt.Errorf("list variables of suite %d: variable_type %d is not documented (valid: %v)", suiteID, varType, VariableTypes)
+	}
 	var ans variablesAnswer
 	op := fmt.Sprintf("list variables of suite %d", suiteID)
 	if err := c.get(ctx, op, c.path("v1", "/variables/%d/test-suites/%d", varType, suiteID), nil, &ans); err != nil {
 		return nil, err
 	}
 	return ans.VariableList, nil
+}
+
+// ListAllVariables returns the global variables of every documented type of
+// suite suiteID: one ListVariables call per type in VariableTypes, merged in
+// that order; a variable sent under two types is kept once (by id).
+func (c *Client) ListAllVariables(ctx context.Context, suiteID int64) ([]Variable, error) {
+	var all []Variable
+	seen := map[int64]bool{}
+	for _, typ := range VariableTypes {
+		vs, err := c.ListVariables(ctx, suiteID, typ)
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range vs {
+			if id := int64(v.ID); id != 0 {
+				if seen[id] {
+					continue
+				}
+				seen[id] = true
+			}
+			all = append(all, v)
+		}
+	}
+	return all, nil
 }
 
 // UpdateVariables changes the global variables vs of suite suiteID

@@ -1,0 +1,83 @@
+package cli
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/codearts-runner/codearts-runner/pkg/sim"
+)
+
+// issue 11: the runner speaks only documented behaviour (variables listed per documented
+// variable_type, --cases through the documented case tree).
+
+// TestPerfTestVariablesDocumentedTypes sets an enumeration and an integer variable, restores them,
+// and lists variables with documented variable_type values only (the simulator refuses others).
+func TestPerfTestVariablesDocumentedTypes(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, sim.Options{})
+	before := h.srv.Variables(sim.DemoSuiteID)
+	r := h.run(context.Background(), h.env("CODEARTS_VARIABLES=baseHost=staging.example.com\nuserCount=5,40"), "perftest")
+	if r.code != ExitPassed {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	if after := h.srv.Variables(sim.DemoSuiteID); after["baseHost"] != before["baseHost"] || after["userCount"] != before["userCount"] {
+		t.Errorf("variables not restored: before %v after %v", before, after)
+	}
+	listing := regexp.MustCompile(`/variables/(-?\d+)/test-suites/`)
+	types := map[string]bool{}
+	for _, q := range h.srv.Requests() {
+		if m := listing.FindStringSubmatch(q.Path); m != nil {
+			types[m[1]] = true
+			if q.Status != 200 {
+				t.Errorf("%s %s: %d", q.Method, q.Path, q.Status)
+			}
+		}
+	}
+	for typ := range types {
+		if !strings.Contains(" 1 2 3 5 ", " "+typ+" ") {
+			t.Errorf("listed undocumented variable_type %s", typ)
+		}
+	}
+	if !types["1"] || !types["2"] {
+		t.Errorf("the integer and enumeration types were not listed: %v", types)
+	}
+	if n := h.countRequests("PUT", "/variables/"); n < 2 {
+		t.Errorf("%d variable updates, want the set and the restore", n)
+	}
+	h.noSecrets(r, demoSecrets...)
+}
+
+// TestPerfTestVariablesRefused: values that cannot be set are a settings error (exit 2) found
+// before any variable changes and before the start.
+func TestPerfTestVariablesRefused(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name, vars string
+		want       string
+		sensitive  bool
+	}{
+		{"integer not a range", "userCount=many", "userCount", false},
+		{"unknown", "nope=1", "unknown variable", false},
+		{"sensitive with restore", "dbPassword=new", "sensitive", true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t, sim.Options{})
+			if tt.sensitive {
+				h.srv.MarkSensitive(h.srv.AddVariable(sim.DemoSuiteID, "dbPassword", 5, "old-secret"))
+			}
+			r := h.run(context.Background(), h.env("CODEARTS_VARIABLES="+tt.vars), "perftest")
+			if r.code != ExitUsage || !strings.Contains(r.stdout+r.stderr, tt.want) {
+				t.Fatalf("exit %d, want 2 naming %q\nstdout:\n%s\nstderr:\n%s", r.code, tt.want, r.stdout, r.stderr)
+			}
+			if n := h.countRequests("PUT", "/variables/"); n != 0 {
+				t.Errorf("%d variable updates after a refused setting", n)
+			}
+			if h.srv.StartCount(sim.DemoTaskID) != 0 {
+				t.Errorf("the task was started")
+			}
+		})
+	}
+}
