@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -77,6 +78,41 @@ func TestPerfTestVariablesRefused(t *testing.T) {
 			}
 			if h.srv.StartCount(sim.DemoTaskID) != 0 {
 				t.Errorf("the task was started")
+			}
+		})
+	}
+}
+
+// TestPerfTestCasesCreatesTask: --cases creates a missing task from existing cases, given by id
+// or by name, through the documented case tree (ListProjectTestCase), and runs it.
+func TestPerfTestCasesCreatesTask(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ name, cases, want string }{
+		{"by id", fmt.Sprint(sim.DemoCaseCheckout), fmt.Sprintf(`"case_id_list":[%d]`, sim.DemoCaseCheckout)},
+		{"by name", "browse-catalog,checkout", fmt.Sprintf(`"case_id_list":[%d,%d]`, sim.DemoCaseBrowse, sim.DemoCaseCheckout)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t, sim.Options{})
+			r := h.run(context.Background(), h.env("CODEARTS_TASK=new-task", "CODEARTS_CASES="+tt.cases,
+				"CODEARTS_GATES=success_rate >= 90%"), "perftest")
+			if r.code != ExitPassed {
+				t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+			}
+			if n := h.countRequests("GET", "/test-suites/", "/directory"); n != 1 {
+				t.Errorf("%d case tree reads, want 1", n)
+			}
+			var set string
+			for _, q := range h.srv.Requests() {
+				if q.Method == "PUT" && strings.HasPrefix(q.Path, "/v3/") {
+					set = q.Body
+				}
+			}
+			if !strings.Contains(set, tt.want) {
+				t.Errorf("set cases body %s lacks %s", set, tt.want)
+			}
+			if res := h.result(); res.Result != "passed" {
+				t.Errorf("result %q", res.Result)
 			}
 		})
 	}

@@ -38,6 +38,7 @@ var routes = []route{
 	{"GET", "v1", "tasks/{}", (*Server).showTask},
 	{"POST", "v1", "tasks", (*Server).createTask},
 	{"GET", "v1", "test-suites/{}/tasks/{}/test-cases", (*Server).listTaskCases},
+	{"GET", "v1", "test-suites/{}/directory", (*Server).listDirectory},
 	{"POST", "v1", "test-suites/{}/tasks/batch-update-task-status", (*Server).batchUpdateTaskStatus},
 	{"POST", "v1", "test-suites/{}/tasks/{}", (*Server).updateTaskStatus},
 	{"GET", "v1", "task-run-infos/{}/case-run-infos/{}/reports", (*Server).showReport},
@@ -614,6 +615,51 @@ func (s *Server) listTaskCases(c *call) (int, any, *apiErr) {
 		if cs := s.ws.cases[id]; cs != nil {
 			out.TestCases = append(out.TestCases, testCaseBriefWire{ID: cs.id, Name: cs.name, Status: 1,
 				CreateTime: fmtTaskTime(cs.created), UpdateTime: fmtTaskTime(cs.updated)})
+		}
+	}
+	return http.StatusOK, out, nil
+}
+
+// ---------------------------------------------------------------- case tree
+
+type directoryWire struct {
+	ID         int    `json:"id"`
+	Name       string `json:"name"`
+	Status     int    `json:"status"`
+	CreateTime string `json:"create_time"`
+	UpdateTime string `json:"update_time"`
+	ParentID   int    `json:"parent_id"`
+	Type       int    `json:"type"`
+}
+
+type directoryResponse struct {
+	Code      string          `json:"code"`
+	Directory []directoryWire `json:"directory"`
+	Message   string          `json:"message"`
+}
+
+// directoryOffset turns a suite id into the id of its one directory (the
+// example's ids are five-digit like case ids; the simulator keeps them apart).
+const directoryOffset = 900000
+
+// listDirectory: GET /v1/{project_id}/test-suites/{test_suite_id}/directory
+// (4.7.1 ListProjectTestCase): the suite's case tree, a flat list of
+// ProjectDirectory entries (type 1 directory, 2 case) linked by parent_id;
+// the simulator keeps every case of a suite in one top directory, "default".
+func (s *Server) listDirectory(c *call) (int, any, *apiErr) {
+	su := s.ws.suites[c.ids[0]]
+	if su == nil {
+		return 0, nil, notFound("test suite %d does not exist", c.ids[0])
+	}
+	dir := directoryOffset + su.id
+	out := directoryResponse{Code: codeOKSvc, Message: "success", Directory: []directoryWire{{
+		ID: dir, Name: "default", Status: 1, CreateTime: fmtTaskTime(su.created), UpdateTime: fmtTaskTime(su.updated),
+		Type: 1,
+	}}}
+	for _, id := range sortedIDs(s.ws.cases) {
+		if cs := s.ws.cases[id]; cs.suiteID == su.id {
+			out.Directory = append(out.Directory, directoryWire{ID: cs.id, Name: cs.name, Status: 1,
+				CreateTime: fmtTaskTime(cs.created), UpdateTime: fmtTaskTime(cs.updated), ParentID: dir, Type: 2})
 		}
 	}
 	return http.StatusOK, out, nil
