@@ -117,3 +117,37 @@ func TestPerfTestCasesCreatesTask(t *testing.T) {
 		})
 	}
 }
+
+// TestPerfTestFindsLateSuiteAndTaskUnderBothPagingReadings: a suite and a task that sit on the
+// third page of their listings are found by name whether the service reads `offset` as an item
+// offset or as a page number counting from 1 (sim.Options.OffsetPages), and nothing is listed twice.
+func TestPerfTestFindsLateSuiteAndTaskUnderBothPagingReadings(t *testing.T) {
+	t.Parallel()
+	for _, pages := range []bool{false, true} {
+		t.Run(fmt.Sprintf("OffsetPages=%v", pages), func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t, sim.Options{OffsetPages: pages})
+			for i := range 230 {
+				h.srv.AddSuite(fmt.Sprintf("filler-suite-%03d", i))
+			}
+			suite := h.srv.AddSuite("late-suite")
+			c := h.srv.AddCase(suite, "late-case", sim.Profile{})
+			for i := range 230 {
+				h.srv.AddTask(suite, fmt.Sprintf("filler-task-%03d", i), []int{c})
+			}
+			task := h.srv.AddTask(suite, "late-task", []int{c})
+			r := h.run(context.Background(), h.env("CODEARTS_TEST_SUITE=late-suite", "CODEARTS_TASK=late-task",
+				"CODEARTS_GATES=requests >= 1"), "perftest")
+			if r.code != ExitPassed {
+				t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+			}
+			if n := h.srv.StartCount(task); n != 1 {
+				t.Errorf("late-task started %d times", n)
+			}
+			// Under the page reading the listings read pages 1, 2, 3 (and stop at an empty one).
+			if n := h.countRequests("GET", "/all-tasks/"); n < 3 || n > 12 {
+				t.Errorf("%d task listing reads", n)
+			}
+		})
+	}
+}

@@ -548,8 +548,10 @@ func (s *Server) ctListPlans(c *tpCall) (int, any, *apiErr) {
 		}
 		hits = append(hits, w)
 	}
-	lo := min(offset, len(hits))
-	hi := min(lo+limit, len(hits))
+	lo, hi, ok := s.window(offset, limit, len(hits))
+	if !ok {
+		return 0, nil, ctErr(ctPageInvalid)
+	}
 	out := append([]planWire{}, hits[lo:hi]...)
 	return http.StatusCreated, out, nil
 }
@@ -678,8 +680,11 @@ func (s *Server) ctListEnvironments(c *tpCall) (int, any, *apiErr) {
 		return 0, nil, ctErr(ctEnvLimitInvalid)
 	}
 	out := environmentsResponse{Environments: []environmentWire{}, Offset: offset, Limit: limit, TotalCount: len(s.tp.envs)}
-	lo := min(offset, len(s.tp.envs))
-	for _, e := range s.tp.envs[lo:min(lo+limit, len(s.tp.envs))] {
+	lo, hi, ok := s.window(offset, limit, len(s.tp.envs))
+	if !ok {
+		return 0, nil, ctErr(ctEnvOffsetInvalid)
+	}
+	for _, e := range s.tp.envs[lo:hi] {
 		out.Environments = append(out.Environments, environmentWire{EnvironmentID: e.id, EnvironmentName: e.name,
 			EnvironmentDescription: e.description, IsDefault: e.isDefault})
 	}
@@ -980,8 +985,10 @@ func (s *Server) ctListCases(c *tpCall) (int, any, *apiErr) {
 			all = append(all, s.caseVoLocked(tc, tc.latest, tc.executions))
 		}
 	}
-	lo := min(*req.Offset, len(all))
-	hi := min(lo+*req.Limit, len(all))
+	lo, hi, ok := s.window(*req.Offset, *req.Limit, len(all))
+	if !ok {
+		return 0, nil, ctErr(ctPageInvalid)
+	}
 	return http.StatusOK, listCasesResponse{Values: append([]caseVoWire{}, all[lo:hi]...), Total: len(all)}, nil
 }
 

@@ -142,11 +142,14 @@ func decodeBody(body []byte, v any) *apiErr {
 	return nil
 }
 
-// page applies offset/limit (offset counts items; limit defaults to 10,
-// at most 100).
-func page(c *call, n int) (lo, hi int, err *apiErr) {
+// page applies offset/limit: offset counts items from 0, or — with
+// Options.OffsetPages — pages from 1; limit defaults to 10, at most 100.
+func (s *Server) page(c *call, n int) (lo, hi int, err *apiErr) {
 	q := c.r.URL.Query()
 	offset, limit := 0, 10
+	if s.opt.OffsetPages {
+		offset = 1
+	}
 	if v := q.Get("offset"); v != "" {
 		o, e := strconv.Atoi(v)
 		if e != nil || o < 0 {
@@ -161,9 +164,25 @@ func page(c *call, n int) (lo, hi int, err *apiErr) {
 		}
 		limit = min(l, 100)
 	}
-	lo = min(offset, n)
-	hi = min(lo+limit, n)
+	lo, hi, ok := s.window(offset, limit, n)
+	if !ok {
+		return 0, 0, badParam("offset is a page number: 1 or more")
+	}
 	return lo, hi, nil
+}
+
+// window turns offset and limit into the bounds of a listing of n items
+// under the configured reading of offset; ok is false for a page number
+// below 1.
+func (s *Server) window(offset, limit, n int) (lo, hi int, ok bool) {
+	if s.opt.OffsetPages {
+		if offset < 1 {
+			return 0, 0, false
+		}
+		offset = (offset - 1) * limit
+	}
+	lo = min(offset, n)
+	return lo, min(lo+limit, n), true
 }
 
 // ---------------------------------------------------------------- suites
@@ -188,7 +207,7 @@ type listSuitesResponse struct {
 // listSuites: GET /v1/{project_id}/test-suites (4.1.1).
 func (s *Server) listSuites(c *call) (int, any, *apiErr) {
 	ids := sortedIDs(s.ws.suites)
-	lo, hi, err := page(c, len(ids))
+	lo, hi, err := s.page(c, len(ids))
 	if err != nil {
 		return 0, nil, err
 	}
@@ -238,7 +257,7 @@ func (s *Server) listTasks(c *call) (int, any, *apiErr) {
 		return 0, nil, notFound("test suite %d does not exist", c.ids[0])
 	}
 	tasks := s.suiteTasksLocked(c.ids[0])
-	lo, hi, err := page(c, len(tasks))
+	lo, hi, err := s.page(c, len(tasks))
 	if err != nil {
 		return 0, nil, err
 	}
