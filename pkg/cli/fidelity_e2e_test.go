@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
@@ -147,6 +148,49 @@ func TestPerfTestFindsLateSuiteAndTaskUnderBothPagingReadings(t *testing.T) {
 			// Under the page reading the listings read pages 1, 2, 3 (and stop at an empty one).
 			if n := h.countRequests("GET", "/all-tasks/"); n < 3 || n > 12 {
 				t.Errorf("%d task listing reads", n)
+			}
+		})
+	}
+}
+
+// TestTestPlanBatchLimitReadings: whether batch-add takes at most 50 ids or fewer than 50
+// (sim.Options.BatchAddLimit), every case is added once: a batch refused as too large is split.
+func TestTestPlanBatchLimitReadings(t *testing.T) {
+	t.Parallel()
+	for _, limit := range []int{50, 49} {
+		t.Run(fmt.Sprintf("limit %d", limit), func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t, sim.Options{BatchAddLimit: limit})
+			ids := h.srv.DemoCaseIDs(120)
+			r := h.run(context.Background(), h.tpEnv("CODEARTS_PLAN="+sim.DemoHotfixPlanName, "CODEARTS_CASE_IDS="+strings.Join(ids, "\n")), "testplan")
+			if r.code != ExitPassed {
+				t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+			}
+			sent := map[string]int{}
+			for _, q := range h.srv.Requests() {
+				if !strings.HasSuffix(q.Path, "/testcases/batch-add") || q.Status/100 != 2 {
+					continue
+				}
+				var body struct {
+					IDs []string `json:"testcase_id_list"`
+				}
+				if err := json.Unmarshal([]byte(q.Body), &body); err != nil {
+					t.Fatal(err)
+				}
+				for _, id := range body.IDs {
+					sent[id]++
+				}
+			}
+			for _, id := range ids {
+				if sent[id] != 1 {
+					t.Errorf("case %s accepted in %d batches", id, sent[id])
+				}
+			}
+			if res := h.result(); res.Plan.Added != 120 || res.Plan.Failed != 0 {
+				t.Errorf("plan %+v", res.Plan)
+			}
+			if got := len(h.srv.PlanCases(sim.DemoHotfixPlanID)); got != 120 {
+				t.Errorf("the plan holds %d cases, want 120", got)
 			}
 		})
 	}

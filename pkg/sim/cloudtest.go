@@ -585,7 +585,8 @@ func caseFailure(id, code string) caseFailureWire {
 }
 
 // ctBatchAdd: POST /v1/projects/{project_id}/plans/{plan_id}/testcases/batch-add
-// (4.3.1). At most 50 ids (more, or none: 400 CLOUDTEST.00030001), of one
+// (4.3.1). At most Options.BatchAddLimit ids, default 50 (more, or none: 400
+// CLOUDTEST.00030001), of one
 // test type (service_id). Each id is checked on its own: malformed
 // 00017000, unknown 00017001, of another service 00017038; an id already in
 // the plan (or repeated in the list) is added once, successfully. All added:
@@ -605,7 +606,9 @@ func (s *Server) ctBatchAdd(c *tpCall) (int, any, *apiErr) {
 	if req.ServiceID == nil || s.tp.services[*req.ServiceID] == nil || !slices.Contains(p.serviceIDs, *req.ServiceID) {
 		return 0, nil, ctErr(ctServiceInvalid)
 	}
-	if len(req.TestcaseIDList) == 0 || len(req.TestcaseIDList) > maxBatchCases {
+	// Options.BatchAddLimit: 50 reads "more than 50 refused" (the error table), 49 "fewer than
+	// 50" (the body table).
+	if len(req.TestcaseIDList) == 0 || len(req.TestcaseIDList) > s.opt.BatchAddLimit {
 		return 0, nil, ctErr(ctCaseListInvalid)
 	}
 	var failed []caseFailureWire
