@@ -195,3 +195,38 @@ func TestTestPlanBatchLimitReadings(t *testing.T) {
 		})
 	}
 }
+
+// TestPerfTestPartialReportNeverPasses: a report that says it holds more rows than it sent
+// (sim.Options.ReportRowsWithheld) is not evaluated as the whole: a failing "case reports
+// complete" result names it, every gate that would pass fails saying it saw partial data, and
+// the step exits 1.
+func TestPerfTestPartialReportNeverPasses(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, sim.Options{ReportRowsWithheld: 3})
+	r := h.run(context.Background(), h.env("CODEARTS_GATES=success_rate >= 50%\nwarn: p95 <= 1ms"), "perftest")
+	if r.code != ExitGate {
+		t.Fatalf("exit %d, want 1\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	res := h.result()
+	if res.Result != "failed" {
+		t.Errorf("result %q", res.Result)
+	}
+	s, _ := h.junit()
+	var failed []string
+	for _, c := range s.Suites[0].Cases {
+		if c.Failure != nil {
+			failed = append(failed, c.Name+": "+c.Failure.Message)
+		}
+	}
+	out := strings.Join(failed, "\n")
+	for _, want := range []string{"case reports complete", "1 of 4 rows", "success_rate >= 50%", "partial report data"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("failures lack %q:\n%s", want, out)
+		}
+	}
+	// Without the switch the same gates pass.
+	h2 := newHarness(t, sim.Options{})
+	if r := h2.run(context.Background(), h2.env("CODEARTS_GATES=success_rate >= 50%\nwarn: p95 <= 1ms"), "perftest"); r.code != ExitPassed {
+		t.Fatalf("complete report: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}

@@ -141,9 +141,11 @@ type Options struct {
 	// (CLOUDTEST.00030001 beyond it); default 50 ("more than 50" rejected),
 	// 49 plays "fewer than 50".
 	BatchAddLimit int
-	// ReportRows is the most `details.data` rows a ShowReport answer carries
-	// (`details.total` still counts them all); 0 sends every row.
-	ReportRows int
+	// ReportRowsWithheld plays the paged reading of a report's table
+	// (`details` has pageIndex, pageSize and total, and ShowReport takes no
+	// page parameter): a ShowReport answer says it holds this many rows more
+	// than it sends (details.total), as if only its first page came back.
+	ReportRowsWithheld int
 }
 
 // Server is the simulator. Create it with New; it is safe for concurrent use.

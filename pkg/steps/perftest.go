@@ -61,9 +61,13 @@ type CaseResult struct {
 	CaseRunID int64
 	Status    cpts.Status
 	Report    *cpts.Report
+	// RowsSent and RowsTotal are the table rows the report carried and the number it said it
+	// holds (`details.total`); see Partial.
+	RowsSent, RowsTotal int
 
-	cases []gates.Case  // the report's rows in the gates' model (digest); the report keeps none
-	ran   time.Duration // how long the case has been running by its rows (digest)
+	truncated bool          // the report said it holds more rows than it sent (Partial)
+	cases     []gates.Case  // the report's rows in the gates' model (digest); the report keeps none
+	ran       time.Duration // how long the case has been running by its rows (digest)
 }
 
 // Outcome is everything a run produced, for the writers and the exit code.
@@ -170,7 +174,7 @@ func (p *PerfTest) Run(ctx context.Context, in PerfTestInput) (*Outcome, error) 
 		o.Duration = p.Poll.unscaled(o.EndedAt.Sub(o.StartedAt))
 	}
 	p.baseline(ctx, in, o)
-	o.Results = gates.Evaluate(in.Gates, o.Run, o.Baseline, in.Eval)
+	o.Results = markPartial(o.RunID, o.Cases, gates.Evaluate(in.Gates, o.Run, o.Baseline, in.Eval))
 	if o.AbortedBy != nil {
 		// The gate that stopped the run reports the live value it was lost at.
 		lost := *o.AbortedBy
