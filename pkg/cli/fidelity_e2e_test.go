@@ -230,3 +230,32 @@ func TestPerfTestPartialReportNeverPasses(t *testing.T) {
 		t.Fatalf("complete report: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// TestTestPlanPagingReadings: a plan holding more than one page of cases is read whole under
+// both readings of offset (plans and plan cases are listed): a second run finds all 120 cases
+// already there and adds none.
+func TestTestPlanPagingReadings(t *testing.T) {
+	t.Parallel()
+	for _, pages := range []bool{false, true} {
+		t.Run(fmt.Sprintf("OffsetPages=%v", pages), func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t, sim.Options{OffsetPages: pages})
+			ids := h.srv.DemoCaseIDs(120)
+			env := h.tpEnv("CODEARTS_PLAN="+sim.DemoHotfixPlanName, "CODEARTS_CASE_IDS="+strings.Join(ids, "\n"))
+			if r := h.run(context.Background(), env, "testplan"); r.code != ExitPassed {
+				t.Fatalf("first run: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+			}
+			adds := h.countRequests("batch-add")
+			r := h.run(context.Background(), env, "testplan")
+			if r.code != ExitPassed {
+				t.Fatalf("second run: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+			}
+			if res := h.result(); res.Plan == nil || res.Plan.Already != 120 || res.Plan.Added != 0 {
+				t.Errorf("second run's plan: %+v", res.Plan)
+			}
+			if n := h.countRequests("batch-add"); n != adds {
+				t.Errorf("the second run sent %d batch-adds", n-adds)
+			}
+		})
+	}
+}
