@@ -52,7 +52,7 @@ type Settings struct {
 	Task            string        `flag:"task" env:"CODEARTS_TASK" modes:"perftest" help:"PerfTest task: id or exact name"`
 	Cases           string        `flag:"cases" env:"CODEARTS_CASES" modes:"perftest" help:"case ids or names (comma or newline separated): create the task if missing, or set the cases of the task of that name"`
 	ResourceGroup   string        `flag:"resource-group" env:"CODEARTS_RESOURCE_GROUP" envDefault:"shared" modes:"perftest" help:"'shared' or the id of a private resource group"`
-	Variables       string        `flag:"variables" env:"CODEARTS_VARIABLES" modes:"perftest" help:"NAME=value lines: global variables of the suite to set before the start (an integer variable takes MIN,MAX; a file variable cannot be set)"`
+	Variables       string        `flag:"variables" env:"CODEARTS_VARIABLES" modes:"perftest" help:"NAME=value lines: global variables of the suite to set before the start"`
 	RestoreVars     bool          `flag:"restore-variables" env:"CODEARTS_RESTORE_VARIABLES" envDefault:"true" modes:"perftest" help:"put the old variable values back after the run"`
 	Gates           string        `flag:"gates" env:"CODEARTS_GATES" modes:"perftest,gates" help:"gates, one per line or ';'-separated, '#' comments"`
 	GatesFile       string        `flag:"gates-file" env:"CODEARTS_GATES_FILE" modes:"perftest,gates" help:"YAML file of gates"`
