@@ -548,8 +548,10 @@ func (s *Server) ctListPlans(c *tpCall) (int, any, *apiErr) {
 		}
 		hits = append(hits, w)
 	}
-	lo := min(offset, len(hits))
-	hi := min(lo+limit, len(hits))
+	lo, hi, ok := s.window(offset, limit, len(hits))
+	if !ok {
+		return 0, nil, ctErr(ctPageInvalid)
+	}
 	out := append([]planWire{}, hits[lo:hi]...)
 	return http.StatusCreated, out, nil
 }
@@ -583,7 +585,8 @@ func caseFailure(id, code string) caseFailureWire {
 }
 
 // ctBatchAdd: POST /v1/projects/{project_id}/plans/{plan_id}/testcases/batch-add
-// (4.3.1). At most 50 ids (more, or none: 400 CLOUDTEST.00030001), of one
+// (4.3.1). At most Options.BatchAddLimit ids, default 50 (more, or none: 400
+// CLOUDTEST.00030001), of one
 // test type (service_id). Each id is checked on its own: malformed
 // 00017000, unknown 00017001, of another service 00017038; an id already in
 // the plan (or repeated in the list) is added once, successfully. All added:
@@ -603,7 +606,9 @@ func (s *Server) ctBatchAdd(c *tpCall) (int, any, *apiErr) {
 	if req.ServiceID == nil || s.tp.services[*req.ServiceID] == nil || !slices.Contains(p.serviceIDs, *req.ServiceID) {
 		return 0, nil, ctErr(ctServiceInvalid)
 	}
-	if len(req.TestcaseIDList) == 0 || len(req.TestcaseIDList) > maxBatchCases {
+	// Options.BatchAddLimit: 50 reads "more than 50 refused" (the error table), 49 "fewer than
+	// 50" (the body table).
+	if len(req.TestcaseIDList) == 0 || len(req.TestcaseIDList) > s.opt.BatchAddLimit {
 		return 0, nil, ctErr(ctCaseListInvalid)
 	}
 	var failed []caseFailureWire
@@ -678,8 +683,11 @@ func (s *Server) ctListEnvironments(c *tpCall) (int, any, *apiErr) {
 		return 0, nil, ctErr(ctEnvLimitInvalid)
 	}
 	out := environmentsResponse{Environments: []environmentWire{}, Offset: offset, Limit: limit, TotalCount: len(s.tp.envs)}
-	lo := min(offset, len(s.tp.envs))
-	for _, e := range s.tp.envs[lo:min(lo+limit, len(s.tp.envs))] {
+	lo, hi, ok := s.window(offset, limit, len(s.tp.envs))
+	if !ok {
+		return 0, nil, ctErr(ctEnvOffsetInvalid)
+	}
+	for _, e := range s.tp.envs[lo:hi] {
 		out.Environments = append(out.Environments, environmentWire{EnvironmentID: e.id, EnvironmentName: e.name,
 			EnvironmentDescription: e.description, IsDefault: e.isDefault})
 	}
@@ -980,8 +988,10 @@ func (s *Server) ctListCases(c *tpCall) (int, any, *apiErr) {
 			all = append(all, s.caseVoLocked(tc, tc.latest, tc.executions))
 		}
 	}
-	lo := min(*req.Offset, len(all))
-	hi := min(lo+*req.Limit, len(all))
+	lo, hi, ok := s.window(*req.Offset, *req.Limit, len(all))
+	if !ok {
+		return 0, nil, ctErr(ctPageInvalid)
+	}
 	return http.StatusOK, listCasesResponse{Values: append([]caseVoWire{}, all[lo:hi]...), Total: len(all)}, nil
 }
 

@@ -38,6 +38,7 @@ var routes = []route{
 	{"GET", "v1", "tasks/{}", (*Server).showTask},
 	{"POST", "v1", "tasks", (*Server).createTask},
 	{"GET", "v1", "test-suites/{}/tasks/{}/test-cases", (*Server).listTaskCases},
+	{"GET", "v1", "test-suites/{}/directory", (*Server).listDirectory},
 	{"POST", "v1", "test-suites/{}/tasks/batch-update-task-status", (*Server).batchUpdateTaskStatus},
 	{"POST", "v1", "test-suites/{}/tasks/{}", (*Server).updateTaskStatus},
 	{"GET", "v1", "task-run-infos/{}/case-run-infos/{}/reports", (*Server).showReport},
@@ -142,11 +143,14 @@ func decodeBody(body []byte, v any) *apiErr {
 	return nil
 }
 
-// page applies offset/limit (offset counts items; limit defaults to 10,
-// at most 100).
-func page(c *call, n int) (lo, hi int, err *apiErr) {
+// page applies offset/limit: offset counts items from 0, or — with
+// Options.OffsetPages — pages from 1; limit defaults to 10, at most 100.
+func (s *Server) page(c *call, n int) (lo, hi int, err *apiErr) {
 	q := c.r.URL.Query()
 	offset, limit := 0, 10
+	if s.opt.OffsetPages {
+		offset = 1
+	}
 	if v := q.Get("offset"); v != "" {
 		o, e := strconv.Atoi(v)
 		if e != nil || o < 0 {
@@ -161,9 +165,25 @@ func page(c *call, n int) (lo, hi int, err *apiErr) {
 		}
 		limit = min(l, 100)
 	}
-	lo = min(offset, n)
-	hi = min(lo+limit, n)
+	lo, hi, ok := s.window(offset, limit, n)
+	if !ok {
+		return 0, 0, badParam("offset is a page number: 1 or more")
+	}
 	return lo, hi, nil
+}
+
+// window turns offset and limit into the bounds of a listing of n items
+// under the configured reading of offset; ok is false for a page number
+// below 1.
+func (s *Server) window(offset, limit, n int) (lo, hi int, ok bool) {
+	if s.opt.OffsetPages {
+		if offset < 1 {
+			return 0, 0, false
+		}
+		offset = (offset - 1) * limit
+	}
+	lo = min(offset, n)
+	return lo, min(lo+limit, n), true
 }
 
 // ---------------------------------------------------------------- suites
@@ -188,7 +208,7 @@ type listSuitesResponse struct {
 // listSuites: GET /v1/{project_id}/test-suites (4.1.1).
 func (s *Server) listSuites(c *call) (int, any, *apiErr) {
 	ids := sortedIDs(s.ws.suites)
-	lo, hi, err := page(c, len(ids))
+	lo, hi, err := s.page(c, len(ids))
 	if err != nil {
 		return 0, nil, err
 	}
@@ -238,7 +258,7 @@ func (s *Server) listTasks(c *call) (int, any, *apiErr) {
 		return 0, nil, notFound("test suite %d does not exist", c.ids[0])
 	}
 	tasks := s.suiteTasksLocked(c.ids[0])
-	lo, hi, err := page(c, len(tasks))
+	lo, hi, err := s.page(c, len(tasks))
 	if err != nil {
 		return 0, nil, err
 	}
@@ -616,6 +636,51 @@ func (s *Server) listTaskCases(c *call) (int, any, *apiErr) {
 		if cs := s.ws.cases[id]; cs != nil {
 			out.TestCases = append(out.TestCases, testCaseBriefWire{ID: cs.id, Name: cs.name, Status: 1,
 				CreateTime: fmtTaskTime(cs.created), UpdateTime: fmtTaskTime(cs.updated)})
+		}
+	}
+	return http.StatusOK, out, nil
+}
+
+// ---------------------------------------------------------------- case tree
+
+type directoryWire struct {
+	ID         int    `json:"id"`
+	Name       string `json:"name"`
+	Status     int    `json:"status"`
+	CreateTime string `json:"create_time"`
+	UpdateTime string `json:"update_time"`
+	ParentID   int    `json:"parent_id"`
+	Type       int    `json:"type"`
+}
+
+type directoryResponse struct {
+	Code      string          `json:"code"`
+	Directory []directoryWire `json:"directory"`
+	Message   string          `json:"message"`
+}
+
+// directoryOffset turns a suite id into the id of its one directory (the
+// example's ids are five-digit like case ids; the simulator keeps them apart).
+const directoryOffset = 900000
+
+// listDirectory: GET /v1/{project_id}/test-suites/{test_suite_id}/directory
+// (4.7.1 ListProjectTestCase): the suite's case tree, a flat list of
+// ProjectDirectory entries (type 1 directory, 2 case) linked by parent_id;
+// the simulator keeps every case of a suite in one top directory, "default".
+func (s *Server) listDirectory(c *call) (int, any, *apiErr) {
+	su := s.ws.suites[c.ids[0]]
+	if su == nil {
+		return 0, nil, notFound("test suite %d does not exist", c.ids[0])
+	}
+	dir := directoryOffset + su.id
+	out := directoryResponse{Code: codeOKSvc, Message: "success", Directory: []directoryWire{{
+		ID: dir, Name: "default", Status: 1, CreateTime: fmtTaskTime(su.created), UpdateTime: fmtTaskTime(su.updated),
+		Type: 1,
+	}}}
+	for _, id := range sortedIDs(s.ws.cases) {
+		if cs := s.ws.cases[id]; cs.suiteID == su.id {
+			out.Directory = append(out.Directory, directoryWire{ID: cs.id, Name: cs.name, Status: 1,
+				CreateTime: fmtTaskTime(cs.created), UpdateTime: fmtTaskTime(cs.updated), ParentID: dir, Type: 2})
 		}
 	}
 	return http.StatusOK, out, nil
@@ -1032,20 +1097,29 @@ type listVariablesResponse struct {
 }
 
 // listVariables: GET /v1/{project_id}/variables/{variable_type}/test-suites/{test_suite_id}
-// (4.4.1); variable_type 0 lists every type.
+// (4.4.1): the variables of one documented type (1 integer, 2 enumeration, 3
+// file, 5 text); any other type is refused, as a strict service would (no
+// value is documented to mean "every type").
 func (s *Server) listVariables(c *call) (int, any, *apiErr) {
 	typ, suiteID := c.ids[0], c.ids[1]
+	if !slices.Contains(variableTypes, typ) {
+		return 0, nil, badParam("variable_type must be 1, 2, 3 or 5, got %d", typ)
+	}
 	if s.ws.suites[suiteID] == nil {
 		return 0, nil, notFound("test suite %d does not exist", suiteID)
 	}
 	out := listVariablesResponse{Code: codeOKSvc, Message: "success", VariableList: []variableWire{}}
 	for _, id := range sortedIDs(s.ws.vars) {
 		v := s.ws.vars[id]
-		if v.suiteID != suiteID || (typ != 0 && v.typ != typ) {
+		if v.suiteID != suiteID || v.typ != typ {
 			continue
 		}
-		out.VariableList = append(out.VariableList, variableWire{ID: v.id, IsQuoted: v.quoted, Name: v.name,
-			ShareMode: v.share, Variable: slices.Clone(v.values), VariableMode: v.mode, VariableType: v.typ})
+		vals := slices.Clone(v.values)
+		if v.sensitive {
+			vals = []any{"******"}
+		}
+		out.VariableList = append(out.VariableList, variableWire{ID: v.id, IsQuoted: v.quoted, IsSensitive: v.sensitive,
+			Name: v.name, ShareMode: v.share, Variable: vals, VariableMode: v.mode, VariableType: v.typ})
 	}
 	return http.StatusOK, out, nil
 }
@@ -1068,13 +1142,16 @@ type variableResponse struct {
 	Message string             `json:"message"`
 }
 
+// variableTypes are the documented values of variable_type.
+var variableTypes = []int{1, 2, 3, 5}
+
 func checkVariable(v variableRequest) *apiErr {
 	switch {
 	case v.Name == nil || strings.TrimSpace(*v.Name) == "":
 		return badParam("variable name is required")
 	case v.VariableType == nil:
 		return badParam("variable_type is required")
-	case !slices.Contains([]int{1, 2, 3, 5}, *v.VariableType):
+	case !slices.Contains(variableTypes, *v.VariableType):
 		return badParam("variable_type must be 1, 2, 3 or 5, got %d", *v.VariableType)
 	case v.Variable == nil:
 		return badParam("variable is required")
@@ -1142,6 +1219,13 @@ func (s *Server) createVariables(c *call) (int, any, *apiErr) {
 		return 0, nil, err
 	}
 	for _, v := range reqs {
+		// Table 4-137 marks every field required, id and is_quoted included.
+		switch {
+		case v.ID == nil:
+			return 0, nil, badParam("variable id is required")
+		case v.IsQuoted == nil:
+			return 0, nil, badParam("is_quoted is required")
+		}
 		for _, x := range s.ws.vars {
 			if x.suiteID == suiteID && x.name == *v.Name {
 				return 0, nil, badParam("a variable named %q already exists", *v.Name)

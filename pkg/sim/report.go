@@ -561,6 +561,10 @@ func (s *Server) buildReport(r *run, c *caseRun, now time.Time, points int) repo
 		TaskInfo:      reportTaskInfo{Vum: round2(f.userSec / 60)},
 		RespTimeRange: respTimeRange(f),
 	}
+	if n := s.opt.ReportRowsWithheld; n > 0 { // Options.ReportRowsWithheld: only page 1 comes back
+		out.Details.PageSize = len(out.Details.Data)
+		out.Details.Total = len(out.Details.Data) + n
+	}
 	if runningStarted {
 		out.Outline.MaxUsers = ptr(math.Round(f.peak))
 	}

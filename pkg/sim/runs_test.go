@@ -3,6 +3,8 @@ package sim
 import (
 	"net/http"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -363,9 +365,24 @@ func TestVariables(t *testing.T) {
 			Type int    `json:"variable_type"`
 		} `json:"variable_list"`
 	}
-	h.json("GET", "/v1/{pid}/variables/0/test-suites/17543", nil, &list)
-	if len(list.VariableList) != 3 {
-		t.Fatalf("all variables: %+v", list)
+	// Only the documented types 1, 2, 3 and 5 are listed; no value means "every type".
+	for _, typ := range []string{"0", "4", "6", "-1"} {
+		if st, _, b := h.do("GET", "/v1/{pid}/variables/"+typ+"/test-suites/17543", nil); st != http.StatusBadRequest {
+			t.Errorf("variable_type %s: %d %s, want 400", typ, st, b)
+		}
+	}
+	total := 0
+	for _, typ := range []string{"1", "2", "3", "5"} {
+		h.json("GET", "/v1/{pid}/variables/"+typ+"/test-suites/17543", nil, &list)
+		for _, v := range list.VariableList {
+			if strconv.Itoa(v.Type) != typ {
+				t.Errorf("type %s lists %+v", typ, v)
+			}
+		}
+		total += len(list.VariableList)
+	}
+	if total != 3 {
+		t.Fatalf("%d variables over the documented types, want 3", total)
 	}
 	h.json("GET", "/v1/{pid}/variables/2/test-suites/17543", nil, &list)
 	if len(list.VariableList) != 1 || list.VariableList[0].Name != "baseHost" {
@@ -394,6 +411,33 @@ func TestVariables(t *testing.T) {
 		if st, _, b := h.do("PUT", "/v1/{pid}/variables/17543", body); st/100 != 4 {
 			t.Errorf("%s: %d %s", name, st, b)
 		}
+	}
+	// CreateVariable: table 4-137 marks id and is_quoted required.
+	for name, body := range map[string]any{
+		"no id":        []map[string]any{{"name": "n1", "variable_type": 5, "variable": []string{"v"}, "is_quoted": false}},
+		"no is_quoted": []map[string]any{{"id": 0, "name": "n2", "variable_type": 5, "variable": []string{"v"}}},
+	} {
+		if st, _, b := h.do("POST", "/v1/{pid}/variables/17543", body); st != http.StatusBadRequest {
+			t.Errorf("create, %s: %d %s, want 400", name, st, b)
+		}
+	}
+	if st := h.json("POST", "/v1/{pid}/variables/17543",
+		[]map[string]any{{"id": 0, "name": "n3", "variable_type": 5, "variable": []string{"v"}, "is_quoted": false}},
+		&upd); st != http.StatusCreated || upd.JSON.VariableID == 0 {
+		t.Fatalf("create: %d %+v", st, upd)
+	}
+}
+
+// TestSensitiveVariableIsMasked: the simulator plays the reading a client must survive (the
+// documents show is_sensitive only in an example and say nothing of its listed value).
+func TestSensitiveVariableIsMasked(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, Options{})
+	id := h.s.AddVariable(DemoSuiteID, "dbPassword", 5, "s3cret")
+	h.s.MarkSensitive(id)
+	_, _, b := h.do("GET", "/v1/{pid}/variables/5/test-suites/17543", nil)
+	if strings.Contains(string(b), "s3cret") || !strings.Contains(string(b), `"is_sensitive":true`) {
+		t.Fatalf("listing %s", b)
 	}
 }
 

@@ -133,6 +133,21 @@ type Options struct {
 	// Stopping is the simulated time a stop request spends in status 5
 	// before the run is stopped (4); default 5s. Negative: none.
 	Stopping time.Duration
+
+	// issue 11: one switch per reading of an ambiguous document (docs/ambiguities.md).
+
+	// OffsetPages makes `offset` of every listing a page number counting from
+	// 1 (offset 0 refused with 400) instead of an item offset from 0.
+	OffsetPages bool
+	// BatchAddLimit is the most case ids a TestPlan batch-add accepts
+	// (CLOUDTEST.00030001 beyond it); default 50 ("more than 50" rejected),
+	// 49 plays "fewer than 50".
+	BatchAddLimit int
+	// ReportRowsWithheld plays the paged reading of a report's table
+	// (`details` has pageIndex, pageSize and total, and ShowReport takes no
+	// page parameter): a ShowReport answer says it holds this many rows more
+	// than it sends (details.total), as if only its first page came back.
+	ReportRowsWithheld int
 }
 
 // Server is the simulator. Create it with New; it is safe for concurrent use.
@@ -190,6 +205,9 @@ func New(opt Options) *Server {
 	}
 	if opt.Stopping == 0 {
 		opt.Stopping = 5 * time.Second
+	}
+	if opt.BatchAddLimit <= 0 {
+		opt.BatchAddLimit = 50
 	}
 	log := opt.Logger
 	if log == nil {

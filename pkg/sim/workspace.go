@@ -133,6 +133,10 @@ type variable struct {
 	mode    int
 	share   int
 	quoted  bool
+	// sensitive: is_sensitive (seen only in the ListVariables example); what a
+	// sensitive variable's listing shows is not documented, so the simulator
+	// plays the reading a client must survive: a masked value.
+	sensitive bool
 }
 
 type workspace struct {
@@ -259,6 +263,18 @@ func (s *Server) addVariableLocked(suiteID int, name string, typ int, values []a
 	}
 	s.ws.vars[id] = &variable{id: id, suiteID: suiteID, name: name, typ: typ, values: slices.Clone(values)}
 	return id
+}
+
+// MarkSensitive marks global variable id sensitive: listings then say
+// is_sensitive true and show a masked value instead of the real one.
+func (s *Server) MarkSensitive(id int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v := s.ws.vars[id]
+	if v == nil {
+		panic(fmt.Sprintf("sim: MarkSensitive: no variable %d", id))
+	}
+	v.sensitive = true
 }
 
 // Variables returns a suite's global variables: name → values joined by ","

@@ -95,5 +95,10 @@ func (p *PerfTest) loadRun(ctx context.Context, taskID, runID int64) (gates.Run,
 	if err != nil {
 		return gates.Run{}, err
 	}
+	for _, c := range cases {
+		if c.Partial() { // a part is no baseline (see markPartial)
+			return gates.Run{}, fmt.Errorf("run %d: the report of case %q is partial (%d of %d rows)", runID, c.Name, c.RowsSent, c.RowsTotal)
+		}
+	}
 	return ToRun(runID, cases), nil
 }

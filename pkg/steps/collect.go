@@ -107,7 +107,8 @@ func (p *PerfTest) Reports(ctx context.Context, runID int64, refs []CaseRun, poi
 			}
 			// A service that ignores brokens_limit_count still leaves the points asked for.
 			rep.Brokens.Downsample(points)
-			out[i] = CaseResult{Name: r.Name, CaseRunID: r.ID, Status: r.Status, Report: rep}
+			out[i] = CaseResult{Name: r.Name, CaseRunID: r.ID, Status: r.Status, Report: rep,
+				RowsSent: len(rep.Details.Data), RowsTotal: int(rep.Details.Total), truncated: rep.Truncated()}
 			out[i].digest()
 		}()
 	}
@@ -119,6 +120,10 @@ func (p *PerfTest) Reports(ctx context.Context, runID int64, refs []CaseRun, poi
 	}
 	return out, nil
 }
+
+// Partial reports whether the case's report said it holds more table rows than it sent
+// (cpts.Report.Truncated, read before the rows were digested).
+func (c *CaseResult) Partial() bool { return c.truncated }
 
 // metricsOf maps the figures of one report row to gate metrics.
 func metricsOf(pm cpts.PerfMetrics) gates.Metrics {

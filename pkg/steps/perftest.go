@@ -61,9 +61,13 @@ type CaseResult struct {
 	CaseRunID int64
 	Status    cpts.Status
 	Report    *cpts.Report
+	// RowsSent and RowsTotal are the table rows the report carried and the number it said it
+	// holds (`details.total`); see Partial.
+	RowsSent, RowsTotal int
 
-	cases []gates.Case  // the report's rows in the gates' model (digest); the report keeps none
-	ran   time.Duration // how long the case has been running by its rows (digest)
+	truncated bool          // the report said it holds more rows than it sent (Partial)
+	cases     []gates.Case  // the report's rows in the gates' model (digest); the report keeps none
+	ran       time.Duration // how long the case has been running by its rows (digest)
 }
 
 // Outcome is everything a run produced, for the writers and the exit code.
@@ -194,7 +198,7 @@ func (p *PerfTest) Run(ctx context.Context, in PerfTestInput) (*Outcome, error) 
 		o.Duration = p.Poll.unscaled(o.EndedAt.Sub(o.StartedAt))
 	}
 	p.baseline(ctx, in, o)
-	o.Results = gates.Evaluate(in.Gates, o.Run, o.Baseline, in.Eval)
+	o.Results = markPartial(o.RunID, o.Cases, gates.Evaluate(in.Gates, o.Run, o.Baseline, in.Eval))
 	if o.AbortedBy != nil {
 		// The gate that stopped the run reports the live value it was lost at.
 		lost := *o.AbortedBy
@@ -285,7 +289,7 @@ func (p *PerfTest) begin(ctx context.Context, in PerfTestInput, o *Outcome) (*va
 		}
 		p.logf("task %q is already running run %d (%s); starting anyway may be refused", o.TaskName, o.prevRun, before.RunStatus)
 	}
-	vars, err := p.setVariables(ctx, o, in.Variables)
+	vars, err := p.setVariables(ctx, o, in.Variables, in.RestoreVariables)
 	if err != nil {
 		return nil, err
 	}

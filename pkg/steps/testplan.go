@@ -130,12 +130,14 @@ func (f *TestPlan) Run(ctx context.Context, in TestPlanInput) (*TestPlanOutcome,
 		}
 		seen[c] = true
 	}
-	for start := 0; start < len(todo); start += cloudtest.MaxBatch {
-		batch := todo[start:min(start+cloudtest.MaxBatch, len(todo))]
+	err = cloudtest.SplitBatches(todo, func(batch []string) error {
 		res, err := f.Client.AddCases(ctx, id, in.ServiceID, batch)
 		o.Calls++
 		if err != nil {
-			return o, err
+			if cloudtest.TooLarge(err) && len(batch) > 1 {
+				f.logf("batch %d: %d case(s) refused as too many; sending them in smaller batches", o.Calls, len(batch))
+			}
+			return err
 		}
 		o.Added = append(o.Added, res.Succeeded...)
 		o.Failed = append(o.Failed, res.Failed...)
@@ -151,6 +153,10 @@ func (f *TestPlan) Run(ctx context.Context, in TestPlanInput) (*TestPlanOutcome,
 			}
 		}
 		f.logf("batch %d: %d case(s) sent, %d added, %d refused", o.Calls, len(batch), len(res.Succeeded), len(res.Failed))
+		return nil
+	})
+	if err != nil {
+		return o, err
 	}
 	f.logf("plan %q: %d added, %d already there, %d failed", name, len(o.Added), len(o.Already), len(o.Failed))
 	return o, nil

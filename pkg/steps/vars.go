@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -68,12 +69,15 @@ func records(vars []cpts.Variable) []map[string]savedValue {
 }
 
 // setVariables sets the suite's global variables, recording first what it changes (see above).
-// An unknown name is a SettingsError; nothing is changed then.
-func (p *PerfTest) setVariables(ctx context.Context, o *Outcome, vars []Variable) (*varState, error) {
+// The suite's variables are listed once per documented variable type. An unknown name, a file
+// variable, a value that does not fit the variable's type, or — when restore is set — a
+// sensitive variable (its listed value may be masked, so the old value could not be put back)
+// is a SettingsError, found before any variable is changed.
+func (p *PerfTest) setVariables(ctx context.Context, o *Outcome, vars []Variable, restore bool) (*varState, error) {
 	if len(vars) == 0 {
 		return nil, nil
 	}
-	have, err := p.CPTS.ListVariables(ctx, o.SuiteID, 0)
+	have, err := p.CPTS.ListAllVariables(ctx, o.SuiteID)
 	if err != nil {
 		return nil, err
 	}
@@ -85,11 +89,20 @@ func (p *PerfTest) setVariables(ctx context.Context, o *Outcome, vars []Variable
 	}
 	st := &varState{suiteID: o.SuiteID, saved: map[string]savedValue{}, types: []int{cpts.VariableText}}
 	others := records(have)
-	var unknown []string
+	var unknown, problems []string
 	for _, v := range vars {
 		cur, ok := byName[v.Name]
 		if !ok {
 			unknown = append(unknown, v.Name)
+			continue
+		}
+		if cur.IsSensitive && restore {
+			problems = append(problems, fmt.Sprintf("%s is sensitive: its listed value may be masked, so it could not be restored after the run (set restore-variables=false to set it)", v.Name))
+			continue
+		}
+		vals, err := variableValues(int(cur.Type), v.Value)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("%s: %v", v.Name, err))
 			continue
 		}
 		was := cur.Values
@@ -100,7 +113,7 @@ func (p *PerfTest) setVariables(ctx context.Context, o *Outcome, vars []Variable
 			}
 		}
 		nv := cur
-		nv.Values = []any{v.Value}
+		nv.Values = vals
 		st.changed = append(st.changed, nv)
 		st.saved[v.Name] = savedValue{Was: was, Set: nv.Values}
 		if !slices.Contains(st.types, int(cur.Type)) {
@@ -108,7 +121,10 @@ func (p *PerfTest) setVariables(ctx context.Context, o *Outcome, vars []Variable
 		}
 	}
 	if len(unknown) > 0 {
-		return nil, settingsErr("variables", "unknown variable(s) %v in the suite; it has: %s", unknown, list(names))
+		problems = append([]string{fmt.Sprintf("unknown variable(s) %v in the suite; it has: %s", unknown, list(names))}, problems...)
+	}
+	if len(problems) > 0 {
+		return nil, settingsErr("variables", "%s", strings.Join(problems, "; "))
 	}
 	rec, _ := json.Marshal(st.saved)
 	if old, ok := byName[savedVariable(o.TaskID)]; ok {
@@ -209,4 +225,30 @@ func busy(t *cpts.Task) bool {
 func errBusy(o *Outcome, t *cpts.Task) error {
 	return fmt.Errorf("task %q (%d) is busy with run %d (%s): the global variables were not set and no run was started",
 		o.TaskName, o.TaskID, t.CurrentRunID(), t.RunStatus)
+}
+
+// variableValues turns the value given for a variable of type typ into its documented
+// `variable` array: an integer variable takes "MIN,MAX" (or one integer N for [N, N]), an
+// enumeration or text variable takes the value as its one element; a file variable cannot be
+// set by value.
+func variableValues(typ int, value string) ([]any, error) {
+	switch typ {
+	case cpts.VariableInteger:
+		lo, hi, pair := strings.Cut(value, ",")
+		if !pair {
+			hi = lo
+		}
+		a, errA := strconv.ParseInt(strings.TrimSpace(lo), 10, 64)
+		b, errB := strconv.ParseInt(strings.TrimSpace(hi), 10, 64)
+		if errA != nil || errB != nil || a > b {
+			return nil, fmt.Errorf("an integer variable takes MIN,MAX or one integer, got %q", value)
+		}
+		return []any{a, b}, nil
+	case cpts.VariableEnum, cpts.VariableText:
+		return []any{value}, nil
+	case cpts.VariableFile:
+		return nil, fmt.Errorf("a file variable cannot be set by value")
+	default:
+		return nil, fmt.Errorf("variable_type %d is not documented", typ)
+	}
 }

@@ -217,7 +217,7 @@ func TestVariablesTwoRunners(t *testing.T) {
 						t.Fatal(err)
 					}
 				case st.set:
-					vs, err := p.setVariables(ctx, runners[st.runner], values[st.runner])
+					vs, err := p.setVariables(ctx, runners[st.runner], values[st.runner], true)
 					if err != nil {
 						t.Fatal(err)
 					}

@@ -289,3 +289,57 @@ func readFailures(dec *json.Decoder) (failed []CaseFailure, closed bool) {
 	tok, err := dec.Token()
 	return failed, err == nil && tok == json.Delim(']')
 }
+
+// Error codes with which the service refuses a batch call's whole list as too long (seed 000,
+// error code table: "超过50个" — more than 50 — while the batch-add body table says the list
+// holds fewer than 50; docs/ambiguities.md).
+const (
+	// CodeCaseListInvalid refuses a batch-add list (too long, or an id not 32 characters).
+	CodeCaseListInvalid = "CLOUDTEST.00030001"
+	// CodeTooManyExecutions refuses a batch execution list.
+	CodeTooManyExecutions = "CLOUDTEST.00017055"
+	// CodeTooManyResults refuses a batch result update list.
+	CodeTooManyResults = "CLOUDTEST.00017056"
+)
+
+// TooLarge reports whether err is a batch call's list refused as a whole with one of the
+// codes that name a too long list (HTTP 400 without a per-case failure list, so nothing was
+// carried out).
+func TooLarge(err error) bool {
+	var ae *api.APIError
+	if !errors.As(err, &ae) || ae.Status != http.StatusBadRequest {
+		return false
+	}
+	switch ae.Code {
+	case CodeCaseListInvalid, CodeTooManyExecutions, CodeTooManyResults:
+		return true
+	}
+	return false
+}
+
+// SplitBatches hands items to send in consecutive batches of at most MaxBatch, in order. When
+// send reports a batch refused as too large (TooLarge) the same items are sent again in smaller
+// batches — one fewer than MaxBatch first (the documents say both "fewer than 50" and "more than
+// 50 refused"), then halves — and the smaller size is kept for the rest. Every item is sent in
+// exactly one accepted batch or the call ends: a single item refused as too large, or any other
+// error, is returned as is.
+func SplitBatches[T any](items []T, send func(batch []T) error) error {
+	size := MaxBatch
+	for start := 0; start < len(items); {
+		batch := items[start:min(start+size, len(items))]
+		err := send(batch)
+		if err != nil && TooLarge(err) && len(batch) > 1 {
+			if len(batch) == MaxBatch {
+				size = MaxBatch - 1
+			} else {
+				size = (len(batch) + 1) / 2
+			}
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		start += len(batch)
+	}
+	return nil
+}

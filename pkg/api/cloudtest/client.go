@@ -34,9 +34,6 @@ import (
 // is 0 (the documents allow at most 200).
 const DefaultPageSize = 100
 
-// maxPages stops a listing whose server never runs out of new items.
-const maxPages = 1000
-
 // maxExecuteID is the documented length limit of an `execute_id`.
 const maxExecuteID = 32
 
@@ -73,37 +70,12 @@ func (c *Client) pageSize() int {
 	return DefaultPageSize
 }
 
-// collect pages through a listing by offset/limit. The offset advances by
-// the number of items received; paging stops at an empty page, at a page
-// that brings no id not seen before (a server that ignores offset), or when
-// total (if the answer gives one, else -1) items were received.
+// collect pages through a listing by offset/limit under either reading of offset (an item
+// offset or a 1-based page number; see api.CollectPages), keeping each id once; fetch returns
+// the answer's total when it gives one.
 func collect[T any](ctx context.Context, limit int, op string,
 	fetch func(ctx context.Context, offset, limit int) ([]T, int, error), id func(T) string) ([]T, error) {
-	seen := make(map[string]bool)
-	all := []T{}
-	offset := 0
-	for range maxPages {
-		page, total, err := fetch(ctx, offset, limit)
-		if err != nil {
-			return nil, err
-		}
-		fresh := 0
-		for _, it := range page {
-			if k := id(it); k != "" {
-				if seen[k] {
-					continue
-				}
-				seen[k] = true
-			}
-			all = append(all, it)
-			fresh++
-		}
-		if len(page) == 0 || fresh == 0 || (total > 0 && len(all) >= total) {
-			return all, nil
-		}
-		offset += len(page)
-	}
-	return nil, fmt.Errorf("%s: still new items after %d pages", op, maxPages)
+	return api.CollectPages(ctx, op, limit, fetch, id)
 }
 
 // pageQuery is the offset/limit query of GET listings.

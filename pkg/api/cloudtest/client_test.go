@@ -93,14 +93,18 @@ func TestClientMethods(t *testing.T) {
 		{
 			name: "ListPlans without a name sends none",
 			exs: []exchange{{method: "GET", path: "/v2/projects/" + testProject + "/plans", status: 201,
-				query: url.Values{"offset": {"0"}, "limit": {"100"}}, answer: `[]`}},
+				query: url.Values{"offset": {"0"}, "limit": {"100"}}, answer: `[]`},
+				{method: "GET", path: "/v2/projects/" + testProject + "/plans", status: 201,
+					query: url.Values{"offset": {"1"}, "limit": {"100"}}, answer: `[]`}},
 			call: func(ctx context.Context, c *Client) (any, error) { return c.ListPlans(ctx, "") },
 			want: []Plan{},
 		},
 		{
 			name: "ListPlans tolerates null and 200",
 			exs: []exchange{{method: "GET", path: "/v2/projects/" + testProject + "/plans",
-				query: url.Values{"offset": {"0"}, "limit": {"100"}}, answer: `null`}},
+				query: url.Values{"offset": {"0"}, "limit": {"100"}}, answer: `null`},
+				{method: "GET", path: "/v2/projects/" + testProject + "/plans",
+					query: url.Values{"offset": {"1"}, "limit": {"100"}}, answer: `null`}},
 			call: func(ctx context.Context, c *Client) (any, error) { return c.ListPlans(ctx, "") },
 			want: []Plan{},
 		},
@@ -288,12 +292,12 @@ func TestListPlansPaging(t *testing.T) {
 		wantPlans int
 		wantCalls int
 	}{
-		{"empty", 0, 2, 0, false, 0, 1},
-		{"exact pages", 4, 2, 0, false, 4, 3},
-		{"partial last page", 5, 2, 0, false, 5, 4},
-		{"server caps limit", 5, 100, 2, false, 5, 4},
-		{"server ignores offset", 5, 2, 0, true, 2, 2},
-		{"default page size", 150, 0, 0, false, 150, 3},
+		{"empty", 0, 2, 0, false, 0, 2},
+		{"exact pages", 4, 2, 0, false, 4, 4},
+		{"partial last page", 5, 2, 0, false, 5, 5},
+		{"server caps limit", 5, 100, 2, false, 5, 5},
+		{"server ignores offset", 5, 2, 0, true, 2, 4},
+		{"default page size", 150, 0, 0, false, 150, 4},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 
 	"github.com/codearts-runner/codearts-runner/pkg/api"
@@ -20,9 +21,6 @@ import (
 
 // DefaultPageSize is the `limit` sent by listing calls when Client.PageSize is 0.
 const DefaultPageSize = 100
-
-// maxPages stops a listing whose server never runs out of new items.
-const maxPages = 1000
 
 // Client calls the CPTS API of one IAM project.
 type Client struct {
@@ -56,43 +54,21 @@ func (c *Client) get(ctx context.Context, op, path string, q url.Values, out any
 	return c.api.Do(ctx, api.Call{Op: op, Method: http.MethodGet, Path: path, Query: q, Idempotent: true}, out)
 }
 
-// collect pages through a listing with offset/limit. The offset advances by
-// the number of items received; it stops at an empty page or at a page that
-// brings no id it has not seen (a server that ignores offset), so a server
-// that caps limit below ours loses nothing.
+// collect pages through a listing with offset/limit under either reading of offset (an item
+// offset or a 1-based page number; see api.CollectPages), keeping each id once.
 func collect[T, A any](ctx context.Context, c *Client, op, path string, items func(*A) []T, id func(T) int64) ([]T, error) {
-	limit := c.pageSize()
-	seen := make(map[int64]bool)
-	all := []T{}
-	offset := 0
-	for range maxPages {
+	return api.CollectPages(ctx, op, c.pageSize(), func(ctx context.Context, offset, limit int) ([]T, int, error) {
 		var ans A
 		q := url.Values{"offset": {strconv.Itoa(offset)}, "limit": {strconv.Itoa(limit)}}
 		if err := c.get(ctx, op, path, q, &ans); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
-		page := items(&ans)
-		fresh := 0
-		for _, it := range page {
-			if k := id(it); k != 0 {
-				if seen[k] {
-					continue
-				}
-				seen[k] = true
-			}
-			all = append(all, it)
-			fresh++
-		}
-		if len(page) == 0 || fresh == 0 {
-			return all, nil
-		}
-		offset += len(page)
-	}
-	return nil, fmt.Errorf("%s: still new items after %d pages", op, maxPages)
+		return items(&ans), 0, nil
+	}, id)
 }
 
 // ListSuites returns every PerfTest project ("test suite") of the project
-// (ListProjectSets), paging through offset/limit.
+// (ListProjectSets), paging through offset/limit under either reading of offset.
 func (c *Client) ListSuites(ctx context.Context) ([]Suite, error) {
 	return collect(ctx, c, "list test suites", c.path("v1", "/test-suites"),
 		func(a *suitesAnswer) []Suite { return a.Projects },
@@ -100,7 +76,7 @@ func (c *Client) ListSuites(ctx context.Context) ([]Suite, error) {
 }
 
 // ListTasks returns every task of suite suiteID (ShowTaskSet), paging
-// through offset/limit.
+// through offset/limit under either reading of offset.
 func (c *Client) ListTasks(ctx context.Context, suiteID int64) ([]TaskSummary, error) {
 	return collect(ctx, c, fmt.Sprintf("list tasks of suite %d", suiteID), c.path("v1", "/all-tasks/%d", suiteID),
 		func(a *tasksAnswer) []TaskSummary { return a.Tasks },
@@ -241,13 +217,42 @@ func (c *Client) History(ctx context.Context, taskID int64) ([]HistoryRun, error
 
 // ListVariables returns the global variables of type varType (VariableInteger,
 // VariableEnum, VariableFile, VariableText) of suite suiteID (ListVariables).
+// Any other type is refused before a call: the documents define no other
+// value (in particular none meaning "every type"); see ListAllVariables.
 func (c *Client) ListVariables(ctx context.Context, suiteID int64, varType int) ([]Variable, error) {
+	if !slices.Contains(VariableTypes, varType) {
+		return nil, fmt.Errorf("list variables of suite %d: variable_type %d is not documented (valid: %v)", suiteID, varType, VariableTypes)
+	}
 	var ans variablesAnswer
 	op := fmt.Sprintf("list variables of suite %d", suiteID)
 	if err := c.get(ctx, op, c.path("v1", "/variables/%d/test-suites/%d", varType, suiteID), nil, &ans); err != nil {
 		return nil, err
 	}
 	return ans.VariableList, nil
+}
+
+// ListAllVariables returns the global variables of every documented type of
+// suite suiteID: one ListVariables call per type in VariableTypes, merged in
+// that order; a variable sent under two types is kept once (by id).
+func (c *Client) ListAllVariables(ctx context.Context, suiteID int64) ([]Variable, error) {
+	var all []Variable
+	seen := map[int64]bool{}
+	for _, typ := range VariableTypes {
+		vs, err := c.ListVariables(ctx, suiteID, typ)
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range vs {
+			if id := int64(v.ID); id != 0 {
+				if seen[id] {
+					continue
+				}
+				seen[id] = true
+			}
+			all = append(all, v)
+		}
+	}
+	return all, nil
 }
 
 // UpdateVariables changes the global variables vs of suite suiteID

@@ -252,22 +252,38 @@ func checkRequest(t *testing.T, r *http.Request, ex exchange) {
 
 func TestClientPaging(t *testing.T) {
 	t.Parallel()
-	// suite ids on the server: 1..n
+	// suite ids on the server: 1..n. reading is how the server reads offset: "" an item offset,
+	// "pages" a 1-based page number refusing 0 (400), "pages0" a page number reading 0 as 1,
+	// "pages0empty" a page number answering nothing for 0. Every reading must find every suite
+	// once; the item reading's call counts are exact (one probe at offset 2 ends the walk).
 	tests := []struct {
 		name      string
 		n         int
 		pageSize  int
 		serverCap int  // server returns at most this many (0: limit)
 		ignoreOff bool // server ignores offset
+		reading   string
 		wantIDs   int
-		wantCalls int
+		wantCalls int // 0: at most 2×pages+4
 	}{
-		{"empty", 0, 2, 0, false, 0, 1},
-		{"exact pages", 4, 2, 0, false, 4, 3},
-		{"partial last page", 5, 2, 0, false, 5, 4},
-		{"server caps limit", 5, 100, 2, false, 5, 4},
-		{"server ignores offset", 5, 2, 0, true, 2, 2},
-		{"default page size", 150, 0, 0, false, 150, 3},
+		{"empty", 0, 2, 0, false, "", 0, 2},
+		{"exact pages", 4, 2, 0, false, "", 4, 4},
+		{"partial last page", 5, 2, 0, false, "", 5, 5},
+		{"server caps limit", 5, 100, 2, false, "", 5, 5},
+		{"server ignores offset", 5, 2, 0, true, "", 2, 4},
+		{"default page size", 150, 0, 0, false, "", 150, 4},
+		{"pages: empty", 0, 2, 0, false, "pages", 0, 2},
+		{"pages: exact pages", 4, 2, 0, false, "pages", 4, 0},
+		{"pages: partial last page", 7, 2, 0, false, "pages", 7, 0},
+		{"pages: server caps limit", 9, 100, 2, false, "pages", 9, 0},
+		{"pages: default page size", 250, 0, 0, false, "pages", 250, 0},
+		{"pages0: one page", 2, 2, 0, false, "pages0", 2, 0},
+		{"pages0: partial last page", 7, 2, 0, false, "pages0", 7, 0},
+		{"pages0: many pages", 23, 3, 0, false, "pages0", 23, 0},
+		{"pages0: server caps limit", 9, 100, 2, false, "pages0", 9, 0},
+		{"pages0empty: empty", 0, 2, 0, false, "pages0empty", 0, 2},
+		{"pages0empty: one item", 1, 2, 0, false, "pages0empty", 1, 0},
+		{"pages0empty: partial last page", 7, 2, 0, false, "pages0empty", 7, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -292,6 +308,16 @@ func TestClientPaging(t *testing.T) {
 				if tt.ignoreOff {
 					off = 0
 				}
+				switch {
+				case tt.reading == "pages" && off < 1:
+					w.WriteHeader(http.StatusBadRequest)
+					io.WriteString(w, `{"error_code":"CPTS.00000001","error_msg":"offset must be 1 or more"}`)
+					return
+				case tt.reading == "pages0empty" && off < 1:
+					off = tt.n // nothing
+				case tt.reading != "":
+					off = (max(off, 1) - 1) * lim
+				}
 				projects := []map[string]any{}
 				for id := off + 1; id <= min(off+lim, tt.n); id++ {
 					projects = append(projects, map[string]any{"id": id, "name": "s" + strconv.Itoa(id)})
@@ -313,8 +339,19 @@ func TestClientPaging(t *testing.T) {
 					t.Errorf("suite %d = %+v", i, s)
 				}
 			}
-			if n := int(calls.Load()); n != tt.wantCalls {
+			n := int(calls.Load())
+			if tt.wantCalls > 0 && n != tt.wantCalls {
 				t.Errorf("%d calls, want %d", n, tt.wantCalls)
+			}
+			pageLen := tt.pageSize
+			if pageLen == 0 {
+				pageLen = DefaultPageSize
+			}
+			if tt.serverCap > 0 {
+				pageLen = min(pageLen, tt.serverCap)
+			}
+			if bound := 2*((tt.n+pageLen-1)/pageLen) + 4; tt.wantCalls == 0 && n > bound {
+				t.Errorf("%d calls, want at most %d", n, bound)
 			}
 		})
 	}
@@ -345,7 +382,7 @@ func TestClientListTasksPaging(t *testing.T) {
 	if len(got) != 2 || got[0].ID != 52631 || got[1].ID != 52621 {
 		t.Errorf("tasks = %+v", got)
 	}
-	if want := []string{"0/2", "2/2"}; !reflect.DeepEqual(offsets, want) {
+	if want := []string{"0/2", "2/2", "1/2"}; !reflect.DeepEqual(offsets, want) {
 		t.Errorf("offset/limit = %v, want %v", offsets, want)
 	}
 }

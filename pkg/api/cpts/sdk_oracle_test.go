@@ -1,11 +1,13 @@
 package cpts
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -70,6 +72,9 @@ func TestAgainstSDK(t *testing.T) {
 				c.UpdateVariables(ctx, 3, []Variable{{ID: 1, Name: "v", Type: VariableInteger, Values: []any{1, 10}}})
 			},
 			[]model.UpdateVariableRequestBody{{Id: 1, Name: "v", VariableType: 1, Variable: []interface{}{1, 10}}}},
+		{"CreateVariable", sdk.GenReqDefForCreateVariable(), map[string]string{"test_suite_id": "3"},
+			func(ctx context.Context, c *Client) { c.CreateVariable(ctx, 3, "v", VariableText, "x") },
+			[]model.CreateVariableRequestBody{{Id: 0, Name: "v", VariableType: 5, Variable: []interface{}{"x"}, IsQuoted: false}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -113,6 +118,98 @@ func TestAgainstSDK(t *testing.T) {
 				t.Fatal(err)
 			}
 			jsonEqual(t, body, want)
+		})
+	}
+}
+
+// requiredKeys returns the JSON names of the fields the SDK model type t
+// always sends (no omitempty: the generator's mark of a required field).
+func requiredKeys(t reflect.Type) []string {
+	var keys []string
+	for i := range t.NumField() {
+		tag := t.Field(i).Tag.Get("json")
+		name, opts, _ := strings.Cut(tag, ",")
+		if name == "" || name == "-" || strings.Contains(opts, "omitempty") {
+			continue
+		}
+		keys = append(keys, name)
+	}
+	return keys
+}
+
+// TestBodiesCarryRequiredFields decodes every body the client sends into the
+// SDK's request model for it (unknown fields refused) and checks that every
+// field the SDK model always sends, and every field the seed's table marks
+// required, is present in our body.
+func TestBodiesCarryRequiredFields(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		call  func(ctx context.Context, c *Client)
+		model any      // pointer to the SDK body model (an element for array bodies)
+		seed  []string // fields the seed marks required (是), by table
+		array bool
+	}{
+		{"CreateTask", func(ctx context.Context, c *Client) {
+			c.CreateTask(ctx, CreateTaskRequest{Name: "n", SuiteID: 3, BenchConcurrent: 10})
+		}, &model.CreateTaskRequestBody{}, []string{"name", "project_id"}, false},
+		{"SetTaskCases", func(ctx context.Context, c *Client) {
+			c.SetTaskCases(ctx, 42, SetTaskCasesRequest{Name: "n", SuiteID: 3, CaseIDs: []int64{7}})
+		}, &model.UpdateNewTaskRequestBody{}, []string{"name", "parallel", "project_id", "operate_mode", "case_id_list"}, false},
+		{"StartTask", func(ctx context.Context, c *Client) { c.StartTask(ctx, 3, 42, Cluster{Shared: true}) },
+			&model.UpdateTaskStatusRequestBody{}, []string{"cluster_id", "cluster_type", "without_package", "network_info", "status"}, false},
+		{"StopTask", func(ctx context.Context, c *Client) { c.StopTask(ctx, 3, 42) },
+			&model.UpdateTaskStatusRequestBody{}, []string{"cluster_id", "cluster_type", "without_package", "network_info", "status"}, false},
+		// table 4-137: every field of CreateVariableRequestBody is required, id included.
+		{"CreateVariable", func(ctx context.Context, c *Client) { c.CreateVariable(ctx, 3, "v", VariableText, "x") },
+			&model.CreateVariableRequestBody{}, []string{"id", "name", "variable_type", "variable", "is_quoted"}, true},
+		// table 4-143.
+		{"UpdateVariables", func(ctx context.Context, c *Client) {
+			c.UpdateVariables(ctx, 3, []Variable{{ID: 1, Name: "v", Type: VariableText, Values: []any{"x"}}})
+		}, &model.UpdateVariableRequestBody{}, []string{"id", "name", "variable_type", "variable"}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var mu sync.Mutex
+			var body []byte
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				b, _ := io.ReadAll(r.Body)
+				mu.Lock()
+				if body == nil {
+					body = b
+				}
+				mu.Unlock()
+				io.WriteString(w, `{}`)
+			}))
+			defer srv.Close()
+			tt.call(context.Background(), newTestClient(t, srv))
+			mu.Lock()
+			defer mu.Unlock()
+			objects := []json.RawMessage{body}
+			if tt.array {
+				objects = nil
+				if err := json.Unmarshal(body, &objects); err != nil || len(objects) == 0 {
+					t.Fatalf("body %s is not a non-empty array: %v", body, err)
+				}
+			}
+			for _, obj := range objects {
+				dec := json.NewDecoder(bytes.NewReader(obj))
+				dec.DisallowUnknownFields()
+				m := reflect.New(reflect.TypeOf(tt.model).Elem()).Interface()
+				if err := dec.Decode(m); err != nil {
+					t.Errorf("body %s does not decode into the SDK's %T: %v", obj, tt.model, err)
+				}
+				var keys map[string]json.RawMessage
+				if err := json.Unmarshal(obj, &keys); err != nil {
+					t.Fatal(err)
+				}
+				for _, k := range append(requiredKeys(reflect.TypeOf(tt.model).Elem()), tt.seed...) {
+					if v, ok := keys[k]; !ok || string(v) == "null" {
+						t.Errorf("body %s lacks required field %q", obj, k)
+					}
+				}
+			}
 		})
 	}
 }

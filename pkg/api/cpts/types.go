@@ -29,6 +29,11 @@ const (
 	VariableText = 5
 )
 
+// VariableTypes are the documented values of `variable_type` (ListVariables,
+// VariableDetail: 1 integer, 2 enumeration, 3 file, 5 text). ListVariables
+// lists one type per call; no value is documented to mean "every type".
+var VariableTypes = []int{VariableInteger, VariableEnum, VariableFile, VariableText}
+
 // Int, Number and Text are the wire layer's tolerant JSON scalars (see pkg/api): ids and
 // counts written as 12, 12.0 or "12"; figures that may be null; ids typed as strings or numbers.
 type (
@@ -436,7 +441,9 @@ type Variable struct {
 	FileSize Int `json:"file_size"`
 	// IsQuoted reports whether a case references the variable.
 	IsQuoted bool `json:"is_quoted"`
-	// IsSensitive reports whether the value is sensitive.
+	// IsSensitive reports whether the value is sensitive. It appears only in
+	// the ListVariables request example (not in table 4-133), and nothing
+	// says what a sensitive variable's listed value holds: it may be masked.
 	IsSensitive bool `json:"is_sensitive"`
 }
 

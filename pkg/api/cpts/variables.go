@@ -10,8 +10,11 @@ import (
 	"github.com/codearts-runner/codearts-runner/pkg/api"
 )
 
-// variableCreate is one CreateVariableRequestBody (4.4.2).
+// variableCreate is one CreateVariableRequestBody (4.4.2, table 4-137): every
+// field is marked required, `id` included; a new variable has none yet, so it
+// is 0, as the SDK sends it (its model's Id is a plain int32).
 type variableCreate struct {
+	ID       int64  `json:"id"`
 	Name     string `json:"name"`
 	Type     int64  `json:"variable_type"`
 	Variable []any  `json:"variable"`
