@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -30,6 +31,7 @@ func TestProjectScopeEveryMode(t *testing.T) {
 		auth    string // sim.AuthKind of the service calls
 		scope   string // in the password token request's body, when auth is "token"
 		stderr  string
+		token   bool // authenticate with a token bought from the simulator before the run
 	}{
 		{name: "testplan, ak/sk, no project-id", mode: "testplan", env: append([]string{noProject}, tplan...), lookups: 1, auth: "aksk"},
 		{name: "testplan, ak/sk, project-id given", mode: "testplan", env: tplan, lookups: 0, auth: "aksk"},
@@ -44,6 +46,10 @@ func TestProjectScopeEveryMode(t *testing.T) {
 		{name: "perftest, ak/sk, no project-id", mode: "perftest", env: []string{noProject}, lookups: 1, auth: "aksk"},
 		{name: "perftest, password, no project-id", mode: "perftest", env: append([]string{noProject}, passwordAuth...), auth: "token",
 			scope: `"scope":{"project":{"name":"` + sim.DemoProjectName + `"}}`},
+		{name: "perftest, token, no project-id", mode: "perftest", env: []string{noProject, "CODEARTS_AK=", "CODEARTS_SK="}, token: true,
+			lookups: 1, auth: "token", scope: `"scope":{"project":{"id":"` + sim.DemoProjectID + `"}}`},
+		{name: "testplan, token, no project-id: nothing to look up", mode: "testplan", env: append([]string{noProject, "CODEARTS_AK=", "CODEARTS_SK="}, tplan...),
+			token: true, auth: "token", scope: `"scope":{"project":{"id":"` + sim.DemoProjectID + `"}}`},
 		{name: "testplan, ak/sk, a region without a project", mode: "testplan", env: append([]string{noProject, "CODEARTS_REGION=ap-southeast-3"}, tplan...),
 			code: ExitUsage, lookups: 1, stderr: `IAM lists no project named "ap-southeast-3"`},
 	}
@@ -53,6 +59,9 @@ func TestProjectScopeEveryMode(t *testing.T) {
 			h := newHarness(t, sim.Options{})
 			env := h.tpEnv(append([]string{"CODEARTS_TASK_IDS=" + strings.Join(sim.DemoTemplateIDs(), ","),
 				"CODEARTS_CASE_IDS=" + strings.Join(h.srv.DemoCaseIDs(3), ",")}, tc.env...)...)
+			if tc.token {
+				env = append(env, "CODEARTS_TOKEN="+h.token(t))
+			}
 			r := h.runProcess(env, tc.mode)
 			if r.code != tc.code || !strings.Contains(r.stderr, tc.stderr) {
 				t.Fatalf("exit %d, want %d with %q\nstdout:\n%s\nstderr:\n%s", r.code, tc.code, tc.stderr, r.stdout, r.stderr)
@@ -66,8 +75,9 @@ func TestProjectScopeEveryMode(t *testing.T) {
 				switch {
 				case rq.Path == "/v3/projects":
 					lookups++
-					if rq.Method != "GET" || rq.RawQuery != "name="+regionOf(env) || rq.Auth != sim.AuthAKSK || rq.ProjectID != "" {
-						t.Errorf("look-up %+v: want GET name=<region>, AK/SK, no X-Project-Id", rq)
+					if want := map[bool]sim.AuthKind{false: sim.AuthAKSK, true: sim.AuthToken}[tc.token]; rq.Method != "GET" ||
+						rq.RawQuery != "name="+regionOf(env) || rq.Auth != want || rq.ProjectID != "" || rq.Status != 200 && tc.code == ExitPassed {
+						t.Errorf("look-up %+v: want GET name=<region>, %s, no X-Project-Id", rq, want)
 					}
 				case rq.Path == "/v3/auth/tokens":
 					tokens++
@@ -131,4 +141,20 @@ func TestSimulateLooksUpTheProject(t *testing.T) {
 			}
 		})
 	}
+}
+
+// token buys a project-scoped IAM token from the harness's simulator with the demo password.
+func (h *harness) token(t *testing.T) string {
+	t.Helper()
+	body := `{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"` + sim.DemoUser + `","password":"` +
+		sim.DemoPassword + `","domain":{"name":"` + sim.DemoDomain + `"}}}},"scope":{"project":{"id":"` + sim.DemoProjectID + `"}}}}`
+	resp, err := http.Post(h.url+"/v3/auth/tokens", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated || resp.Header.Get("X-Subject-Token") == "" {
+		t.Fatalf("token: %d", resp.StatusCode)
+	}
+	return resp.Header.Get("X-Subject-Token")
 }
