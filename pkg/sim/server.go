@@ -285,7 +285,8 @@ func (s *Server) Close() error {
 // maxBody bounds request bodies.
 const maxBody = 4 << 20
 
-// ServeHTTP implements http.Handler: IAM `POST /v3/auth/tokens`, the CPTS
+// ServeHTTP implements http.Handler: IAM `POST /v3/auth/tokens` and
+// `GET /v3/projects` (any other IAM path is 404), the CPTS
 // API under `/v1|v2|v3/{project_id}/...`, the TestPlan API under
 // `/v1|v2/projects/{codearts_project_id}/...` (and
 // `/v1/{codearts_project_id}/testcases/batch-query`) and attask
