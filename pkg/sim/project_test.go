@@ -23,7 +23,6 @@ func scopedBody(scope string) string {
 
 func TestIAMTokenScopes(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, Options{})
 	for _, tc := range []struct {
 		name, scope      string
 		project, domain  string // expected in the answer
@@ -38,6 +37,8 @@ func TestIAMTokenScopes(t *testing.T) {
 		{"unscoped", "", "", "", 403, 403},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t, Options{})
 			status, hdr, b := h.postToken(scopedBody(tc.scope))
 			if status != http.StatusCreated {
 				t.Fatalf("token: %d %s", status, b)
@@ -78,6 +79,7 @@ func TestIAMTokenScopes(t *testing.T) {
 			}
 		})
 	}
+	h := newHarness(t, Options{})
 	for name, scope := range map[string]string{
 		"unknown project name":   `{"project":{"name":"eu-west-0"}}`,
 		"project of another dom": `{"project":{"name":"` + DemoProjectName + `","domain":{"name":"other"}}}`,
@@ -193,36 +195,36 @@ func TestAKSKStrictness(t *testing.T) {
 	suites := "/v1/{pid}/test-suites"
 	for _, tc := range []struct {
 		name string
-		req  func() *http.Request
+		req  func(t *testing.T) *http.Request
 		want string // "" = 200; else a substring of the 401 message
 	}{
-		{"permanent key", func() *http.Request { return sdkSigned(t, h.base, "GET", suites, nil, "", nil) }, ""},
-		{"temporary key with its token", func() *http.Request {
+		{"permanent key", func(t *testing.T) *http.Request { return sdkSigned(t, h.base, "GET", suites, nil, "", nil) }, ""},
+		{"temporary key with its token", func(t *testing.T) *http.Request {
 			return sdkSignedAs(t, h.base, "GET", suites, nil, "", map[string]string{"X-Security-Token": tmpST}, sdkSigning{ak: tmpAK, sk: tmpSK})
 		}, ""},
-		{"temporary key without token", func() *http.Request {
+		{"temporary key without token", func(t *testing.T) *http.Request {
 			return sdkSignedAs(t, h.base, "GET", suites, nil, "", nil, sdkSigning{ak: tmpAK, sk: tmpSK})
 		}, "x-security-token is missing"},
-		{"temporary key with another token", func() *http.Request {
+		{"temporary key with another token", func(t *testing.T) *http.Request {
 			return sdkSignedAs(t, h.base, "GET", suites, nil, "", map[string]string{"X-Security-Token": "other"}, sdkSigning{ak: tmpAK, sk: tmpSK})
 		}, "does not belong"},
-		{"temporary key, token added after signing", func() *http.Request {
+		{"temporary key, token added after signing", func(t *testing.T) *http.Request {
 			r := sdkSignedAs(t, h.base, "GET", suites, nil, "", nil, sdkSigning{ak: tmpAK, sk: tmpSK})
 			r.Header.Set("X-Security-Token", tmpST)
 			return r
 		}, "x-security-token is not signed"},
-		{"permanent key with a token", func() *http.Request {
+		{"permanent key with a token", func(t *testing.T) *http.Request {
 			return sdkSigned(t, h.base, "GET", suites, nil, "", map[string]string{"X-Security-Token": tmpST})
 		}, "permanent access key"},
-		{"no X-Project-Id", func() *http.Request {
+		{"no X-Project-Id", func(t *testing.T) *http.Request {
 			return sdkSignedAs(t, h.base, "GET", suites, nil, "", nil, sdkSigning{noProject: true})
 		}, "x-project-id is missing"},
-		{"X-Project-Id added after signing", func() *http.Request {
+		{"X-Project-Id added after signing", func(t *testing.T) *http.Request {
 			r := sdkSignedAs(t, h.base, "GET", suites, nil, "", nil, sdkSigning{noProject: true})
 			r.Header.Set("X-Project-Id", DemoProjectID)
 			return r
 		}, "x-project-id is not signed"},
-		{"a signed header name with _", func() *http.Request {
+		{"a signed header name with _", func(t *testing.T) *http.Request {
 			// Signed correctly over X_Trace (the simulator's own canonical form), which the
 			// gateway drops: it cannot verify.
 			r := sdkSigned(t, h.base, "GET", suites, nil, "", nil)
@@ -232,12 +234,13 @@ func TestAKSKStrictness(t *testing.T) {
 				", Signature="+signature(r, nil, signed, DemoSK))
 			return r
 		}, "is dropped by the gateway"},
-		{"an unsigned header name with _ is ignored", func() *http.Request {
+		{"an unsigned header name with _ is ignored", func(t *testing.T) *http.Request {
 			return sdkSigned(t, h.base, "GET", suites, nil, "", map[string]string{"X_Trace": "1"})
 		}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			resp, err := h.client.Do(tc.req())
+			t.Parallel()
+			resp, err := h.client.Do(tc.req(t))
 			if err != nil {
 				t.Fatal(err)
 			}
