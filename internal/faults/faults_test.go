@@ -267,6 +267,21 @@ func scenarios() []scenario {
 			check:  all(stopsSent(0), foreignRunUntouched, outputSays("someone else")),
 		},
 		twoRunnersScenario(),
+		// issue 11: the IAM project look-up (no project-id)
+		{
+			id: "lookup-503", name: "503 (×2) on the IAM project look-up (no project-id: retried)",
+			env:    []string{"CODEARTS_PROJECT_ID="},
+			before: inject(sim.Fault{Match: "GET /v3/projects", Kind: sim.FaultStatus, Status: 503, Count: 2}),
+			want:   []string{"0"},
+			check:  all(firedAtLeast(sim.FaultStatus, 2), stdoutMentions("IAM project of cn-north-4: "+sim.DemoProjectID)),
+		},
+		{
+			id: "lookup-403", name: "IAM project look-up refused (403, no project-id): nothing starts",
+			env:    []string{"CODEARTS_PROJECT_ID="},
+			before: inject(sim.Fault{Match: "GET /v3/projects", Kind: sim.FaultStatus, Status: 403}),
+			want:   []string{"5"},
+			check:  all(startsWere(0), stderrMentions("look up the IAM project of region cn-north-4")),
+		},
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"strings"
 	"time"
 
@@ -48,7 +49,8 @@ type app struct {
 	errw    io.Writer // redacting stderr
 	red     *redactor
 	ci      config.CI
-	gh      report.GitHub // no-op outside GitHub Actions
+	gh      report.GitHub     // no-op outside GitHub Actions
+	tr      http.RoundTripper // the authentication every client shares (setupAuth)
 }
 
 // Main runs the command line in env and returns the process exit code.

@@ -4,12 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"os"
 	"time"
 
 	"github.com/codearts-runner/codearts-runner/pkg/api"
-	"github.com/codearts-runner/codearts-runner/pkg/api/auth"
 	"github.com/codearts-runner/codearts-runner/pkg/api/cloudtest"
 	"github.com/codearts-runner/codearts-runner/pkg/api/cpts"
 	"github.com/codearts-runner/codearts-runner/pkg/config"
@@ -26,7 +24,7 @@ func (a *app) perftest(ctx context.Context, args []string) int {
 	}
 	scale := s.Scale(s.Simulate)
 	if s.Simulate {
-		stop, err := a.startSimulator(s, scale)
+		stop, err := a.startSimulator(s, config.PerfTest, scale)
 		if err != nil {
 			fmt.Fprintf(a.errw, "runner perftest: %v\n", err)
 			return ExitAPI
@@ -46,6 +44,10 @@ func (a *app) perftest(ctx context.Context, args []string) int {
 	}
 	if s.RunTag == "" {
 		s.RunTag = a.ci.RunID
+	}
+	if code, err := a.setupAuth(ctx, s, config.PerfTest); err != nil {
+		fmt.Fprintf(a.errw, "runner perftest: %v\n", err)
+		return code
 	}
 	in := a.perftestInput(s, gs, file, scale)
 	client, err := a.cptsClient(s)
@@ -233,36 +235,12 @@ func (a *app) cptsClient(s *config.Settings) (*cpts.Client, error) {
 	return cpts.New(c, s.ProjectID), nil
 }
 
-// apiClient builds the wire client of one endpoint with the chosen authentication.
+// apiClient builds the wire client of one endpoint with the authentication setupAuth built.
 func (a *app) apiClient(s *config.Settings, endpoint string) (*api.Client, error) {
-	tr, err := a.transport(s)
-	if err != nil {
-		return nil, err
+	if a.tr == nil {
+		return nil, fmt.Errorf("no authentication: settings not prepared")
 	}
-	retries := s.Retries
-	if retries == 0 {
-		retries = -1 // api: 0 means the default, a negative value means none
-	}
-	return api.New(api.Config{Endpoint: endpoint, Transport: tr, Timeout: s.RequestTimeout,
-		RetryMax: retries, Logger: a.logger(s), Debug: s.Debug, UserAgent: "codearts-runner/" + a.env.Version})
-}
-
-// transport wraps the default transport with the authentication of the settings.
-func (a *app) transport(s *config.Settings) (http.RoundTripper, error) {
-	base := http.DefaultTransport.(*http.Transport).Clone()
-	method, err := s.AuthMethod()
-	if err != nil {
-		return nil, err
-	}
-	switch method {
-	case config.AuthAKSK:
-		return auth.NewAKSK(base, auth.AKSK{AK: s.AK, SK: s.SK, SecurityToken: s.SecurityToken, ProjectID: s.ProjectID}), nil
-	case config.AuthToken:
-		return auth.NewToken(base, s.Token), nil
-	default:
-		return auth.NewPassword(base, auth.Password{IAMEndpoint: s.IAM(), Username: s.Username, Password: s.Password,
-			Domain: s.Domain, ProjectID: s.ProjectID}), nil
-	}
+	return a.newClient(s, endpoint, a.tr)
 }
 
 // recordInPlan writes the gate outcomes of plan-case-map to the plan; failures are reported and

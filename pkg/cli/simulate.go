@@ -20,8 +20,9 @@ warn: avg_rt <= 150ms
 avg_rt <= baseline + 20%`
 
 // startSimulator starts the in-process simulator and fills every setting the user left empty
-// so that `runner perftest --simulate` alone is a complete demo.
-func (a *app) startSimulator(s *config.Settings, scale float64) (func(), error) {
+// so that `runner perftest --simulate` alone is a complete demo. The IAM project id is never
+// preset: the demo looks it up in the simulator's IAM as a real run without project-id does.
+func (a *app) startSimulator(s *config.Settings, mode config.Mode, scale float64) (func(), error) {
 	srv := sim.New(sim.Options{Scale: scale, Logger: a.logger(s)})
 	url, err := srv.Start("127.0.0.1:0")
 	if err != nil {
@@ -34,11 +35,15 @@ func (a *app) startSimulator(s *config.Settings, scale float64) (func(), error) 
 	if s.IAMEndpoint == "" {
 		s.IAMEndpoint = url
 	}
-	if _, err := s.AuthMethod(); err != nil || (s.AK == "" && s.Token == "" && s.Username == "") {
-		s.AK, s.SK = sim.DemoAK, sim.DemoSK
-	}
-	if s.ProjectID == "" {
-		s.ProjectID = sim.DemoProjectID
+	switch {
+	case mode == config.TaskModel && s.Token == "" && s.Username == "":
+		// The task template service takes an IAM token only: the demo logs in with a password.
+		s.Username, s.Password, s.Domain = sim.DemoUser, sim.DemoPassword, sim.DemoDomain
+	case mode == config.TaskModel:
+	default:
+		if _, err := s.AuthMethod(); err != nil || (s.AK == "" && s.Token == "" && s.Username == "") {
+			s.AK, s.SK = sim.DemoAK, sim.DemoSK
+		}
 	}
 	if s.TestSuite == "" {
 		s.TestSuite = sim.DemoSuiteName
@@ -96,8 +101,8 @@ func (a *app) simulate(ctx context.Context, args []string) int {
 	// The demo credentials are public constants of the simulator, not anybody's secret.
 	fmt.Fprintf(a.out, "demo credentials: ak=%s sk=%s project-id=%s; password auth: username=%s password=%s domain=%s\n",
 		sim.DemoAK, sim.DemoSK, sim.DemoProjectID, sim.DemoUser, sim.DemoPassword, sim.DemoDomain)
-	fmt.Fprintf(a.out, "try:\n  CODEARTS_AK=%s CODEARTS_SK=%s runner perftest --cpts-endpoint=%s --iam-endpoint=%s --sim-scale=%g --project-id=%s --test-suite=%q --task=%q --gates='p95 <= 800ms'\n",
-		sim.DemoAK, sim.DemoSK, url, url, scale, sim.DemoProjectID, sim.DemoSuiteName, sim.DemoTaskName)
+	fmt.Fprintf(a.out, "try:\n  CODEARTS_AK=%s CODEARTS_SK=%s runner perftest --cpts-endpoint=%s --iam-endpoint=%s --sim-scale=%g --test-suite=%q --task=%q --gates='p95 <= 800ms'\n",
+		sim.DemoAK, sim.DemoSK, url, url, scale, sim.DemoSuiteName, sim.DemoTaskName)
 	<-ctx.Done()
 	_ = srv.Close()
 	fmt.Fprintln(a.out, "simulator stopped")

@@ -13,7 +13,7 @@ import (
 
 // prepare loads and validates the settings of a TestPlan mode, starting the simulator when
 // asked. It returns nil settings when the command is over (help, usage error) with its code.
-func (a *app) prepare(mode config.Mode, args []string) (*config.Settings, func(), int) {
+func (a *app) prepare(ctx context.Context, mode config.Mode, args []string) (*config.Settings, func(), int) {
 	s, help, code := a.load(mode, args)
 	if s == nil || help {
 		return nil, nil, code
@@ -21,7 +21,7 @@ func (a *app) prepare(mode config.Mode, args []string) (*config.Settings, func()
 	stop := func() {}
 	if s.Simulate {
 		var err error
-		if stop, err = a.startSimulator(s, s.Scale(true)); err != nil {
+		if stop, err = a.startSimulator(s, mode, s.Scale(true)); err != nil {
 			fmt.Fprintf(a.errw, "runner %s: %v\n", mode, err)
 			return nil, nil, ExitAPI
 		}
@@ -31,12 +31,17 @@ func (a *app) prepare(mode config.Mode, args []string) (*config.Settings, func()
 		fmt.Fprintf(a.errw, "runner %s: %v\n", mode, err)
 		return nil, nil, ExitUsage
 	}
+	if code, err := a.setupAuth(ctx, s, mode); err != nil {
+		stop()
+		fmt.Fprintf(a.errw, "runner %s: %v\n", mode, err)
+		return nil, nil, code
+	}
 	return s, stop, 0
 }
 
 // testplan runs `runner testplan`: add cases to a plan found by id or name (or created).
 func (a *app) testplan(ctx context.Context, args []string) int {
-	s, stop, code := a.prepare(config.TestPlan, args)
+	s, stop, code := a.prepare(ctx, config.TestPlan, args)
 	if s == nil {
 		return code
 	}
@@ -68,7 +73,7 @@ func (a *app) testplan(ctx context.Context, args []string) int {
 
 // taskmodel runs `runner taskmodel`: execute task templates.
 func (a *app) taskmodel(ctx context.Context, args []string) int {
-	s, stop, code := a.prepare(config.TaskModel, args)
+	s, stop, code := a.prepare(ctx, config.TaskModel, args)
 	if s == nil {
 		return code
 	}

@@ -146,7 +146,7 @@ func TestTaskModel(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t, sim.Options{})
-			r := h.run(context.Background(), h.tpEnv("CODEARTS_TASK_IDS="+strings.Join(tc.ids, ","), "CODEARTS_SUT_NAME=shop"), "taskmodel")
+			r := h.run(context.Background(), h.tpEnv(append([]string{"CODEARTS_TASK_IDS=" + strings.Join(tc.ids, ","), "CODEARTS_SUT_NAME=shop"}, passwordAuth...)...), "taskmodel")
 			if r.code != tc.code {
 				t.Fatalf("exit %d, want %d\n%s%s", r.code, tc.code, r.stdout, r.stderr)
 			}

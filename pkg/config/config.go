@@ -38,7 +38,7 @@ const EnvPrefix = "CODEARTS_"
 // `fallback` names the official SDK's variable accepted when ours is unset.
 type Settings struct {
 	Region          string        `flag:"region" env:"CODEARTS_REGION" envDefault:"cn-north-4" modes:"perftest,testplan,taskmodel" help:"Huawei Cloud region; endpoint defaults derive from it"`
-	ProjectID       string        `flag:"project-id" env:"CODEARTS_PROJECT_ID" fallback:"HUAWEICLOUD_SDK_PROJECT_ID" modes:"perftest" help:"IAM project id (the {project_id} of CPTS paths)"`
+	ProjectID       string        `flag:"project-id" env:"CODEARTS_PROJECT_ID" fallback:"HUAWEICLOUD_SDK_PROJECT_ID" modes:"perftest,testplan,taskmodel" help:"IAM project id (the {project_id} of CPTS paths, X-Project-Id of AK/SK requests); default: looked up in IAM by the region's name"`
 	AK              string        `flag:"ak" env:"CODEARTS_AK" fallback:"HUAWEICLOUD_SDK_AK" modes:"perftest,testplan,taskmodel" help:"access key id for AK/SK signing"`
 	SK              string        `flag:"sk" env:"CODEARTS_SK" fallback:"HUAWEICLOUD_SDK_SK" secret:"true" modes:"perftest,testplan,taskmodel" help:"secret access key (never logged)"`
 	SecurityToken   string        `flag:"security-token" env:"CODEARTS_SECURITY_TOKEN" fallback:"HUAWEICLOUD_SDK_SECURITY_TOKEN" secret:"true" modes:"perftest,testplan,taskmodel" help:"security token of temporary AK/SK credentials"`
@@ -46,8 +46,8 @@ type Settings struct {
 	Username        string        `flag:"username" env:"CODEARTS_USERNAME" modes:"perftest,testplan,taskmodel" help:"IAM user name for password authentication"`
 	Password        string        `flag:"password" env:"CODEARTS_PASSWORD" secret:"true" modes:"perftest,testplan,taskmodel" help:"IAM user password (never logged)"`
 	Domain          string        `flag:"domain" env:"CODEARTS_DOMAIN" modes:"perftest,testplan,taskmodel" help:"IAM account (domain) name for password authentication"`
-	CPTSEndpoint    string        `flag:"cpts-endpoint" env:"CODEARTS_CPTS_ENDPOINT" modes:"perftest" help:"CPTS endpoint (default https://cpts.{region}.myhuaweicloud.com)"`
-	IAMEndpoint     string        `flag:"iam-endpoint" env:"CODEARTS_IAM_ENDPOINT" modes:"perftest,testplan,taskmodel" help:"IAM endpoint (default https://iam.{region}.myhuaweicloud.com)"`
+	CPTSEndpoint    string        `flag:"cpts-endpoint" env:"CODEARTS_CPTS_ENDPOINT" modes:"perftest" help:"CPTS endpoint (default: the region's endpoint in the official SDK, e.g. https://cpts.{region}.myhuaweicloud.com)"`
+	IAMEndpoint     string        `flag:"iam-endpoint" env:"CODEARTS_IAM_ENDPOINT" modes:"perftest,testplan,taskmodel" help:"IAM endpoint (default: the region's endpoint in the official SDK, e.g. https://iam.{region}.myhuaweicloud.com)"`
 	TestSuite       string        `flag:"test-suite" env:"CODEARTS_TEST_SUITE" modes:"perftest" help:"PerfTest test suite (project): id or exact name"`
 	Task            string        `flag:"task" env:"CODEARTS_TASK" modes:"perftest" help:"PerfTest task: id or exact name"`
 	Cases           string        `flag:"cases" env:"CODEARTS_CASES" modes:"perftest" help:"case ids or names (comma or newline separated): create the task if missing, or set the cases of the task of that name"`
@@ -64,7 +64,7 @@ type Settings struct {
 	RunID           int64         `flag:"run-id" env:"CODEARTS_RUN_ID" modes:"perftest" help:"evaluate (and first wait for) an existing run instead of starting one"`
 	RunTag          string        `flag:"run-tag" env:"CODEARTS_RUN_TAG" modes:"perftest" help:"tag of this CI run; a re-run with the same tag attaches to its run (default: the CI run id)"`
 	CodeArtsProject string        `flag:"codearts-project-id" env:"CODEARTS_CODEARTS_PROJECT_ID" modes:"testplan,taskmodel,perftest" help:"CodeArts project id (32 characters) of TestPlan paths — not the IAM project id"`
-	TestPlanEP      string        `flag:"testplan-endpoint" env:"CODEARTS_TESTPLAN_ENDPOINT" modes:"testplan,perftest" help:"TestPlan (CloudTest) endpoint (default https://cloudtest-ext.{region}.myhuaweicloud.com)"`
+	TestPlanEP      string        `flag:"testplan-endpoint" env:"CODEARTS_TESTPLAN_ENDPOINT" modes:"testplan,perftest" help:"TestPlan (CloudTest) endpoint (default: the region's endpoint in the official SDK, e.g. https://cloudtest-ext.{region}.myhuaweicloud.com)"`
 	AttaskEP        string        `flag:"attask-endpoint" env:"CODEARTS_ATTASK_ENDPOINT" modes:"taskmodel" help:"endpoint of the task template service (no documented default: required for taskmodel)"`
 	Plan            string        `flag:"plan" env:"CODEARTS_PLAN" modes:"testplan,perftest" help:"TestPlan plan: id or exact name (perftest: the plan that receives gate outcomes, with plan-case-map)"`
 	CreatePlan      bool          `flag:"create-plan" env:"CODEARTS_CREATE_PLAN" modes:"testplan" help:"create the plan when no plan has that name"`

@@ -247,3 +247,51 @@ func TestEndpointsDeriveFromRegion(t *testing.T) {
 		t.Errorf("iam endpoint %s", got)
 	}
 }
+
+// issue 11: project-id is a setting of every mode and optional; taskmodel needs an IAM token.
+func TestValidateProjectScopeAndAttaskAuth(t *testing.T) {
+	t.Parallel()
+	tp := map[string]string{"CODEARTS_CODEARTS_PROJECT_ID": strings.Repeat("a1", 16), "CODEARTS_PLAN": "p",
+		"CODEARTS_SERVICE_ID": "1", "CODEARTS_CASE_IDS": "c1", "CODEARTS_ATTASK_ENDPOINT": "https://attask.example",
+		"CODEARTS_TASK_IDS": "t1"}
+	pw := []string{"CODEARTS_USERNAME", "u", "CODEARTS_PASSWORD", "pw-secret", "CODEARTS_DOMAIN", "d"}
+	for _, tc := range []struct {
+		name   string
+		mode   Mode
+		env    map[string]string
+		args   []string
+		want   string // "" = valid
+		method string
+	}{
+		{"perftest without project-id", PerfTest, with(base(), "CODEARTS_PROJECT_ID", "<unset>"), nil, "", AuthAKSK},
+		{"perftest bad project-id", PerfTest, with(base(), "CODEARTS_PROJECT_ID", "P1"), nil, `project-id "P1" is not an IAM project id`, ""},
+		{"testplan takes --project-id", TestPlan, tp, []string{"--project-id=" + pid, "--ak=a", "--sk=s"}, "", AuthAKSK},
+		{"taskmodel takes --project-id", TaskModel, tp, []string{"--project-id=" + pid, "--token=t"}, "", AuthToken},
+		{"testplan bad project-id", TestPlan, tp, []string{"--project-id=x", "--token=t"}, `project-id "x"`, ""},
+		{"taskmodel refuses ak/sk alone", TaskModel, with(tp, "CODEARTS_AK", "a", "CODEARTS_SK", "sk-very-secret"), nil,
+			"taskmodel cannot use ak/sk: the task template service (attask) requires an IAM token", ""},
+		{"taskmodel prefers password over ak/sk", TaskModel, with(with(tp, pw...), "CODEARTS_AK", "a", "CODEARTS_SK", "s"), nil, "", AuthPassword},
+		{"taskmodel partial password", TaskModel, with(tp, "CODEARTS_AK", "a", "CODEARTS_SK", "s", "CODEARTS_USERNAME", "u"), nil, "domain missing", ""},
+		{"testplan keeps ak/sk first", TestPlan, with(with(tp, pw...), "CODEARTS_AK", "a", "CODEARTS_SK", "s"), nil, "", AuthAKSK},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s, err := Load(tc.mode, tc.args, tc.env, nil)
+			if err != nil {
+				t.Fatalf("Load: %v", err)
+			}
+			err = s.Validate(tc.mode)
+			switch {
+			case tc.want == "" && err != nil:
+				t.Fatalf("unexpected: %v", err)
+			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+				t.Fatalf("error %v, want %q", err, tc.want)
+			}
+			if tc.method != "" {
+				if m, _ := s.AuthFor(tc.mode); m != tc.method {
+					t.Errorf("method %s, want %s", m, tc.method)
+				}
+			}
+		})
+	}
+}

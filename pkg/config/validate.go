@@ -33,8 +33,12 @@ func (s *Settings) Validate(mode Mode) error {
 		if !regionRE.MatchString(s.Region) {
 			add("region %q is not a region id such as cn-north-4 or ap-southeast-3", s.Region)
 		}
-		if _, err := s.AuthMethod(); err != nil {
+		if _, err := s.AuthFor(mode); err != nil {
 			add("%v", err)
+		}
+		// issue 11: project-id is optional in every mode (looked up in IAM when unset).
+		if s.ProjectID != "" && !projectIDRE.MatchString(s.ProjectID) {
+			add("project-id %q is not an IAM project id (32 lower-case hex characters); set --project-id or CODEARTS_PROJECT_ID, or leave it unset to look it up in IAM by the region's name", s.ProjectID)
 		}
 		for _, e := range []struct{ name, v string }{{"iam-endpoint", s.IAMEndpoint}, {"cpts-endpoint", s.CPTSEndpoint}} {
 			if e.v != "" {
@@ -49,9 +53,6 @@ func (s *Settings) Validate(mode Mode) error {
 		}
 	}
 	if mode == PerfTest {
-		if !projectIDRE.MatchString(s.ProjectID) {
-			add("project-id %q is not an IAM project id (32 lower-case hex characters); set --project-id or CODEARTS_PROJECT_ID", s.ProjectID)
-		}
 		if strings.TrimSpace(s.TestSuite) == "" {
 			add("test-suite is empty: give the id or exact name of the PerfTest test suite (--test-suite or CODEARTS_TEST_SUITE)")
 		}
@@ -164,27 +165,27 @@ func (s *Settings) AuthMethod() (string, error) {
 	return "", fmt.Errorf("no credentials: set ak and sk (or HUAWEICLOUD_SDK_AK/SK), or token, or username, password and domain")
 }
 
+// AuthFor picks the authentication method of mode. The task template service (taskmodel) documents
+// X-Auth-Token as mandatory (seed 002) and nothing shows it accepting an AK/SK signature, so that
+// mode uses token or password authentication even when AK/SK is set too, and refuses AK/SK alone.
+func (s *Settings) AuthFor(mode Mode) (string, error) {
+	if mode != TaskModel || (s.AK == "" && s.SK == "") {
+		return s.AuthMethod()
+	}
+	only := *s
+	only.AK, only.SK, only.SecurityToken = "", "", ""
+	method, err := only.AuthMethod()
+	if err != nil && only.Token == "" && only.Username == "" && only.Password == "" && only.Domain == "" {
+		return "", fmt.Errorf("taskmodel cannot use ak/sk: the task template service (attask) requires an IAM token (X-Auth-Token); set token, or username, password and domain")
+	}
+	return method, err
+}
+
 func pick(c bool, a, b string) string {
 	if c {
 		return a
 	}
 	return b
-}
-
-// Endpoint returns the CPTS endpoint: the setting, or the region's default.
-func (s *Settings) Endpoint() string {
-	if s.CPTSEndpoint != "" {
-		return strings.TrimRight(s.CPTSEndpoint, "/")
-	}
-	return "https://cpts." + s.Region + ".myhuaweicloud.com"
-}
-
-// IAM returns the IAM endpoint: the setting, or the region's default.
-func (s *Settings) IAM() string {
-	if s.IAMEndpoint != "" {
-		return strings.TrimRight(s.IAMEndpoint, "/")
-	}
-	return "https://iam." + s.Region + ".myhuaweicloud.com"
 }
 
 // ResourceGroupID returns 0 for the shared resource group, or the private group's id.
@@ -262,14 +263,6 @@ func checkURL(add func(string, ...any), name, v string) {
 	if u, err := url.Parse(v); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		add("%s %q is not an http(s) URL such as https://cpts.cn-north-4.myhuaweicloud.com", name, v)
 	}
-}
-
-// TestPlanEndpoint returns the TestPlan endpoint: the setting, or the region's default.
-func (s *Settings) TestPlanEndpoint() string {
-	if s.TestPlanEP != "" {
-		return strings.TrimRight(s.TestPlanEP, "/")
-	}
-	return "https://cloudtest-ext." + s.Region + ".myhuaweicloud.com"
 }
 
 // CaseIDList parses case-ids.

@@ -77,7 +77,13 @@ func (s *Server) serveAttask(w http.ResponseWriter, r *http.Request, body []byte
 			"The API does not exist or has not been published in the environment", reqID)
 		return
 	}
-	if err := s.authenticateDev(r, body); err != nil {
+	// The document makes X-Auth-Token mandatory ("必传"); nothing shows the
+	// service taking an AK/SK signature instead.
+	err := &gwErr{status: http.StatusUnauthorized, code: codeDevAuth, msg: ctMessages[codeDevAuth]}
+	if r.Header.Get("X-Auth-Token") != "" {
+		err = s.authenticateDev(r, body)
+	}
+	if err != nil {
 		if err.code == codeDevAuth {
 			writeAttaskError(w, err.status, reqID, err.code, err.msg, "X-Auth-Token 缺失、无效或已过期",
 				"请调用IAM服务获取用户Token接口重新获取Token（响应消息头中X-Subject-Token的值）后重试")

@@ -151,6 +151,20 @@ func TestVerifyAKSK(t *testing.T) {
 // implementation) and converts it to an *http.Request for base.
 func sdkSigned(t *testing.T, base, method, p string, query map[string]string, body string, hdr map[string]string) *http.Request {
 	t.Helper()
+	return sdkSignedAs(t, base, method, p, query, body, hdr, sdkSigning{})
+}
+
+// sdkSigning varies sdkSigned: other keys (default DemoAK/DemoSK), no X-Project-Id.
+type sdkSigning struct {
+	ak, sk    string
+	noProject bool
+}
+
+func sdkSignedAs(t *testing.T, base, method, p string, query map[string]string, body string, hdr map[string]string, o sdkSigning) *http.Request {
+	t.Helper()
+	if o.ak == "" {
+		o.ak, o.sk = DemoAK, DemoSK
+	}
 	b := request.NewHttpRequestBuilder().WithMethod(method).WithEndpoint(base).WithPath(path(p))
 	if body != "" {
 		b.WithBody("body", body)
@@ -159,12 +173,14 @@ func sdkSigned(t *testing.T, base, method, p string, query map[string]string, bo
 		b.AddQueryParam(k, reflect.ValueOf(v))
 	}
 	b.AddHeaderParam("Content-Type", "application/json")
-	b.AddHeaderParam("X-Project-Id", DemoProjectID)
+	if !o.noProject {
+		b.AddHeaderParam("X-Project-Id", DemoProjectID)
+	}
 	for k, v := range hdr {
 		b.AddHeaderParam(k, v)
 	}
 	sreq := b.Build()
-	signed, err := signer.Sign(sreq, DemoAK, DemoSK)
+	signed, err := signer.Sign(sreq, o.ak, o.sk)
 	if err != nil {
 		t.Fatal(err)
 	}

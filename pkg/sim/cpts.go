@@ -81,8 +81,7 @@ func matchRoute(pattern string, segs []string) (ids []int, ok bool, err *apiErr)
 // route dispatches a request after faults have been applied.
 func (s *Server) route(w http.ResponseWriter, r *http.Request, body []byte, reqID string, rec *Recorded) {
 	path := r.URL.Path
-	if strings.TrimRight(path, "/") == "/v3/auth/tokens" && r.Method == http.MethodPost {
-		s.handleIAMToken(w, body)
+	if s.routeIAM(w, r, body, reqID) {
 		return
 	}
 	if s.routeCloudTest(w, r, body, reqID) {

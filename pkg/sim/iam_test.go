@@ -77,10 +77,9 @@ func TestIAMToken(t *testing.T) {
 		}
 	}
 	for name, body := range map[string]string{
-		"not JSON": "user=x",
-		"no scope": `{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"` + DemoUser +
-			`","password":"` + DemoPassword + `","domain":{"name":"` + DemoDomain + `"}}}}}}`,
-		"token method": `{"auth":{"identity":{"methods":["token"],"token":{"id":"x"}}}}`,
+		"not JSON":           "user=x",
+		"project and domain": strings.Replace(passwordBody(DemoUser, DemoPassword), `"scope":{`, `"scope":{"domain":{"name":"`+DemoDomain+`"},`, 1),
+		"token method":       `{"auth":{"identity":{"methods":["token"],"token":{"id":"x"}}}}`,
 	} {
 		if status, _, b := h.postToken(body); status != 400 {
 			t.Errorf("%s: %d %s", name, status, b)

@@ -45,6 +45,8 @@ type Recorded struct {
 	Fault FaultKind
 	// RequestID is the X-Request-Id the simulator answered with.
 	RequestID string
+	// ProjectID is the X-Project-Id header as sent, "" when absent.
+	ProjectID string
 }
 
 // Requests returns every request answered (or abandoned) so far, in the

@@ -157,17 +157,18 @@ type Server struct {
 	epochReal time.Time // opt.Now() at New
 	epochSim  time.Time // simulated clock at New
 
-	mu       sync.Mutex
-	ws       *workspace
-	creds    map[string]string // AK -> SK
-	tokens   map[string]*token
-	runs     map[int]*run // by task run id
-	faults   []*faultState
-	records  []Recorded
-	reqSeq   uint64
-	runSeq   int
-	caseRunN int
-	tp       *testPlan // TestPlan and attask state (testplan_workspace.go)
+	mu        sync.Mutex
+	ws        *workspace
+	creds     map[string]string // AK -> SK
+	stsTokens map[string]string // AK -> security token of temporary credentials
+	tokens    map[string]*token
+	runs      map[int]*run // by task run id
+	faults    []*faultState
+	records   []Recorded
+	reqSeq    uint64
+	runSeq    int
+	caseRunN  int
+	tp        *testPlan // TestPlan and attask state (testplan_workspace.go)
 
 	held      atomic.Int32 // requests held by FaultHang / FaultSlow
 	closeOnce sync.Once
@@ -220,6 +221,7 @@ func New(opt Options) *Server {
 		epochReal: now,
 		epochSim:  now.Add(opt.ClockSkew),
 		creds:     map[string]string{DemoAK: DemoSK},
+		stsTokens: map[string]string{},
 		tokens:    map[string]*token{},
 		closed:    make(chan struct{}),
 		runSeq:    79514,
@@ -303,7 +305,8 @@ func (s *Server) Close() error {
 // maxBody bounds request bodies.
 const maxBody = 4 << 20
 
-// ServeHTTP implements http.Handler: IAM `POST /v3/auth/tokens`, the CPTS
+// ServeHTTP implements http.Handler: IAM `POST /v3/auth/tokens` and
+// `GET /v3/projects` (any other IAM path is 404), the CPTS
 // API under `/v1|v2|v3/{project_id}/...`, the TestPlan API under
 // `/v1|v2/projects/{codearts_project_id}/...` (and
 // `/v1/{codearts_project_id}/testcases/batch-query`) and attask
@@ -325,6 +328,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Body:      redactBody(body),
 		Auth:      authKindOf(r),
 		RequestID: reqID,
+		ProjectID: r.Header.Get("X-Project-Id"),
 	}
 	// The record is kept before a connection is dropped, so that a client
 	// that sees the drop also finds the request in Requests.

@@ -30,13 +30,15 @@ type Password struct {
 	Password    string           // never logged or shown in errors
 	Domain      string           // account (domain) name; "" = Username (the account's own user)
 	ProjectID   string           // IAM project id the token is scoped to
+	ProjectName string           // project (region) name the token is scoped to when ProjectID is ""
 	Now         func() time.Time // clock for expiry decisions; nil = time.Now
 	HTTPClient  *http.Client     // client for IAM; nil = base transport with a 30 s timeout
 }
 
 // NewPassword returns a RoundTripper that sends an IAM token as X-Auth-Token and passes the
 // request to base (nil = http.DefaultTransport). The token is fetched from IAM
-// (POST /v3/auth/tokens, password method, project scope) on first use, shared by all
+// (POST /v3/auth/tokens, password method, scoped to the project by id, or by name when the id
+// is unknown, as the vendor documents show) on first use, shared by all
 // requests, fetched by one caller at a time, and replaced within RefreshMargin of its expiry.
 // A 401 from the service discards the token and retries the request once with a new one.
 // IAM's refusal of the credentials (4xx other than 408/429) is remembered and returned to
@@ -63,7 +65,30 @@ type passwordTransport struct {
 	lock    chan struct{} // held while the fields below are read or refreshed
 	token   string
 	expires time.Time
-	refused error // IAM's permanent refusal of the credentials
+	refused error  // IAM's permanent refusal of the credentials
+	project string // id of the project the token is scoped to, from IAM's answer
+}
+
+// ScopedProject returns the id of the IAM project the token is scoped to: ProjectID when set,
+// else the project IAM reports in its answer to a token scoped by name (fetching a token first
+// when none is cached). It implements ProjectScoped.
+func (t *passwordTransport) ScopedProject(ctx context.Context) (string, error) {
+	if t.cfg.ProjectID != "" {
+		return t.cfg.ProjectID, nil
+	}
+	if _, err := t.get(ctx, ""); err != nil {
+		return "", err
+	}
+	select {
+	case t.lock <- struct{}{}:
+	case <-ctx.Done():
+		return "", fmt.Errorf("auth: waiting for the IAM token: %w", ctx.Err())
+	}
+	defer func() { <-t.lock }()
+	if t.project == "" {
+		return "", api.Permanent(fmt.Errorf("auth: IAM token request: the answer names no project for the token scoped to %q", t.cfg.ProjectName))
+	}
+	return t.project, nil
 }
 
 // RoundTrip authenticates a clone of r with the cached token and sends it; on 401 it
@@ -121,7 +146,7 @@ func (t *passwordTransport) get(ctx context.Context, stale string) (string, erro
 	if t.token != "" && now.Before(t.expires.Add(-RefreshMargin)) {
 		return t.token, nil
 	}
-	tok, exp, err := t.fetch(ctx, now)
+	tok, exp, project, err := t.fetch(ctx, now)
 	if err != nil {
 		var ae *api.APIError
 		if errors.As(err, &ae) && ae.Status >= 400 && ae.Status < 500 &&
@@ -131,6 +156,9 @@ func (t *passwordTransport) get(ctx context.Context, stale string) (string, erro
 		return "", err
 	}
 	t.token, t.expires = tok, exp
+	if project != "" {
+		t.project = project
+	}
 	return tok, nil
 }
 
@@ -151,7 +179,8 @@ type iamRequest struct {
 		} `json:"identity"`
 		Scope struct {
 			Project struct {
-				ID string `json:"id"`
+				ID   string `json:"id,omitempty"`
+				Name string `json:"name,omitempty"`
 			} `json:"project"`
 		} `json:"scope"`
 	} `json:"auth"`
@@ -161,24 +190,27 @@ type iamRequest struct {
 type iamResponse struct {
 	Token struct {
 		ExpiresAt string `json:"expires_at"`
+		Project   struct {
+			ID string `json:"id"`
+		} `json:"project"`
 	} `json:"token"`
 }
 
-// fetch asks IAM for a new token and returns it with its expiry.
-func (t *passwordTransport) fetch(ctx context.Context, now time.Time) (string, time.Time, error) {
+// fetch asks IAM for a new token and returns it with its expiry and the id of its project.
+func (t *passwordTransport) fetch(ctx context.Context, now time.Time) (string, time.Time, string, error) {
 	const op = "IAM token request"
 	p := t.cfg
 	var missing []string
 	for _, f := range []struct{ name, value string }{
 		{"IAM endpoint", p.IAMEndpoint}, {"user name", p.Username},
-		{"password", p.Password}, {"project id", p.ProjectID},
+		{"password", p.Password}, {"project id or name", p.ProjectID + p.ProjectName},
 	} {
 		if strings.TrimSpace(f.value) == "" {
 			missing = append(missing, f.name)
 		}
 	}
 	if len(missing) > 0 {
-		return "", time.Time{}, api.Permanent(fmt.Errorf("auth: %s: missing %s", op, strings.Join(missing, ", ")))
+		return "", time.Time{}, "", api.Permanent(fmt.Errorf("auth: %s: missing %s", op, strings.Join(missing, ", ")))
 	}
 
 	var body iamRequest
@@ -188,21 +220,25 @@ func (t *passwordTransport) fetch(ctx context.Context, now time.Time) (string, t
 	if user.Domain.Name == "" {
 		user.Domain.Name = p.Username
 	}
-	body.Auth.Scope.Project.ID = p.ProjectID
+	if p.ProjectID != "" {
+		body.Auth.Scope.Project.ID = p.ProjectID
+	} else {
+		body.Auth.Scope.Project.Name = p.ProjectName
+	}
 	data, err := json.Marshal(body)
 	if err != nil {
-		return "", time.Time{}, api.Permanent(fmt.Errorf("auth: %s: encode: %w", op, err))
+		return "", time.Time{}, "", api.Permanent(fmt.Errorf("auth: %s: encode: %w", op, err))
 	}
 
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, tokenURL(p.IAMEndpoint), bytes.NewReader(data))
 	if err != nil {
-		return "", time.Time{}, api.Permanent(fmt.Errorf("auth: %s: %w", op, t.scrubErr(err)))
+		return "", time.Time{}, "", api.Permanent(fmt.Errorf("auth: %s: %w", op, t.scrubErr(err)))
 	}
 	req.Header.Set("Content-Type", "application/json;charset=UTF-8")
 	req.Header.Set("Accept", "application/json")
 	resp, err := t.client.Do(req)
 	if err != nil {
-		return "", time.Time{}, fmt.Errorf("auth: %s: %w", op, t.scrubErr(err))
+		return "", time.Time{}, "", fmt.Errorf("auth: %s: %w", op, t.scrubErr(err))
 	}
 	defer resp.Body.Close()
 	answer, _ := io.ReadAll(io.LimitReader(resp.Body, maxIAMBody))
@@ -210,11 +246,11 @@ func (t *passwordTransport) fetch(ctx context.Context, now time.Time) (string, t
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		ae := api.ErrorFromResponse(op, resp, answer)
 		ae.Message, ae.Body = t.scrub(ae.Message), t.scrub(ae.Body)
-		return "", time.Time{}, fmt.Errorf("auth: %w", ae)
+		return "", time.Time{}, "", fmt.Errorf("auth: %w", ae)
 	}
 	tok := resp.Header.Get("X-Subject-Token")
 	if tok == "" {
-		return "", time.Time{}, api.Permanent(fmt.Errorf("auth: %s: HTTP %d without an X-Subject-Token header", op, resp.StatusCode))
+		return "", time.Time{}, "", api.Permanent(fmt.Errorf("auth: %s: HTTP %d without an X-Subject-Token header", op, resp.StatusCode))
 	}
 	expires := now.Add(fallbackLifetime)
 	var ir iamResponse
@@ -223,7 +259,7 @@ func (t *passwordTransport) fetch(ctx context.Context, now time.Time) (string, t
 			expires = at
 		}
 	}
-	return tok, expires, nil
+	return tok, expires, ir.Token.Project.ID, nil
 }
 
 // tokenURL turns the IAM endpoint into the token URL (catalogue omitted from the answer).

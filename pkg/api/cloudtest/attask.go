@@ -18,7 +18,10 @@ type Attask struct {
 }
 
 // NewAttask returns an attask client on top of the wire client c, whose
-// endpoint is the attask host.
+// endpoint is the attask host. c must authenticate with an IAM token (token or
+// password authentication): the service documents X-Auth-Token as mandatory
+// (seed 002) and nothing shows it taking an AK/SK signature; the settings
+// refuse AK/SK alone for taskmodel before any request.
 func NewAttask(c *api.Client) *Attask {
 	return &Attask{api: c}
 }
