@@ -139,6 +139,7 @@ func (a *app) load(mode config.Mode, args []string) (*config.Settings, bool, int
 	}
 	for _, w := range config.UnknownNames(a.environ, report.DotenvNames()...) {
 		fmt.Fprintf(a.errw, "runner: warning: %s\n", w)
+		a.gh.Warningf("codearts-runner: unknown setting", "%s", w)
 	}
 	return s, false, 0
 }
