@@ -268,7 +268,7 @@ func scenarios() []scenario {
 			// A null device node of the rig's own (1, 3) where the test may create one, so that a
 			// regression replaces that node and not the machine's /dev/null; /dev/null itself
 			// otherwise (a user who cannot create nodes cannot replace it either).
-			id: "dev-null-output", name: "html-report and dotenv-file are /dev/null (a character device)",
+			id: "dev-null-output", name: "html-report and dotenv-file are a null device (/dev/null, or a node of the rig's own with its numbers)",
 			before: func(_ context.Context, r *rig) error {
 				null := nullDevice(r.dir)
 				r.env = append(r.env, "CODEARTS_HTML_REPORT="+null, "CODEARTS_DOTENV_FILE="+null, "NULL_DEVICE="+null)
