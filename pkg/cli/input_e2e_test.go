@@ -71,6 +71,9 @@ func TestGatesNone(t *testing.T) {
 	if r.code != ExitPassed {
 		t.Fatalf("exit %d, want 0\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
 	}
+	if !strings.Contains(r.stdout, "no gates (gates: none)") {
+		t.Errorf("stdout does not say that the run has no gates:\n%s", r.stdout)
+	}
 	if res := h.result(); res.Result != "passed" || res.Counts.Gates != 0 || res.Run == nil || res.Run.ID == 0 {
 		t.Errorf("result file: %+v", res)
 	}

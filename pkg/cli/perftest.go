@@ -48,6 +48,9 @@ func (a *app) perftest(ctx context.Context, args []string) int {
 		fmt.Fprintf(a.errw, "runner perftest: %v\n", &config.UsageError{Problems: problems})
 		return ExitUsage
 	}
+	if s.GatesNone() && s.Wait {
+		fmt.Fprintln(a.out, "no gates (gates: none): the run is judged only on finishing with requests")
+	}
 	if s.RunTag == "" {
 		s.RunTag = a.ci.RunID
 	}
