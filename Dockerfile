@@ -1,7 +1,7 @@
 # codearts-runner container image, for GitLab CI, Jenkins and plain `docker run`.
 #
 #   docker build -t codearts-runner --build-arg VERSION=v1.2.3 .
-#   docker run --rm -e CODEARTS_AK -e CODEARTS_SK -v "$PWD:/work" codearts-runner perftest --task=smoke
+#   docker run --rm -e CODEARTS_AK -e CODEARTS_SK -v "$PWD:/work" codearts-runner perftest --task=smoke --gates='p95 <= 800ms'
 #
 # The image has /bin/sh and cat (busybox), as GitLab `image:` jobs and Jenkins
 # `docker.image(...).inside` need them. The runner is the exec-form ENTRYPOINT, so it is the

@@ -282,6 +282,111 @@ func scenarios() []scenario {
 			want:   []string{"5"},
 			check:  all(startsWere(0), stderrMentions("look up the IAM project of region cn-north-4")),
 		},
+		// issue 10: bounded input, interruptible always
+		{
+			id: "huge-gates-file", name: "gates file of 50 MB (read up to 1 MiB, then refused)",
+			before: func(_ context.Context, r *rig) error {
+				path := filepath.Join(r.dir, "huge-gates.yaml")
+				r.env = append(r.env, "CODEARTS_GATES=", "CODEARTS_GATES_FILE="+path)
+				return os.WriteFile(path, []byte("gates:\n"+strings.Repeat("  - p95 <= 750ms\n", 50<<20/17)), 0o644)
+			},
+			want:  []string{"2"},
+			check: all(stderrMentions("more than 1048576 bytes"), noRequests),
+		},
+		{
+			// The runner blocks reading a FIFO whose writer never writes; the signal must end it.
+			id: "fifo-gates-sigterm", name: "gates file is a FIFO that never delivers; SIGTERM while the runner waits on it",
+			before: func(_ context.Context, r *rig) error {
+				path := filepath.Join(r.dir, "gates.fifo")
+				r.env = append(r.env, "CODEARTS_GATES=", "CODEARTS_GATES_FILE="+path)
+				return syscall.Mkfifo(path, 0o600)
+			},
+			during: fifoThenSignal("gates.fifo", syscall.SIGTERM),
+			want:   []string{"130", "SIGTERM"},
+			check:  noRequests,
+		},
+		{
+			id: "two-outputs-one-path", name: "junit-file and result-file name one path",
+			before: func(_ context.Context, r *rig) error {
+				path := filepath.Join(r.dir, "out.xml")
+				r.env = append(r.env, "CODEARTS_JUNIT_FILE="+path, "CODEARTS_RESULT_FILE="+path)
+				return nil
+			},
+			want:  []string{"2"},
+			check: all(stderrMentions("junit-file and result-file name the same file"), noRequests),
+		},
+		{
+			// A null device node of the rig's own (1, 3) where the test may create one, so that a
+			// regression replaces that node and not the machine's /dev/null; /dev/null itself
+			// otherwise (a user who cannot create nodes cannot replace it either).
+			id: "dev-null-output", name: "html-report and dotenv-file are a null device (/dev/null, or a node of the rig's own with its numbers)",
+			before: func(_ context.Context, r *rig) error {
+				null := nullDevice(r.dir)
+				r.env = append(r.env, "CODEARTS_HTML_REPORT="+null, "CODEARTS_DOTENV_FILE="+null, "NULL_DEVICE="+null)
+				return nil
+			},
+			want:  []string{"0"},
+			check: all(stillCharDevice("NULL_DEVICE"), resultWritten),
+		},
+	}
+}
+
+// noRequests checks that nothing reached the simulator.
+func noRequests(r *rig, o *observation) {
+	if n := len(r.srv.Requests()); n > 0 {
+		o.fail("%d request(s) sent", n)
+	} else {
+		o.note("nothing sent")
+	}
+}
+
+// fifoThenSignal returns a during step that waits until the runner has opened the FIFO name of
+// the rig's directory (a writer's non-blocking open succeeds only once a reader has it open),
+// holds it open without writing, and sends sig.
+func fifoThenSignal(name string, sig syscall.Signal) func(context.Context, *rig, *proc) {
+	return func(ctx context.Context, r *rig, p *proc) {
+		var w *os.File
+		if !until(ctx, func() bool {
+			f, err := os.OpenFile(filepath.Join(r.dir, name), os.O_WRONLY|syscall.O_NONBLOCK, 0)
+			w = f
+			return err == nil
+		}) {
+			return
+		}
+		defer w.Close()
+		p.signal(sig)
+		<-ctx.Done()
+	}
+}
+
+// nullDevice makes a null device node (major 1, minor 3) in dir, or returns /dev/null when
+// the node cannot be made or opened.
+func nullDevice(dir string) string {
+	path := filepath.Join(dir, "null")
+	if err := syscall.Mknod(path, syscall.S_IFCHR|0o666, 1<<8|3); err == nil {
+		if f, err := os.OpenFile(path, os.O_WRONLY, 0); err == nil {
+			f.Close()
+			return path
+		}
+	}
+	return os.DevNull
+}
+
+// stillCharDevice checks that the path in the run's variable key is still a character device.
+func stillCharDevice(key string) func(*rig, *observation) {
+	return func(r *rig, o *observation) {
+		path := envValue(r.env, key)
+		fi, err := os.Lstat(path)
+		switch {
+		case err != nil:
+			o.fail("%s: %v", path, err)
+		case fi.Mode()&os.ModeCharDevice == 0:
+			o.fail("%s is no longer a character device: %v", path, fi.Mode())
+		case path == os.DevNull:
+			o.note("/dev/null still a character device")
+		default:
+			o.note("the null device node still a character device")
+		}
 	}
 }
 

@@ -90,7 +90,7 @@ func Main(ctx context.Context, env Env) int {
 	case "taskmodel":
 		return a.taskmodel(ctx, rest)
 	case "gates":
-		return a.gates(rest)
+		return a.gates(ctx, rest)
 	case "docs":
 		// docs settings|metrics: the README's tables, generated from the code itself.
 		if len(rest) == 1 && rest[0] == "metrics" {
@@ -138,6 +138,10 @@ func (a *app) load(mode config.Mode, args []string) (*config.Settings, bool, int
 	a.red.add(s.Secrets()...)
 	for _, secret := range s.Secrets() {
 		a.gh.AddMask(secret)
+	}
+	for _, w := range config.UnknownNames(a.environ, report.DotenvNames()...) {
+		fmt.Fprintf(a.errw, "runner: warning: %s\n", w)
+		a.gh.Warningf("codearts-runner: unknown setting", "%s", w)
 	}
 	return s, false, 0
 }

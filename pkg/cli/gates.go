@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"text/tabwriter"
@@ -11,7 +13,7 @@ import (
 
 // gates runs `runner gates check` (validate and print the normalised gates, exit 2 on errors)
 // and `runner gates --list` (the metrics with units and sources).
-func (a *app) gates(args []string) int {
+func (a *app) gates(ctx context.Context, args []string) int {
 	if len(args) > 0 && (args[0] == "--list" || args[0] == "list") {
 		tw := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "METRIC\tUNIT\tMEANING\tSOURCE (CPTS report field)\tOVERALL (unscoped) VALUE")
@@ -32,7 +34,21 @@ func (a *app) gates(args []string) int {
 		fmt.Fprintln(a.errw, "runner gates check: give --gates or --gates-file (or CODEARTS_GATES / CODEARTS_GATES_FILE)")
 		return ExitUsage
 	}
-	gs, _, problems := a.loadGates(s)
+	gs, _, problems, err := a.loadGates(ctx, s)
+	if err != nil {
+		fmt.Fprintf(a.errw, "runner gates check: %v\n", err)
+		return ExitCancelled
+	}
+	if err := s.Validate(config.Gates); err != nil {
+		var ue *config.UsageError
+		if errors.As(err, &ue) {
+			problems = append(ue.Problems, problems...)
+		}
+	}
+	if len(problems) == 0 && s.GatesNone() {
+		fmt.Fprintln(a.out, "no gates (gates: none): a perftest run is judged only on finishing with requests")
+		return ExitPassed
+	}
 	if len(problems) > 0 {
 		fmt.Fprintf(a.errw, "runner gates check: %v\n", &config.UsageError{Problems: problems})
 		return ExitUsage

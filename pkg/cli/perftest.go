@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/codearts-runner/codearts-runner/pkg/api"
@@ -31,16 +30,24 @@ func (a *app) perftest(ctx context.Context, args []string) int {
 		}
 		defer stop()
 	}
-	gs, file, problems := a.loadGates(s)
+	gs, file, problems, err := a.loadGates(ctx, s)
+	if err != nil {
+		fmt.Fprintf(a.errw, "runner perftest: %v\n", err)
+		return ExitCancelled
+	}
 	if err := s.Validate(config.PerfTest); err != nil {
 		var ue *config.UsageError
 		if errors.As(err, &ue) {
 			problems = append(ue.Problems, problems...)
 		}
 	}
+	problems = append(problems, noGatesProblem(s, gs, problems)...)
 	if len(problems) > 0 {
 		fmt.Fprintf(a.errw, "runner perftest: %v\n", &config.UsageError{Problems: problems})
 		return ExitUsage
+	}
+	if s.GatesNone() && s.Wait {
+		fmt.Fprintln(a.out, "no gates (gates: none): the run is judged only on finishing with requests")
 	}
 	if s.RunTag == "" {
 		s.RunTag = a.ci.RunID
@@ -163,30 +170,51 @@ func exitCode(o *steps.Outcome, err error, wait bool) (int, string) {
 	return ExitPassed, "passed"
 }
 
-// loadGates parses the inline gates and the gates file; problems are returned, not printed.
-func (a *app) loadGates(s *config.Settings) ([]gates.Gate, *gates.File, []string) {
+// loadGates parses the inline gates and the gates file (at most config.MaxGatesBytes, read so
+// that ctx can interrupt it); problems are returned, not printed. The error is ctx's, when it
+// ended during the read.
+func (a *app) loadGates(ctx context.Context, s *config.Settings) ([]gates.Gate, *gates.File, []string, error) {
 	var out []gates.Gate
 	var problems []string
 	var file *gates.File
 	if s.GatesFile != "" {
-		data, err := os.ReadFile(s.GatesFile)
-		if err != nil {
+		data, err := readInput(ctx, s.GatesFile, config.MaxGatesBytes)
+		switch {
+		case ctx.Err() != nil:
+			return nil, nil, nil, fmt.Errorf("cancelled while reading gates-file %q: %w", s.GatesFile, ctx.Err())
+		case errors.Is(err, errTooLarge):
+			problems = append(problems, fmt.Sprintf("gates-file %q holds more than %d bytes (1 MiB): a gates file is read up to that size", s.GatesFile, config.MaxGatesBytes))
+		case err != nil:
 			problems = append(problems, fmt.Sprintf("gates-file %q cannot be read: %v", s.GatesFile, err))
-		} else if f, err := gates.ParseFile(data); err != nil {
-			problems = append(problems, sourced(err, "gates-file "+s.GatesFile).Error())
-		} else {
-			file = f
-			out = append(out, f.Gates...)
+		default:
+			if f, err := gates.ParseFile(data); err != nil {
+				problems = append(problems, sourced(err, "gates-file "+s.GatesFile).Error())
+			} else {
+				file = f
+				out = append(out, f.Gates...)
+			}
 		}
 	}
-	if s.Gates != "" {
+	if s.Gates != "" && !s.GatesNone() && len(s.Gates) <= config.MaxGatesBytes {
 		g, err := gates.Parse(s.Gates)
 		if err != nil {
 			problems = append(problems, sourced(err, "gates").Error())
 		}
 		out = append(out, g...)
 	}
-	return out, file, problems
+	return out, file, problems, nil
+}
+
+// noGatesProblem refuses a perftest that would evaluate no gate (nothing given, or comments
+// only) unless gates says none: a run without gates would pass whatever its figures. A start
+// without waiting (wait=false) judges nothing and needs none. Nothing is added when the gates
+// already have problems.
+func noGatesProblem(s *config.Settings, gs []gates.Gate, problems []string) []string {
+	if len(gs) > 0 || s.GatesNone() || !s.Wait || len(problems) > 0 {
+		return nil
+	}
+	return []string{"no gates: a run without gates would pass whatever its figures; give gates or gates-file " +
+		"(CODEARTS_GATES / CODEARTS_GATES_FILE), or gates: none to judge the run only on finishing with requests"}
 }
 
 // perftestInput turns validated settings into the flow's input. scale > 1 shrinks every wait

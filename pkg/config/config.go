@@ -54,7 +54,7 @@ type Settings struct {
 	ResourceGroup   string        `flag:"resource-group" env:"CODEARTS_RESOURCE_GROUP" envDefault:"shared" modes:"perftest" help:"'shared' or the id of a private resource group"`
 	Variables       string        `flag:"variables" env:"CODEARTS_VARIABLES" modes:"perftest" help:"NAME=value lines: global variables of the suite to set before the start"`
 	RestoreVars     bool          `flag:"restore-variables" env:"CODEARTS_RESTORE_VARIABLES" envDefault:"true" modes:"perftest" help:"put the old variable values back after the run"`
-	Gates           string        `flag:"gates" env:"CODEARTS_GATES" modes:"perftest,gates" help:"gates, one per line or ';'-separated, '#' comments"`
+	Gates           string        `flag:"gates" env:"CODEARTS_GATES" modes:"perftest,gates" help:"gates, one per line or ';'-separated, '#' comments; perftest needs at least one (here or in gates-file), or none to run without gates"`
 	GatesFile       string        `flag:"gates-file" env:"CODEARTS_GATES_FILE" modes:"perftest,gates" help:"YAML file of gates"`
 	Baseline        string        `flag:"baseline" env:"CODEARTS_BASELINE" envDefault:"previous" modes:"perftest" help:"baseline run for 'baseline' gates: previous, previous-finished or a run id"`
 	BaselineRequire bool          `flag:"baseline-required" env:"CODEARTS_BASELINE_REQUIRED" modes:"perftest" help:"fail baseline gates when no baseline run exists (default: skip them visibly)"`

@@ -15,11 +15,17 @@ func FuzzLoad(f *testing.F) {
 	f.Add("--variables=A=1;B", "CODEARTS_GATES=p95 <= 1s\nCODEARTS_RESOURCE_GROUP=-3")
 	f.Add("--plan-case-map==x", "CODEARTS_PLAN_START=2026-13-40\nCODEARTS_SIM_SCALE=-1")
 	f.Add("extra --help", "")
+	f.Add("--gates=none --max-calls-per-minute=-5 --sim-scale=NaN", "CODEARTS_GATE=x\nINPUT_PROJECT_ID=p\nCODEARTS_JUNIT_FILE=a\nCODEARTS_RESULT_FILE=a")
 	f.Fuzz(func(t *testing.T, args, environ string) {
 		env := map[string]string{}
 		for _, line := range strings.Split(environ, "\n") {
 			if k, v, ok := strings.Cut(line, "="); ok {
 				env[k] = v
+			}
+		}
+		for _, w := range UnknownNames(env, "CODEARTS_RESULT") {
+			if !strings.Contains(w, "is not a setting") {
+				t.Fatalf("odd warning %q", w)
 			}
 		}
 		for _, mode := range []Mode{PerfTest, TestPlan, TaskModel, Simulate, Gates} {

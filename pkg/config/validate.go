@@ -45,12 +45,6 @@ func (s *Settings) Validate(mode Mode) error {
 				checkURL(add, e.name, e.v)
 			}
 		}
-		if s.RequestTimeout <= 0 {
-			add("request-timeout %s must be positive, e.g. 30s", s.RequestTimeout)
-		}
-		if s.Retries < 0 || s.Retries > 20 {
-			add("retries %d must be between 0 and 20", s.Retries)
-		}
 	}
 	if mode == PerfTest {
 		if strings.TrimSpace(s.TestSuite) == "" {
@@ -68,17 +62,8 @@ func (s *Settings) Validate(mode Mode) error {
 		if s.OnTimeout != "stop" && s.OnTimeout != "leave" {
 			add("on-timeout %q is not valid: use stop or leave", s.OnTimeout)
 		}
-		if s.PollInterval < 10*time.Millisecond || s.PollInterval > time.Minute {
-			add("poll-interval %s must be between 10ms and 1m", s.PollInterval)
-		}
-		if s.Timeout <= 0 {
-			add("timeout %s must be positive, e.g. 30m or 2h", s.Timeout)
-		}
 		if _, _, err := s.BaselineRun(); err != nil {
 			add("%v", err)
-		}
-		if s.RunID < 0 {
-			add("run-id %d must be a positive run id", s.RunID)
 		}
 		if s.Cases != "" && s.RunID > 0 {
 			add("cases and run-id exclude each other: run-id evaluates an existing run, cases change the task before a start")
@@ -130,8 +115,13 @@ func (s *Settings) Validate(mode Mode) error {
 			add("task-ids is empty: give the task template ids to execute")
 		}
 	}
-	if s.SimScale < 0 || s.SimScale > 100000 {
-		add("sim-scale %v must be between 0 (the default) and 100000", s.SimScale)
+	// issue 10: numeric ranges, gates (size, none), outputs sharing a file.
+	s.checkNumbers(mode, add)
+	if mode == PerfTest || mode == Gates {
+		s.checkGates(add)
+	}
+	if mode == PerfTest || mode == TestPlan || mode == TaskModel {
+		s.checkOutputs(mode, add)
 	}
 	if len(p) > 0 {
 		return &UsageError{Problems: p}

@@ -28,6 +28,16 @@ func (r *Result) dotenvVars() [][2]string {
 	}
 }
 
+// DotenvNames lists the variables of the dotenv file: a later job sees them as settings-like
+// CODEARTS_* variables that are not settings.
+func DotenvNames() []string {
+	var out []string
+	for _, kv := range (&Result{}).dotenvVars() {
+		out = append(out, kv[0])
+	}
+	return out
+}
+
 // WriteDotenv writes the outputs as a GitLab `artifacts:reports:dotenv` file: one KEY=value
 // line each, no blank line, no comment, no quotes (GitLab keeps quotes as part of the value).
 // A value is put on one line, trimmed and bounded to 1 KB. The directory is created.

@@ -265,8 +265,12 @@ func writeFile(path string, data []byte) error {
 }
 
 // writeFileWith writes what fill writes to path atomically (temporary file + rename), creating
-// directories; the temporary file is removed when fill fails.
+// directories; the temporary file is removed when fill fails. An existing path that is not a
+// regular file or a directory is written in place instead (see writeInPlace).
 func writeFileWith(path string, fill func(io.Writer) error) error {
+	if fi, err := os.Lstat(path); err == nil && !fi.Mode().IsRegular() && !fi.IsDir() {
+		return writeInPlace(path, fill)
+	}
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
