@@ -252,7 +252,7 @@ func (p *PerfTest) start(ctx context.Context, in PerfTestInput, o *Outcome) erro
 	runID, err := p.CPTS.StartTask(ctx, o.SuiteID, o.TaskID, in.Cluster)
 	if err != nil {
 		var ae *api.APIError
-		if errors.As(err, &ae) || ctx.Err() != nil {
+		if errors.As(err, &ae) || api.IsRedirect(err) || ctx.Err() != nil {
 			return err
 		}
 		p.logf("the answer to the start was lost (%v); reading the task to find the run", err)
