@@ -262,7 +262,9 @@ func (p *PerfTest) start(ctx context.Context, in PerfTestInput, o *Outcome) erro
 		}
 	}
 	o.RunID, o.Started = runID, true
-	p.recordTag(ctx, o, in.RunTag, slot)
+	tctx, cancel := p.untilDeadline(ctx, in, o) // the timeout bounds everything after the start
+	p.recordTag(tctx, o, in.RunTag, slot)
+	cancel()
 	p.logf("started run %d of task %q (%d) in suite %s", runID, o.TaskName, o.TaskID, o.suite())
 	return nil
 }
