@@ -176,7 +176,7 @@ func (c *Client) do(ctx context.Context, call Call, out any) error {
 	}
 	resp, err := c.rc.Do(req)
 	if err != nil {
-		return fmt.Errorf("%s: %w", op, err)
+		return fmt.Errorf("%s: %w", op, RedirectOnly(err))
 	}
 	defer resp.Body.Close()
 

@@ -59,6 +59,17 @@ func IsRedirect(err error) bool {
 	return errors.As(err, &re)
 }
 
+// RedirectOnly returns the *RedirectError in err when err is the *url.Error that net/http
+// wraps it in — whose text repeats the Location's whole URL, query included — and err
+// otherwise: only the Location's scheme and host are shown.
+func RedirectOnly(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) && IsRedirect(ue.Err) && err == error(ue) {
+		return ue.Err
+	}
+	return err
+}
+
 // origin renders u as scheme://host, nothing else of it.
 func origin(u *url.URL) string {
 	if u == nil {

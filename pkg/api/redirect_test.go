@@ -183,7 +183,7 @@ func TestClientRefusesRedirects(t *testing.T) {
 						if !strings.Contains(err.Error(), wantHost) {
 							t.Errorf("error %q does not name the Location %s", err, wantHost)
 						}
-						for _, secret := range []string{sk, "never-forwarded"} {
+						for _, secret := range []string{sk, "never-forwarded", "/v1/steal", "/v1/elsewhere"} {
 							if strings.Contains(err.Error(), secret) {
 								t.Errorf("error shows a secret: %v", err)
 							}

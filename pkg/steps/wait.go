@@ -149,10 +149,15 @@ func (p *PerfTest) wait(ctx context.Context, in PerfTestInput, o *Outcome) error
 			return p.cancelled(ctx, o)
 		case rctx.Err() != nil:
 			return timedOut()
+		case api.IsRedirect(err):
+			// Not a passing failure: every later read would be refused alike.
+			p.logf("reading task %d failed: %v", o.TaskID, err)
+			p.stopAfterFailure(ctx, o)
+			return fmt.Errorf("wait for run %d: %w", o.RunID, err)
 		case err != nil:
 			failures++
 			p.logf("reading task %d failed (%d of %d tolerated): %v", o.TaskID, failures, p.Poll.tolerated(), err)
-			if failures >= p.Poll.tolerated() || api.IsRedirect(err) {
+			if failures >= p.Poll.tolerated() {
 				p.stopAfterFailure(ctx, o)
 				return fmt.Errorf("wait for run %d: %w", o.RunID, err)
 			}
@@ -311,6 +316,10 @@ func (p *PerfTest) stop(ctx context.Context, o *Outcome, hurry bool) {
 		if err == nil && t.CurrentRunID() == o.RunID && t.RunStatus.IsTerminal() {
 			o.Status, o.StopConfirmed = t.RunStatus, true
 			p.logf("run %d stopped (%s)", o.RunID, t.RunStatus)
+			return
+		}
+		if api.IsRedirect(err) {
+			p.logf("stop of run %d sent; cannot be confirmed: %v", o.RunID, err)
 			return
 		}
 		if sleep(sctx, min(p.Poll.min(), 500*time.Millisecond)) != nil {

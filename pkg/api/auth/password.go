@@ -206,7 +206,7 @@ func (t *passwordTransport) fetch(ctx context.Context, now time.Time) (string, t
 	req.Header.Set("Accept", "application/json")
 	resp, err := t.client.Do(req)
 	if err != nil {
-		return "", time.Time{}, fmt.Errorf("auth: %s: %w", op, t.scrubErr(err))
+		return "", time.Time{}, fmt.Errorf("auth: %s: %w", op, t.scrubErr(api.RedirectOnly(err)))
 	}
 	defer resp.Body.Close()
 	answer, _ := io.ReadAll(io.LimitReader(resp.Body, maxIAMBody))

@@ -109,7 +109,7 @@ func TestPasswordIAMRedirectRefused(t *testing.T) {
 						if !strings.Contains(err.Error(), wantHost) {
 							t.Errorf("error %q does not name the Location %s", err, wantHost)
 						}
-						assertNoSecret(t, err, testPassword)
+						assertNoSecret(t, err, testPassword, "/v3/auth/tokens/elsewhere", "/v3/auth/tokens\"")
 					}
 					if n := iamCalls.Load(); n != 1 {
 						t.Errorf("IAM got %d token requests, want 1 (refusal remembered)", n)
