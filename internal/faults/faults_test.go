@@ -328,6 +328,42 @@ func scenarios() []scenario {
 			want:  []string{"0"},
 			check: all(stillCharDevice("NULL_DEVICE"), resultWritten),
 		},
+		// issue 10: network — redirects never followed, the timeout and the call budget hold
+		// (helpers in network_test.go).
+		{
+			id: "redirect-iam", name: "IAM answers the token request with 307 to another host:port (password auth)",
+			auth:   authPassword,
+			before: withHostile("CODEARTS_IAM_ENDPOINT", redirectAll),
+			want:   []string{"5"},
+			check:  all(startsWere(0), redirectRefused),
+		},
+		{
+			id: "redirect-cpts", name: "CPTS answers 307 to another host:port on every call (AK/SK + security token)",
+			before: withHostile("CODEARTS_CPTS_ENDPOINT", redirectAll),
+			want:   []string{"5"},
+			check:  all(startsWere(0), redirectRefused),
+		},
+		{
+			id: "redirect-cpts-wait", name: "CPTS answers 307 to another host:port on the task read after the start (password auth)",
+			auth:   authPassword,
+			before: withHostile("CODEARTS_CPTS_ENDPOINT", redirectTaskReadAfterStart),
+			want:   []string{"5"},
+			check:  all(redirectRefused, stopReachedRun, resultSays("error", true)),
+		},
+		{
+			id: "phantom-case-runs", name: "the task lists 5,000 phantom case runs (max-calls-per-minute=30)",
+			env:    []string{"CODEARTS_MAX_CALLS_PER_MINUTE=30"},
+			before: inject(sim.Fault{Match: taskRead, Kind: sim.FaultPhantomCaseRuns}),
+			want:   []string{"0"},
+			check:  all(firedAtLeast(sim.FaultPhantomCaseRuns, 1), noPhantomReports, reportsStartedRun, stdoutMentions("live figures skipped")),
+		},
+		{
+			id: "hang-timeout", name: "every task read hangs after the start; timeout=1m (1 s at ×60), request-timeout 30s",
+			env:    []string{"CODEARTS_TIMEOUT=1m", "CODEARTS_REQUEST_TIMEOUT=30s"},
+			during: afterStart(sim.Fault{Match: taskRead, Kind: sim.FaultHang}),
+			want:   []string{"4"},
+			check:  all(stopReachedRun, resultSays("timeout", true), hungReadCutByTimeout),
+		},
 	}
 }
 

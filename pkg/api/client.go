@@ -100,7 +100,7 @@ func New(cfg Config) (*Client, error) {
 		transport = &debugTransport{next: transport, log: log, maxBody: cfg.MaxBody}
 	}
 	rc := &retryablehttp.Client{
-		HTTPClient:     &http.Client{Transport: transport, Timeout: cfg.Timeout},
+		HTTPClient:     NoRedirects(&http.Client{Transport: transport, Timeout: cfg.Timeout}),
 		Logger:         nil, // no "[DEBUG]" lines: retries are logged by retryLogHook
 		RetryWaitMin:   cfg.RetryWaitMin,
 		RetryWaitMax:   cfg.RetryWaitMax,
@@ -136,8 +136,8 @@ func parseEndpoint(endpoint string) (*url.URL, error) {
 
 // Do performs call, retrying it when it is idempotent. A 2xx answer is decoded as JSON into
 // out (when out is non-nil and the body is not empty), by out itself when it is a RawDecoder.
-// A non-2xx answer after retries is an *APIError; a network failure is returned wrapped as
-// "op: error".
+// A non-2xx answer after retries is an *APIError; a redirect is never followed nor retried
+// (the error wraps a *RedirectError); a network failure is returned wrapped as "op: error".
 func (c *Client) Do(ctx context.Context, call Call, out any) error {
 	for attempt := 0; ; attempt++ {
 		err := c.do(ctx, call, out)
@@ -176,7 +176,7 @@ func (c *Client) do(ctx context.Context, call Call, out any) error {
 	}
 	resp, err := c.rc.Do(req)
 	if err != nil {
-		return fmt.Errorf("%s: %w", op, err)
+		return fmt.Errorf("%s: %w", op, RedirectOnly(err))
 	}
 	defer resp.Body.Close()
 

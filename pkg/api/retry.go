@@ -57,7 +57,8 @@ func retryableStatus(status int) bool {
 }
 
 // checkRetry is the retryablehttp.CheckRetry policy: never after cancellation, never for
-// calls not marked idempotent, otherwise on connection errors, 429 and 5xx except 501.
+// calls not marked idempotent, never for a refused redirect, otherwise on connection errors,
+// 429 and 5xx except 501.
 func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	s := stateFrom(ctx)
 	if s != nil {
@@ -77,7 +78,7 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 	}
 	if err != nil {
 		var pe *permanentError
-		if errors.As(err, &pe) {
+		if errors.As(err, &pe) || IsRedirect(err) {
 			return false, nil
 		}
 		// An inner transport (e.g. the IAM token source) may fail with an HTTP answer of its

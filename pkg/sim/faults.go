@@ -2,6 +2,7 @@ package sim
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"math"
 	"net/http"
@@ -16,10 +17,10 @@ import (
 type FaultKind int
 
 // Fault kinds. Request-level kinds (Status, Hang, Slow, Malformed, Truncated,
-// HTMLGateway, DropAnswer) act on the next matching request; TokenExpired
-// acts while authenticating; Pause, SlowStop, ExternalStop, ForeignRun and
-// Implausible are consumed by the matching start or stop request and change
-// the run, not the answer.
+// HTMLGateway, DropAnswer, PhantomCaseRuns) act on the next matching request;
+// TokenExpired acts while authenticating; Pause, SlowStop, ExternalStop,
+// ForeignRun and Implausible are consumed by the matching start or stop
+// request and change the run, not the answer.
 const (
 	// FaultStatus answers Fault.Status (default 503) without performing the
 	// call, in the body format of whoever would send it: 429 as the API
@@ -74,22 +75,29 @@ const (
 	// start request carry impossible figures on its first case: tp95 =
 	// -1000 ms and successRate = 250 (%).
 	FaultImplausible
+	// FaultPhantomCaseRuns performs the call and, when the answer is a task
+	// (ShowTask) showing a run, appends Phantoms (default 5000) case runs of
+	// that run to its related_temp_running_data, in the status of its first
+	// case run, with ids that no report or case run listing knows (a hostile
+	// or broken service).
+	FaultPhantomCaseRuns
 )
 
 var faultNames = map[FaultKind]string{
-	FaultStatus:       "status",
-	FaultHang:         "hang",
-	FaultSlow:         "slow",
-	FaultMalformed:    "malformed",
-	FaultTruncated:    "truncated",
-	FaultHTMLGateway:  "html-gateway",
-	FaultTokenExpired: "token-expired",
-	FaultDropAnswer:   "drop-answer",
-	FaultPause:        "pause",
-	FaultSlowStop:     "slow-stop",
-	FaultExternalStop: "external-stop",
-	FaultForeignRun:   "foreign-run",
-	FaultImplausible:  "implausible",
+	FaultStatus:          "status",
+	FaultHang:            "hang",
+	FaultSlow:            "slow",
+	FaultMalformed:       "malformed",
+	FaultTruncated:       "truncated",
+	FaultHTMLGateway:     "html-gateway",
+	FaultTokenExpired:    "token-expired",
+	FaultDropAnswer:      "drop-answer",
+	FaultPause:           "pause",
+	FaultSlowStop:        "slow-stop",
+	FaultExternalStop:    "external-stop",
+	FaultForeignRun:      "foreign-run",
+	FaultImplausible:     "implausible",
+	FaultPhantomCaseRuns: "phantom-case-runs",
 }
 
 // String returns the kind's name ("" for 0).
@@ -121,6 +129,8 @@ type Fault struct {
 	// (0 = until the client gives up), how long a FaultPause pause or a
 	// FaultSlowStop stop lasts.
 	Delay time.Duration
+	// Phantoms is how many case runs FaultPhantomCaseRuns adds; default 5000.
+	Phantoms int
 }
 
 type faultState struct {
@@ -248,5 +258,36 @@ func malformed(b []byte) *bytes.Buffer {
 	}
 	out.WriteString("{,")
 	out.Write(b[1:])
+	return out
+}
+
+// phantomCaseRunBase is the first id of the case runs FaultPhantomCaseRuns
+// adds: far above any case run id the simulator hands out.
+const phantomCaseRunBase = 900_000_000
+
+// addPhantomCaseRuns appends n phantom case runs to a ShowTask answer that
+// shows a run; any other body is returned unchanged.
+func addPhantomCaseRuns(b []byte, n int) []byte {
+	if n <= 0 {
+		n = 5000
+	}
+	var ans taskInfoResponse
+	if json.Unmarshal(b, &ans) != nil || len(ans.TaskInfo.RelatedTempRunningData) == 0 {
+		return b
+	}
+	first := ans.TaskInfo.RelatedTempRunningData[0].tempRunningWire
+	for i := range n {
+		id := phantomCaseRunBase + i
+		ans.TaskInfo.RelatedTempRunningData = append(ans.TaskInfo.RelatedTempRunningData, runningWire{
+			tempRunningWire: tempRunningWire{ContentMethodURL: []string{}, CrawlerStatus: first.CrawlerStatus,
+				RelatedTempRunningID: id, TaskRunInfoID: first.TaskRunInfoID, TempID: id,
+				TempName: "phantom-" + strconv.Itoa(i+1), TempRunningStatus: first.TempRunningStatus},
+			RelatedTempRunningData: []tempRunningWire{},
+		})
+	}
+	out, err := json.Marshal(ans)
+	if err != nil {
+		return b
+	}
 	return out
 }

@@ -235,3 +235,28 @@ func TestFaultMatching(t *testing.T) {
 		t.Fatal("FaultKind names")
 	}
 }
+
+func TestFaultPhantomCaseRuns(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, Options{StaleWindow: -1, Waiting: -1})
+	run := h.start(DemoSuiteID, DemoTaskID)
+	listed := len(h.showTask(DemoTaskID).TaskInfo.Running)
+	h.s.Inject(Fault{Match: "GET /v1/" + DemoProjectID + "/tasks/", Kind: FaultPhantomCaseRuns, Phantoms: 50, Count: 1})
+	v := h.showTask(DemoTaskID)
+	if got := len(v.TaskInfo.Running); got != listed+50 {
+		t.Fatalf("%d case runs listed, want %d real + 50 phantoms", got, listed)
+	}
+	last := v.TaskInfo.Running[len(v.TaskInfo.Running)-1]
+	if last.TaskRunInfoID != run || last.RelatedTempRunningID < phantomCaseRunBase {
+		t.Fatalf("phantom %+v: want run %d and an id from %d", last, run, phantomCaseRunBase)
+	}
+	// No report knows a phantom; the fault has fired its one time.
+	status, _, _ := h.do("GET", "/v1/{pid}/task-run-infos/"+itoa(run)+"/case-run-infos/"+itoa(last.RelatedTempRunningID)+
+		"/reports?brokens_limit_count=10", nil)
+	if status != http.StatusNotFound {
+		t.Fatalf("report of a phantom: HTTP %d, want 404", status)
+	}
+	if got := len(h.showTask(DemoTaskID).TaskInfo.Running); got != listed {
+		t.Fatalf("after the fault: %d case runs listed, want %d", got, listed)
+	}
+}

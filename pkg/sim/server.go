@@ -351,7 +351,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	key := r.Method + " " + r.URL.Path
-	f := s.takeFault(key, FaultStatus, FaultHang, FaultSlow, FaultMalformed, FaultTruncated, FaultHTMLGateway, FaultDropAnswer)
+	f := s.takeFault(key, FaultStatus, FaultHang, FaultSlow, FaultMalformed, FaultTruncated, FaultHTMLGateway, FaultDropAnswer,
+		FaultPhantomCaseRuns)
 	if f != nil {
 		rec.Fault = f.Kind
 		switch f.Kind {
@@ -388,6 +389,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		case FaultTruncated:
 			b := buf.body.Bytes()
 			buf.body = bytes.NewBuffer(append([]byte(nil), b[:len(b)/2]...))
+		case FaultPhantomCaseRuns:
+			buf.body = bytes.NewBuffer(addPhantomCaseRuns(buf.body.Bytes(), f.Phantoms))
 		case FaultDropAnswer:
 			rec.Status = 0
 			commit()

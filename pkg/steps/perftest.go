@@ -307,7 +307,7 @@ func (p *PerfTest) start(ctx context.Context, in PerfTestInput, o *Outcome, slot
 	runID, err := p.CPTS.StartTask(ctx, o.SuiteID, o.TaskID, in.Cluster)
 	if err != nil {
 		var ae *api.APIError
-		if errors.As(err, &ae) || ctx.Err() != nil {
+		if errors.As(err, &ae) || api.IsRedirect(err) || ctx.Err() != nil {
 			return err
 		}
 		p.logf("the answer to the start was lost (%v); reading the task to find the run", err)
@@ -317,7 +317,9 @@ func (p *PerfTest) start(ctx context.Context, in PerfTestInput, o *Outcome, slot
 		}
 	}
 	o.RunID, o.Started = runID, true
-	p.recordTag(ctx, o, in.RunTag, slot)
+	tctx, cancel := p.untilDeadline(ctx, in, o) // the timeout bounds everything after the start
+	p.recordTag(tctx, o, in.RunTag, slot)
+	cancel()
 	p.logf("started run %d of task %q (%d) in suite %s", runID, o.TaskName, o.TaskID, o.suite())
 	return nil
 }

@@ -84,6 +84,15 @@ func (b *callBudget) delay(now time.Time) time.Duration {
 	return b.calls[0].Add(b.window).Sub(now)
 }
 
+// room returns how many calls may be made at now (-1: no limit).
+func (b *callBudget) room(now time.Time) int {
+	if b.perMinute <= 0 {
+		return -1
+	}
+	b.delay(now) // drops the calls that left the window
+	return max(b.perMinute-len(b.calls), 0)
+}
+
 // spend records n calls made at now.
 func (b *callBudget) spend(now time.Time, n int) {
 	for range n {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/codearts-runner/codearts-runner/pkg/api"
 	"github.com/codearts-runner/codearts-runner/pkg/api/cpts"
 	"github.com/codearts-runner/codearts-runner/pkg/gates"
 )
@@ -81,15 +82,30 @@ func sleep(ctx context.Context, d time.Duration) error {
 // ErrTimeout is returned when the wait outlasted the timeout setting.
 var ErrTimeout = errors.New("the run did not end within the timeout")
 
+// deadline is when the timeout setting ends the wait: timeout after the start (after the
+// beginning of the wait for a run attached to).
+func (p *PerfTest) deadline(in PerfTestInput, o *Outcome) time.Time {
+	if o.StartedAt.IsZero() {
+		o.StartedAt = p.now()
+	}
+	return o.StartedAt.Add(in.Timeout)
+}
+
+// untilDeadline bounds ctx by the timeout setting, so that no call after the start (retries
+// and their waits included) outlasts it. The stop and the outputs that follow a timeout use
+// budgets of their own (see stop).
+func (p *PerfTest) untilDeadline(ctx context.Context, in PerfTestInput, o *Outcome) (context.Context, context.CancelFunc) {
+	return context.WithDeadline(ctx, p.deadline(in, o))
+}
+
 // wait polls the task until run o.RunID ends. ShowTask is trusted only once its run data names
 // o.RunID: right after a start the service may still describe the previous run. The interval
-// follows the run's stage plan (see nextInterval) and the call budget.
+// follows the run's stage plan (see nextInterval) and the call budget; every call is bounded by
+// the timeout (an attempt in flight when it passes is abandoned).
 func (p *PerfTest) wait(ctx context.Context, in PerfTestInput, o *Outcome) error {
-	begin := p.now()
-	if o.StartedAt.IsZero() {
-		o.StartedAt = begin
-	}
-	deadline := begin.Add(in.Timeout)
+	deadline := p.deadline(in, o)
+	rctx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
 	interval := p.Poll.min()
 	var lastProgress, runningSince time.Time
 	failures := 0
@@ -98,7 +114,18 @@ func (p *PerfTest) wait(ctx context.Context, in PerfTestInput, o *Outcome) error
 		hasAbort = hasAbort || g.Abort
 	}
 	budget := &callBudget{perMinute: p.Poll.CallsPerMinute, window: p.Poll.scaled(time.Minute)}
+	overBudgetSaid := false
 	lastStatus := cpts.StatusUnknown
+	timedOut := func() error {
+		o.TimedOut = true
+		if in.LeaveOnTimeout {
+			p.logf("timeout %s reached: leaving run %d running (on-timeout=leave)", in.Timeout, o.RunID)
+		} else {
+			p.logf("timeout %s reached: stopping run %d", in.Timeout, o.RunID)
+			p.stop(ctx, o, false)
+		}
+		return fmt.Errorf("wait for run %d: %w", o.RunID, ErrTimeout)
+	}
 	if first := p.firstLook(o, hasAbort); first > 0 {
 		if err := sleep(ctx, min(first, max(time.Until(deadline), time.Millisecond))); err != nil {
 			return p.cancelled(ctx, o)
@@ -106,17 +133,27 @@ func (p *PerfTest) wait(ctx context.Context, in PerfTestInput, o *Outcome) error
 	}
 	for {
 		if d := budget.delay(p.now()); d > 0 {
-			if err := sleep(ctx, d); err != nil {
+			if err := sleep(ctx, min(d, max(time.Until(deadline), time.Millisecond))); err != nil {
 				return p.cancelled(ctx, o)
 			}
+			if p.now().After(deadline) {
+				return timedOut()
+			}
 		}
-		task, err := p.CPTS.ShowTask(ctx, o.TaskID)
+		task, err := p.CPTS.ShowTask(rctx, o.TaskID)
 		budget.spend(p.now(), 1)
 		o.Calls++
 		remaining, known := time.Duration(0), false
 		switch {
 		case ctx.Err() != nil:
 			return p.cancelled(ctx, o)
+		case err != nil && rctx.Err() != nil:
+			return timedOut() // the read in flight when the timeout passed
+		case api.IsRedirect(err):
+			// Not a passing failure: every later read would be refused alike.
+			p.logf("reading task %d failed: %v", o.TaskID, err)
+			p.stopAfterFailure(ctx, o)
+			return fmt.Errorf("wait for run %d: %w", o.RunID, err)
 		case err != nil:
 			failures++
 			p.logf("reading task %d failed (%d of %d tolerated): %v", o.TaskID, failures, p.Poll.tolerated(), err)
@@ -152,10 +189,17 @@ func (p *PerfTest) wait(ctx context.Context, in PerfTestInput, o *Outcome) error
 			progressDue := o.Status != lastStatus || now.Sub(lastProgress) >= p.Poll.progress()
 			var live *gates.Run
 			if running && (progressDue || hasAbort || firstRunning) {
-				if run, ran, n, err := p.liveRun(ctx, o, task); err == nil {
+				run, ran, n, err := p.liveRun(rctx, o, task, budget.room(now))
+				budget.spend(now, n)
+				o.Calls += n
+				// Said once, when it is for good; a read skipped for now is made up later.
+				var ob *overBudgetError
+				if errors.As(err, &ob) && ob.caseRuns > ob.perMinute && !overBudgetSaid {
+					overBudgetSaid = true
+					p.logf("%v", err)
+				}
+				if err == nil {
 					live = &run
-					budget.spend(now, n)
-					o.Calls += n
 					if ran > 0 {
 						// The report says how long the run has been running (on the service's
 						// clock): the stale window may have hidden the start for a while.
@@ -187,15 +231,11 @@ func (p *PerfTest) wait(ctx context.Context, in PerfTestInput, o *Outcome) error
 				}
 			}
 		}
-		if p.now().After(deadline) {
-			o.TimedOut = true
-			if in.LeaveOnTimeout {
-				p.logf("timeout %s reached: leaving run %d running (on-timeout=leave)", in.Timeout, o.RunID)
-			} else {
-				p.logf("timeout %s reached: stopping run %d", in.Timeout, o.RunID)
-				p.stop(ctx, o, false)
+		if p.now().After(deadline) || rctx.Err() != nil {
+			if ctx.Err() != nil {
+				return p.cancelled(ctx, o)
 			}
-			return fmt.Errorf("wait for run %d: %w", o.RunID, ErrTimeout)
+			return timedOut()
 		}
 		interval = p.Poll.nextInterval(remaining, known, interval)
 		if hasAbort {
@@ -229,8 +269,10 @@ func (p *PerfTest) firstLook(o *Outcome, hasAbort bool) time.Duration {
 // settle waits briefly for a stopped run to reach a final state so that its report is complete.
 func (p *PerfTest) settle(ctx context.Context, o *Outcome) error {
 	deadline := p.now().Add(p.Poll.stopAll())
+	sctx, cancel := context.WithTimeout(ctx, p.Poll.stopAll())
+	defer cancel()
 	for p.now().Before(deadline) {
-		if t, err := p.CPTS.ShowTask(ctx, o.TaskID); err == nil && t.CurrentRunID() == o.RunID {
+		if t, err := p.CPTS.ShowTask(sctx, o.TaskID); err == nil && t.CurrentRunID() == o.RunID {
 			o.Status = t.RunStatus
 			if o.Status.IsTerminal() {
 				break
@@ -352,6 +394,10 @@ func (p *PerfTest) stop(ctx context.Context, o *Outcome, hurry bool) {
 			p.logf("run %d stopped (%s)", o.RunID, t.RunStatus)
 			return
 		}
+		if api.IsRedirect(err) {
+			p.logf("stop of run %d sent; cannot be confirmed: %v", o.RunID, err)
+			return
+		}
 		if sleep(sctx, min(p.Poll.min(), 500*time.Millisecond)) != nil {
 			p.logf("stop of run %d sent; not confirmed within %s", o.RunID, total)
 			return
@@ -389,14 +435,35 @@ func (p *PerfTest) progress(o *Outcome, current bool, live *gates.Run, remaining
 	p.logf("%s", line)
 }
 
-// liveRun reads the reports of the running case runs; ran is how long the longest case has
-// been running by its report (0 when unknown), n the number of calls made.
-func (p *PerfTest) liveRun(ctx context.Context, o *Outcome, task *cpts.Task) (run gates.Run, ran time.Duration, n int, err error) {
+// overBudgetError says that the live figures were not read: the task lists more case runs
+// than the call budget has room for.
+type overBudgetError struct {
+	caseRuns, room, perMinute int
+}
+
+func (e *overBudgetError) Error() string {
+	if e.caseRuns > e.perMinute {
+		return fmt.Sprintf("live figures skipped: the task lists %d case runs, more than max-calls-per-minute (%d) allows to read; the final report is read once the run has ended",
+			e.caseRuns, e.perMinute)
+	}
+	return fmt.Sprintf("live figures skipped for now: %d case runs to read, room for %d more calls this minute (max-calls-per-minute %d)",
+		e.caseRuns, e.room, e.perMinute)
+}
+
+// liveRun reads the reports of the running case runs, when they fit into room calls (room < 0:
+// no limit; else an *overBudgetError and no call); ran is how long the longest case has been
+// running by its report (0 when unknown), n the number of calls made.
+func (p *PerfTest) liveRun(ctx context.Context, o *Outcome, task *cpts.Task, room int) (run gates.Run, ran time.Duration, n int, err error) {
 	var runs []CaseRun
+	seen := map[int64]bool{}
 	for _, r := range task.Running {
-		if int64(r.TaskRunID) == o.RunID && r.CaseRunID != 0 {
-			runs = append(runs, CaseRun{ID: int64(r.CaseRunID), Name: r.CaseName, Status: r.Status})
+		if id := int64(r.CaseRunID); int64(r.TaskRunID) == o.RunID && id != 0 && !seen[id] {
+			seen[id] = true
+			runs = append(runs, CaseRun{ID: id, Name: r.CaseName, Status: r.Status})
 		}
+	}
+	if room >= 0 && len(runs) > room {
+		return gates.Run{}, 0, 0, &overBudgetError{caseRuns: len(runs), room: room, perMinute: p.Poll.CallsPerMinute}
 	}
 	cases, err := p.Reports(ctx, o.RunID, runs, 1)
 	if err != nil {

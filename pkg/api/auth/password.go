@@ -32,7 +32,7 @@ type Password struct {
 	ProjectID   string           // IAM project id the token is scoped to
 	ProjectName string           // project (region) name the token is scoped to when ProjectID is ""
 	Now         func() time.Time // clock for expiry decisions; nil = time.Now
-	HTTPClient  *http.Client     // client for IAM; nil = base transport with a 30 s timeout
+	HTTPClient  *http.Client     // client for IAM; nil = base transport with a 30 s timeout; its CheckRedirect is replaced: no redirect is followed
 }
 
 // NewPassword returns a RoundTripper that sends an IAM token as X-Auth-Token and passes the
@@ -43,12 +43,16 @@ type Password struct {
 // A 401 from the service discards the token and retries the request once with a new one.
 // IAM's refusal of the credentials (4xx other than 408/429) is remembered and returned to
 // every later request without asking IAM again, so a wrong password cannot lock the account.
+// IAM answering with a redirect is refused (*api.RedirectError, never followed: the password
+// body stays home) and remembered in the same way.
 func NewPassword(base http.RoundTripper, p Password) http.RoundTripper {
 	base = defaultBase(base)
 	client := p.HTTPClient
 	if client == nil {
 		client = &http.Client{Transport: base, Timeout: 30 * time.Second}
 	}
+	// A redirect followed would send the password to the Location: none is.
+	client = api.NoRedirects(client)
 	now := p.Now
 	if now == nil {
 		now = time.Now
@@ -149,7 +153,7 @@ func (t *passwordTransport) get(ctx context.Context, stale string) (string, erro
 	tok, exp, project, err := t.fetch(ctx, now)
 	if err != nil {
 		var ae *api.APIError
-		if errors.As(err, &ae) && ae.Status >= 400 && ae.Status < 500 &&
+		if api.IsRedirect(err) || errors.As(err, &ae) && ae.Status >= 400 && ae.Status < 500 &&
 			ae.Status != http.StatusRequestTimeout && ae.Status != http.StatusTooManyRequests {
 			t.refused = err
 		}
@@ -238,7 +242,7 @@ func (t *passwordTransport) fetch(ctx context.Context, now time.Time) (string, t
 	req.Header.Set("Accept", "application/json")
 	resp, err := t.client.Do(req)
 	if err != nil {
-		return "", time.Time{}, "", fmt.Errorf("auth: %s: %w", op, t.scrubErr(err))
+		return "", time.Time{}, "", fmt.Errorf("auth: %s: %w", op, t.scrubErr(api.RedirectOnly(err)))
 	}
 	defer resp.Body.Close()
 	answer, _ := io.ReadAll(io.LimitReader(resp.Body, maxIAMBody))
