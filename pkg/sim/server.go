@@ -131,6 +131,10 @@ type Options struct {
 	// Stopping is the simulated time a stop request spends in status 5
 	// before the run is stopped (4); default 5s. Negative: none.
 	Stopping time.Duration
+
+	// MAS switches the status strings and the shape of the MAS-HUB workflow
+	// answers (mas.go).
+	MAS MASOptions
 }
 
 // Server is the simulator. Create it with New; it is safe for concurrent use.
@@ -151,6 +155,7 @@ type Server struct {
 	runSeq   int
 	caseRunN int
 	tp       *testPlan // TestPlan and attask state (testplan_workspace.go)
+	mas      *masData  // MAS-HUB workflows and executions (mas.go), made on first use
 
 	held      atomic.Int32 // requests held by FaultHang / FaultSlow
 	closeOnce sync.Once
