@@ -51,7 +51,7 @@ func (a *app) startSimulator(s *config.Settings, scale float64) (func(), error) 
 	}
 	// TestPlan and task templates: the seeded plan, a few cases (the first ten are in it
 	// already) and the templates that execute.
-	for _, ep := range []*string{&s.TestPlanEP, &s.AttaskEP} {
+	for _, ep := range []*string{&s.TestPlanEP, &s.AttaskEP, &s.MASEndpoint} {
 		if *ep == "" {
 			*ep = url
 		}
@@ -67,6 +67,9 @@ func (a *app) startSimulator(s *config.Settings, scale float64) (func(), error) 
 	}
 	if s.CaseIDs == "" {
 		s.CaseIDs = strings.Join(srv.DemoCaseIDs(12), ",")
+	}
+	if s.Workflow == "" {
+		s.Workflow = sim.DemoWorkflowName
 	}
 	if s.TaskIDs == "" {
 		s.TaskIDs = strings.Join(sim.DemoTemplateIDs(), ",")

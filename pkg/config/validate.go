@@ -29,7 +29,7 @@ func (s *Settings) Validate(mode Mode) error {
 	var p []string
 	add := func(format string, a ...any) { p = append(p, fmt.Sprintf(format, a...)) }
 
-	if mode == PerfTest || mode == TestPlan || mode == TaskModel {
+	if mode == PerfTest || mode == TestPlan || mode == TaskModel || mode == Workflow {
 		if !regionRE.MatchString(s.Region) {
 			add("region %q is not a region id such as cn-north-4 or ap-southeast-3", s.Region)
 		}
@@ -128,6 +128,9 @@ func (s *Settings) Validate(mode Mode) error {
 		if len(splitEntries(s.TaskIDs, ",\n")) == 0 {
 			add("task-ids is empty: give the task template ids to execute")
 		}
+	}
+	if mode == Workflow {
+		s.validateWorkflow(add)
 	}
 	if s.SimScale < 0 || s.SimScale > 100000 {
 		add("sim-scale %v must be between 0 (the default) and 100000", s.SimScale)

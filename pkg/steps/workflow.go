@@ -543,7 +543,7 @@ func (f *Workflow) stop(ctx context.Context, o *WorkflowOutcome, hurry bool) {
 		if err == nil {
 			o.Status = st.Status
 			if v, _ := o.statuses.Classify(st.Status); v.Terminal() {
-				o.StopConfirmed = true
+				o.StopConfirmed, o.Verdict = true, v
 				f.logf("job %s stopped (status %q)", o.Job, st.Status)
 				return
 			}

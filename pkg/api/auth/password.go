@@ -30,6 +30,7 @@ type Password struct {
 	Password    string           // never logged or shown in errors
 	Domain      string           // account (domain) name; "" = Username (the account's own user)
 	ProjectID   string           // IAM project id the token is scoped to
+	ProjectName string           // IAM project name (the region) the token is scoped to when ProjectID is empty
 	Now         func() time.Time // clock for expiry decisions; nil = time.Now
 	HTTPClient  *http.Client     // client for IAM; nil = base transport with a 30 s timeout
 }
@@ -151,7 +152,8 @@ type iamRequest struct {
 		} `json:"identity"`
 		Scope struct {
 			Project struct {
-				ID string `json:"id"`
+				ID   string `json:"id,omitempty"`
+				Name string `json:"name,omitempty"`
 			} `json:"project"`
 		} `json:"scope"`
 	} `json:"auth"`
@@ -171,7 +173,7 @@ func (t *passwordTransport) fetch(ctx context.Context, now time.Time) (string, t
 	var missing []string
 	for _, f := range []struct{ name, value string }{
 		{"IAM endpoint", p.IAMEndpoint}, {"user name", p.Username},
-		{"password", p.Password}, {"project id", p.ProjectID},
+		{"password", p.Password}, {"project id", p.ProjectID + p.ProjectName},
 	} {
 		if strings.TrimSpace(f.value) == "" {
 			missing = append(missing, f.name)
@@ -189,6 +191,9 @@ func (t *passwordTransport) fetch(ctx context.Context, now time.Time) (string, t
 		user.Domain.Name = p.Username
 	}
 	body.Auth.Scope.Project.ID = p.ProjectID
+	if p.ProjectID == "" {
+		body.Auth.Scope.Project.Name = p.ProjectName
+	}
 	data, err := json.Marshal(body)
 	if err != nil {
 		return "", time.Time{}, api.Permanent(fmt.Errorf("auth: %s: encode: %w", op, err))
