@@ -199,6 +199,18 @@ func (f *Workflow) start(ctx context.Context, o *WorkflowOutcome) error {
 	if err != nil {
 		var ae *api.APIError
 		var me *mas.Error
+		if ctx.Err() != nil && herr == nil && !errors.As(err, &ae) && !errors.As(err, &me) {
+			// Cancelled while the start was in flight: it may have gone through. Look for
+			// the execution (outside the cancellation, briefly) and stop it.
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), f.Poll.stopAll())
+			defer cancel()
+			if job, rerr := f.reconcile(rctx, o, before); rerr == nil {
+				o.Started, o.Reconciled, o.Job = true, true, job
+				f.logf("cancelled during the start; job %s had started", job)
+				return f.cancelled(ctx, o)
+			}
+			return err
+		}
 		if errors.As(err, &ae) || errors.As(err, &me) || ctx.Err() != nil {
 			return err
 		}
