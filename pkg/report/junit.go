@@ -50,6 +50,11 @@ func (r *Result) JUnit() junit.Testsuites {
 		ts.AddProperty("workflow", fmt.Sprintf("%s (%s)", clean(w.Name), w.ID))
 		ts.AddProperty("job_name", clean(w.Job))
 		ts.AddProperty("workflow_status", clean(w.Status))
+		if len(w.Unrecognised) > 0 {
+			ts.AddProperty("unrecognised_statuses", clean(strings.Join(w.Unrecognised, ", ")))
+			ts.SystemOut = &junit.Output{Data: clean("status strings no mapping knows (read as running; name them in workflow-success, workflow-failure or workflow-waiting): " +
+				strings.Join(w.Unrecognised, ", ") + "\nlast such status answer:\n" + w.RawStatus)}
+		}
 	}
 	ts.AddProperty("result", r.Result)
 	class := "codearts." + r.Mode + ".gates"

@@ -367,23 +367,32 @@ func (f *Workflow) apply(in WorkflowInput, o *WorkflowOutcome, st *mas.JobStatus
 		steps = append(steps, WorkflowStep{Name: s.Name, StateID: s.StateID, TaskID: s.TaskID, Status: s.Status, Type: s.Type, Verdict: sv})
 	}
 	o.Steps = steps
+	var fresh []string
 	for _, u := range unknown {
 		key := u
 		if key == "" {
 			key = "(none)"
 		}
-		if containsString(o.Unrecognised, key) {
-			continue
+		if !containsString(o.Unrecognised, key) && !containsString(fresh, key) {
+			fresh = append(fresh, key)
 		}
-		o.Unrecognised = append(o.Unrecognised, key)
-		o.RawStatus = f.masked(st.Answer.Raw)
-		what := fmt.Sprintf("status %q", u)
-		if u == "" {
-			what = "an answer without a status"
-		}
-		f.logf("job %s: %s is not recognised: read as still running until the timeout; name it in workflow-success, workflow-failure or workflow-waiting. The answer was:\n%s",
-			o.Job, what, f.shown(st.Answer.Raw))
 	}
+	if len(fresh) == 0 {
+		return
+	}
+	o.Unrecognised = append(o.Unrecognised, fresh...)
+	o.RawStatus = f.masked(st.Answer.Raw)
+	f.logf("job %s: status %s not recognised: read as still running until the timeout; name it in workflow-success, workflow-failure or workflow-waiting. The answer was:\n%s",
+		o.Job, quoteAll(fresh), f.shown(st.Answer.Raw))
+}
+
+// quoteAll renders statuses as "A", "B" ("(none)" for an answer without a status).
+func quoteAll(list []string) string {
+	q := make([]string, len(list))
+	for i, s := range list {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return strings.Join(q, ", ")
 }
 
 func containsString(list []string, s string) bool {
