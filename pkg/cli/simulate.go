@@ -101,6 +101,8 @@ func (a *app) simulate(ctx context.Context, args []string) int {
 		sim.DemoAK, sim.DemoSK, sim.DemoProjectID, sim.DemoUser, sim.DemoPassword, sim.DemoDomain)
 	fmt.Fprintf(a.out, "try:\n  CODEARTS_AK=%s CODEARTS_SK=%s runner perftest --cpts-endpoint=%s --iam-endpoint=%s --sim-scale=%g --project-id=%s --test-suite=%q --task=%q --gates='p95 <= 800ms'\n",
 		sim.DemoAK, sim.DemoSK, url, url, scale, sim.DemoProjectID, sim.DemoSuiteName, sim.DemoTaskName)
+	fmt.Fprintf(a.out, "  CODEARTS_AK=%s CODEARTS_SK=%s runner workflow --mas-endpoint=%s --sim-scale=%g --workflow=%q\n",
+		sim.DemoAK, sim.DemoSK, url, scale, sim.DemoWorkflowName)
 	<-ctx.Done()
 	_ = srv.Close()
 	fmt.Fprintln(a.out, "simulator stopped")

@@ -239,3 +239,19 @@ func TestWorkflowCancel(t *testing.T) {
 		t.Fatalf("simulator %+v", jobs)
 	}
 }
+
+// TestShownAnswer: a raw answer shown to people has its secret-looking fields masked, is
+// bounded and cannot start a line of its own.
+func TestShownAnswer(t *testing.T) {
+	t.Parallel()
+	f := &Workflow{}
+	raw := `{"result":{"status":"X","token":"MIIsecret-token","password":"p4ss"},"status":"success","note":"a\nb"}`
+	got := f.shown(raw)
+	if strings.Contains(got, "MIIsecret-token") || strings.Contains(got, "p4ss") || strings.Count(got, "\n") != 0 || !strings.HasPrefix(got, "  | ") {
+		t.Errorf("shown %q", got)
+	}
+	long := `{"result":"` + strings.Repeat("é", 5000) + `"}`
+	if s := f.masked(long); len(s) > maxShownAnswer+len("…") || !strings.HasSuffix(s, "…") {
+		t.Errorf("masked answer of %d bytes", len(s))
+	}
+}
