@@ -128,10 +128,15 @@ func (c *Client) Status(ctx context.Context, workflowID, job string) (*JobStatus
 	if err != nil {
 		return nil, err
 	}
+	return parseStatus(a), nil
+}
+
+// parseStatus reads the execution's status and steps from a status answer.
+func parseStatus(a *Answer) *JobStatus {
 	st := &JobStatus{Answer: a}
 	if s := scalar(a.Result); s != "" {
 		st.Status = s
-		return st, nil
+		return st
 	}
 	m, _ := a.Result.(map[string]any)
 	stepKeys := []string{"steps", "tasks", "states", "nodes", "stages", "task_list", "state_list", "task_infos", "children"}
@@ -159,7 +164,7 @@ func (c *Client) Status(ctx context.Context, workflowID, job string) (*JobStatus
 			st.Steps[i].Name = st.Steps[i].StateID
 		}
 	}
-	return st, nil
+	return st
 }
 
 // Stop stops an execution (PUT /workflow/{job_name}/stop, §4.1.1.1.4).
