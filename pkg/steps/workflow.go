@@ -87,14 +87,16 @@ type WorkflowOutcome struct {
 	RawStatus          string
 	StartedAt, EndedAt time.Time
 	// Duration is the drill's length on the service's clock.
-	Duration                                     time.Duration
-	TimedOut, Cancelled, StopSent, StopConfirmed bool
-	StopFailed                                   bool
-	Calls                                        int
-	checkpointActs                               map[string]int
-	statuses                                     StatusMapping
-	lastProgress                                 time.Time
-	lastProgressKey                              string
+	Duration time.Duration
+	// TimedOut, Cancelled: how the wait ended; StopSent, StopConfirmed, StopFailed: the stop.
+	TimedOut, Cancelled, StopSent, StopConfirmed, StopFailed bool
+	// Calls counts the API calls of the wait.
+	Calls int
+
+	checkpointActs  map[string]int // checkpoint → times seen waiting
+	statuses        StatusMapping
+	lastProgress    time.Time
+	lastProgressKey string
 }
 
 // HasJob reports whether an execution exists whose outcome should be written out.
