@@ -109,10 +109,32 @@ func (f *Workflow) now() time.Time {
 	return time.Now()
 }
 
+// logf prints one progress line. Text and errors among the arguments come from the service
+// (job and step names, statuses, messages): their control characters become spaces, so that
+// they cannot start a line of their own (a "::" workflow command, a forged progress line).
 func (f *Workflow) logf(format string, a ...any) {
-	if f.Log != nil {
-		fmt.Fprintf(f.Log, format+"\n", a...)
+	if f.Log == nil {
+		return
 	}
+	for i, v := range a {
+		switch t := v.(type) {
+		case string:
+			a[i] = oneLine(t)
+		case error:
+			a[i] = oneLine(t.Error())
+		}
+	}
+	fmt.Fprintf(f.Log, format+"\n", a...)
+}
+
+// oneLine replaces control characters with spaces.
+func oneLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
 }
 
 // Run finds the workflow, starts it, waits for its end and reads the logs of failed steps. The
@@ -422,14 +444,7 @@ func (f *Workflow) masked(raw string) string {
 // shown renders a raw answer for the log: masked, bounded, indented, without control
 // characters, so that server text cannot start a line of its own.
 func (f *Workflow) shown(raw string) string {
-	s := f.masked(raw)
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return ' '
-		}
-		return r
-	}, s)
-	return "  | " + s
+	return "  | " + oneLine(f.masked(raw))
 }
 
 // checkpoints reports the steps waiting for a person and, when asked to, skips or retries

@@ -255,3 +255,14 @@ func TestShownAnswer(t *testing.T) {
 		t.Errorf("masked answer of %d bytes", len(s))
 	}
 }
+
+// TestLogLinesCarryNoServerLineBreaks: server text cannot start a line of the log.
+func TestLogLinesCarryNoServerLineBreaks(t *testing.T) {
+	t.Parallel()
+	var b syncBuf
+	f := &Workflow{Log: &b}
+	f.logf("started job %s: %v", "job-1\n::error::forged\r", errors.New("bad\nline"))
+	if got := b.String(); got != "started job job-1 ::error::forged : bad line\n" {
+		t.Errorf("log %q", got)
+	}
+}
