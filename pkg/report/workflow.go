@@ -3,7 +3,6 @@ package report
 import (
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/codearts-runner/codearts-runner/pkg/steps"
 )
@@ -144,7 +143,7 @@ func (r *Result) writeWorkflowSummary(w io.Writer) {
 	if wf == nil {
 		return
 	}
-	fmt.Fprintf(w, "workflow %q (%s), job %s: %s (status %q)", wf.Name, wf.ID, wf.Job, wf.Verdict, wf.Status)
+	fmt.Fprintf(w, "workflow %q (%s), job %s: %s (status %q)", wf.Name, flatten(wf.ID), flatten(wf.Job), wf.Verdict, wf.Status)
 	if wf.DurationSec > 0 {
 		fmt.Fprintf(w, " in %.0fs", wf.DurationSec)
 	}
@@ -154,11 +153,11 @@ func (r *Result) writeWorkflowSummary(w io.Writer) {
 	}
 	for _, c := range wf.Checkpoints {
 		if c.Action == "waiting" {
-			fmt.Fprintf(w, "  manual checkpoint: step %q, task %s waited for a person\n", c.Step, orUnknown(c.TaskID))
+			fmt.Fprintf(w, "  manual checkpoint: step %q, task %s waited for a person\n", c.Step, flatten(orUnknown(c.TaskID)))
 		}
 	}
 	if len(wf.Unrecognised) > 0 {
-		fmt.Fprintf(w, "  status strings not recognised (read as running): %s — name them in workflow-success, workflow-failure or workflow-waiting\n", strings.Join(wf.Unrecognised, ", "))
+		fmt.Fprintf(w, "  status strings not recognised (read as running): %q — name them in workflow-success, workflow-failure or workflow-waiting\n", wf.Unrecognised)
 	}
 }
 
