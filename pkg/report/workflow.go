@@ -152,9 +152,11 @@ func (r *Result) writeWorkflowSummary(w io.Writer) {
 		fmt.Fprintf(w, "  step %-28s %s (%s)\n", quoteName(s.Name), s.Verdict, s.Status)
 	}
 	for _, c := range wf.Checkpoints {
-		if c.Action == "waiting" {
-			fmt.Fprintf(w, "  manual checkpoint: step %q, task %s waited for a person\n", c.Step, flatten(orUnknown(c.TaskID)))
+		what := map[string]string{"waiting": "waited for a person", "skipped": "skipped by the runner", "retried": "retried by the runner"}[c.Action]
+		if c.Error != "" {
+			what = "could not be " + c.Action + ": " + flatten(c.Error)
 		}
+		fmt.Fprintf(w, "  manual checkpoint: step %q, task %s %s\n", c.Step, flatten(orUnknown(c.TaskID)), what)
 	}
 	if len(wf.Unrecognised) > 0 {
 		fmt.Fprintf(w, "  status strings not recognised (read as running): %q — name them in workflow-success, workflow-failure or workflow-waiting\n", wf.Unrecognised)
