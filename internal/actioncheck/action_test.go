@@ -27,7 +27,7 @@ var actionOnlyInputs = []string{"mode", "version"}
 var actionOutputs = []string{"task-run-id", "result", "gates-failed", "junit-file", "result-file"}
 
 // actionModes are the subcommands the action runs.
-var actionModes = []config.Mode{config.PerfTest, config.TestPlan, config.TaskModel}
+var actionModes = []config.Mode{config.PerfTest, config.TestPlan, config.TaskModel, config.Workflow}
 
 type action struct {
 	Name        string                  `yaml:"name"`

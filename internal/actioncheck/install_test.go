@@ -311,7 +311,8 @@ func TestActionRunScript(t *testing.T) {
 		{"perftest", 0, "args=perftest task=smoke"},
 		{"testplan", 0, "args=testplan task=smoke"},
 		{"taskmodel", 0, "args=taskmodel task=smoke"},
-		{"perftest --debug", 2, "input mode must be perftest, testplan or taskmodel"},
+		{"workflow", 0, "args=workflow task=smoke"},
+		{"perftest --debug", 2, "input mode must be perftest, testplan, taskmodel or workflow"},
 		{"", 2, "input mode must be"},
 	}
 	for _, tt := range tests {

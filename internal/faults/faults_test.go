@@ -364,6 +364,32 @@ func scenarios() []scenario {
 			want:   []string{"4"},
 			check:  all(stopReachedRun, resultSays("timeout", true), hungReadCutByTimeout),
 		},
+		// issue 16: MAS workflows
+		{
+			id: "workflow-sigterm", name: "workflow: SIGTERM mid-drill",
+			opt:    sim.Options{Scale: 20},
+			before: workflowRun(sim.DemoWorkflowName),
+			during: afterJob(syscall.SIGTERM),
+			want:   []string{"130"},
+			check:  all(workflowJobs(sim.DemoWorkflowID, 1), workflowStopped("cancelled")),
+		},
+		{
+			id: "workflow-lost-start", name: "workflow: answer to the start lost (connection closed after the start)",
+			before: both2(workflowRun(sim.DemoWorkflowName),
+				inject(sim.Fault{Match: "POST /octopus-jobmanager/v1/workflow/" + sim.DemoWorkflowID + "/start", Kind: sim.FaultDropAnswer, Count: 1})),
+			want:  []string{"0"},
+			check: all(firedAtLeast(sim.FaultDropAnswer, 1), workflowJobs(sim.DemoWorkflowID, 1), workflowStartedBy("history")),
+		},
+		{
+			id: "workflow-unknown-status", name: "workflow: status strings no mapping knows (timeout=5m on the ×60 clock)",
+			opt: sim.Options{MAS: sim.MASOptions{Statuses: sim.MASStatuses{Pending: "GREY", Running: "AMBER", Succeeded: "GREEN",
+				Failed: "RED", Waiting: "BLUE", Skipped: "WHITE", Stopped: "BLACK"}}},
+			env:    []string{"CODEARTS_TIMEOUT=5m"},
+			before: workflowRun(sim.DemoWorkflowName),
+			want:   []string{"4"},
+			check: all(workflowJobs(sim.DemoWorkflowID, 1), workflowStopped("timeout"), stdoutMentions(`not recognised: read as still running until the timeout`),
+				stdoutMentions(`"status":"AMBER"`), junitMentions("AMBER")),
+		},
 	}
 }
 
@@ -423,6 +449,77 @@ func stillCharDevice(key string) func(*rig, *observation) {
 		default:
 			o.note("the null device node still a character device")
 		}
+	}
+}
+
+// workflowRun returns a before step that makes the run `runner workflow` of workflow against
+// the rig's simulator.
+func workflowRun(workflow string) func(context.Context, *rig) error {
+	return func(_ context.Context, r *rig) error {
+		r.cmd = "workflow"
+		r.env = append(r.env, "CODEARTS_MAS_ENDPOINT="+r.url, "CODEARTS_WORKFLOW="+workflow)
+		return nil
+	}
+}
+
+// both2 runs before steps in order.
+func both2(steps ...func(context.Context, *rig) error) func(context.Context, *rig) error {
+	return func(ctx context.Context, r *rig) error {
+		for _, s := range steps {
+			if err := s(ctx, r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// afterJob returns a during step that sends sig once the runner says it started the job.
+func afterJob(sig syscall.Signal) func(context.Context, *rig, *proc) {
+	return func(ctx context.Context, _ *rig, p *proc) {
+		if until(ctx, func() bool { return strings.Contains(p.stdout.String(), "started job") }) {
+			p.signal(sig)
+		}
+	}
+}
+
+// workflowJobs checks the number of executions of a workflow: a start is never sent twice.
+func workflowJobs(id string, n int) func(*rig, *observation) {
+	return func(r *rig, o *observation) {
+		jobs := r.srv.WorkflowJobs(id)
+		o.note("%d execution(s)", len(jobs))
+		if len(jobs) != n {
+			o.fail("%d executions of workflow %s, want %d", len(jobs), id, n)
+		}
+	}
+}
+
+// workflowStopped checks that the stop reached the execution and that the result file says
+// result with stop_sent.
+func workflowStopped(result string) func(*rig, *observation) {
+	return func(r *rig, o *observation) {
+		jobs := r.srv.WorkflowJobs("")
+		res := o.resultFile()
+		switch {
+		case len(jobs) == 0 || !jobs[len(jobs)-1].StopRequested:
+			o.fail("no stop request reached the execution: %+v", jobs)
+		case res == nil || res.Result != result || res.Workflow == nil || !res.Workflow.StopSent:
+			o.fail("result file: want result %q with stop_sent, got %+v", result, res)
+		default:
+			o.note("stop reached the execution")
+		}
+	}
+}
+
+// workflowStartedBy checks who the result file says started the execution.
+func workflowStartedBy(by string) func(*rig, *observation) {
+	return func(_ *rig, o *observation) {
+		res := o.resultFile()
+		if res == nil || res.Workflow == nil || res.Workflow.StartedBy != by {
+			o.fail("result file: want started_by %q, got %+v", by, res)
+			return
+		}
+		o.note("execution found again in the history")
 	}
 }
 

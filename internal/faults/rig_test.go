@@ -70,6 +70,7 @@ type rig struct {
 	dir   string
 	task  int      // the task whose runs are counted
 	env   []string // settings of the run, see settings
+	cmd   string   // the subcommand run; "" = perftest
 	hs    *http.Server
 
 	mu     sync.Mutex
@@ -325,7 +326,11 @@ func signalName(s syscall.Signal) string {
 func (r *rig) run(bin string, env []string, limit time.Duration, during func(context.Context, *rig, *proc)) observation {
 	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
-	p := &proc{cmd: exec.CommandContext(ctx, bin, "perftest")}
+	cmd := r.cmd
+	if cmd == "" {
+		cmd = "perftest"
+	}
+	p := &proc{cmd: exec.CommandContext(ctx, bin, cmd)}
 	p.cmd.Env = env
 	p.cmd.Stdout, p.cmd.Stderr = &p.stdout, &p.stderr
 	p.cmd.WaitDelay = 2 * time.Second

@@ -89,6 +89,8 @@ func Main(ctx context.Context, env Env) int {
 		return a.testplan(ctx, rest)
 	case "taskmodel":
 		return a.taskmodel(ctx, rest)
+	case "workflow":
+		return a.workflow(ctx, rest)
 	case "gates":
 		return a.gates(ctx, rest)
 	case "docs":
@@ -116,6 +118,7 @@ Commands:
   perftest   run a CodeArts PerfTest task, wait, evaluate gates, write JUnit (--simulate for a demo)
   testplan   add cases to a CodeArts TestPlan plan (found by id or name, or created)
   taskmodel  execute CodeArts task templates
+  workflow   run a MAS workflow (a switchover or recovery drill) as a pipeline step
   gates      check a gates file (gates check) or list the metrics (gates --list)
   simulate   serve the built-in simulator of the CodeArts APIs (--addr 127.0.0.1:8080)
   version    print the version

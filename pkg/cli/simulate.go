@@ -56,7 +56,7 @@ func (a *app) startSimulator(s *config.Settings, mode config.Mode, scale float64
 	}
 	// TestPlan and task templates: the seeded plan, a few cases (the first ten are in it
 	// already) and the templates that execute.
-	for _, ep := range []*string{&s.TestPlanEP, &s.AttaskEP} {
+	for _, ep := range []*string{&s.TestPlanEP, &s.AttaskEP, &s.MASEndpoint} {
 		if *ep == "" {
 			*ep = url
 		}
@@ -72,6 +72,9 @@ func (a *app) startSimulator(s *config.Settings, mode config.Mode, scale float64
 	}
 	if s.CaseIDs == "" {
 		s.CaseIDs = strings.Join(srv.DemoCaseIDs(12), ",")
+	}
+	if s.Workflow == "" {
+		s.Workflow = sim.DemoWorkflowName
 	}
 	if s.TaskIDs == "" {
 		s.TaskIDs = strings.Join(sim.DemoTemplateIDs(), ",")
@@ -103,6 +106,8 @@ func (a *app) simulate(ctx context.Context, args []string) int {
 		sim.DemoAK, sim.DemoSK, sim.DemoProjectID, sim.DemoUser, sim.DemoPassword, sim.DemoDomain)
 	fmt.Fprintf(a.out, "try:\n  CODEARTS_AK=%s CODEARTS_SK=%s runner perftest --cpts-endpoint=%s --iam-endpoint=%s --sim-scale=%g --test-suite=%q --task=%q --gates='p95 <= 800ms'\n",
 		sim.DemoAK, sim.DemoSK, url, url, scale, sim.DemoSuiteName, sim.DemoTaskName)
+	fmt.Fprintf(a.out, "  CODEARTS_AK=%s CODEARTS_SK=%s runner workflow --mas-endpoint=%s --sim-scale=%g --workflow=%q\n",
+		sim.DemoAK, sim.DemoSK, url, scale, sim.DemoWorkflowName)
 	<-ctx.Done()
 	_ = srv.Close()
 	fmt.Fprintln(a.out, "simulator stopped")

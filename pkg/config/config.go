@@ -27,6 +27,7 @@ const (
 	TaskModel Mode = "taskmodel"
 	Simulate  Mode = "simulate"
 	Gates     Mode = "gates"
+	Workflow  Mode = "workflow"
 )
 
 // EnvPrefix starts the environment variable of every setting: --task is CODEARTS_TASK.
@@ -82,6 +83,12 @@ type Settings struct {
 	TestServiceID   string        `flag:"test-service-id" env:"CODEARTS_TEST_SERVICE_ID" modes:"taskmodel" help:"test service id of the templates"`
 	IP              string        `flag:"ip" env:"CODEARTS_IP" modes:"taskmodel" help:"address of the system under test (optional)"`
 	Port            string        `flag:"port" env:"CODEARTS_PORT" modes:"taskmodel" help:"port of the system under test (optional)"`
+	MASEndpoint     string        `flag:"mas-endpoint" env:"CODEARTS_MAS_ENDPOINT" modes:"workflow" help:"MAS-HUB endpoint of the workflow API (no documented default: required for workflow)"`
+	Workflow        string        `flag:"workflow" env:"CODEARTS_WORKFLOW" modes:"workflow" help:"MAS workflow to run: id or exact name"`
+	WFSuccess       string        `flag:"workflow-success" env:"CODEARTS_WORKFLOW_SUCCESS" modes:"workflow" help:"MAS status strings that mean the drill succeeded, comma separated (each overrides the default mapping)"`
+	WFFailure       string        `flag:"workflow-failure" env:"CODEARTS_WORKFLOW_FAILURE" modes:"workflow" help:"MAS status strings that mean the drill failed, comma separated (each overrides the default mapping)"`
+	WFWaiting       string        `flag:"workflow-waiting" env:"CODEARTS_WORKFLOW_WAITING" modes:"workflow" help:"MAS status strings that mean a manual checkpoint waits for a person, comma separated (each overrides the default mapping)"`
+	WFCheckpoint    string        `flag:"workflow-checkpoint" env:"CODEARTS_WORKFLOW_CHECKPOINT" envDefault:"wait" modes:"workflow" help:"at a manual checkpoint: wait (for a person, until the timeout), skip or retry (each checkpoint once)"`
 	JUnitFile       string        `flag:"junit-file" env:"CODEARTS_JUNIT_FILE" envDefault:"codearts-junit.xml" modes:"perftest,testplan,taskmodel" help:"JUnit XML output path (none = do not write)"`
 	ResultFile      string        `flag:"result-file" env:"CODEARTS_RESULT_FILE" envDefault:"codearts-result.json" modes:"perftest,testplan,taskmodel" help:"result JSON output path (none = do not write)"`
 	DotenvFile      string        `flag:"dotenv-file" env:"CODEARTS_DOTENV_FILE" modes:"perftest,testplan,taskmodel" help:"write the outputs as a dotenv file for later jobs (GitLab artifacts:reports:dotenv): CODEARTS_TASK_RUN_ID, CODEARTS_RESULT, CODEARTS_GATES_FAILED, CODEARTS_JUNIT_PATH, CODEARTS_RESULT_PATH"`
@@ -129,6 +136,7 @@ func describe() []field {
 		for _, m := range strings.Split(sf.Tag.Get("modes"), ",") {
 			f.Modes = append(f.Modes, Mode(m))
 		}
+		f.Modes = withShared(f.Flag, f.Modes)
 		out = append(out, f)
 	}
 	return out

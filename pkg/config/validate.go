@@ -29,7 +29,7 @@ func (s *Settings) Validate(mode Mode) error {
 	var p []string
 	add := func(format string, a ...any) { p = append(p, fmt.Sprintf(format, a...)) }
 
-	if mode == PerfTest || mode == TestPlan || mode == TaskModel {
+	if mode == PerfTest || mode == TestPlan || mode == TaskModel || mode == Workflow {
 		if !regionRE.MatchString(s.Region) {
 			add("region %q is not a region id such as cn-north-4 or ap-southeast-3", s.Region)
 		}
@@ -120,8 +120,11 @@ func (s *Settings) Validate(mode Mode) error {
 	if mode == PerfTest || mode == Gates {
 		s.checkGates(add)
 	}
-	if mode == PerfTest || mode == TestPlan || mode == TaskModel {
+	if mode == PerfTest || mode == TestPlan || mode == TaskModel || mode == Workflow {
 		s.checkOutputs(mode, add)
+	}
+	if mode == Workflow {
+		s.validateWorkflow(add)
 	}
 	if len(p) > 0 {
 		return &UsageError{Problems: p}

@@ -19,6 +19,9 @@ func (r *Result) dotenvVars() [][2]string {
 	if r.Run != nil && r.Run.ID != 0 {
 		runID = strconv.FormatInt(r.Run.ID, 10)
 	}
+	if r.Workflow != nil {
+		runID = r.Workflow.Job // the MAS execution's id
+	}
 	return [][2]string{
 		{"CODEARTS_TASK_RUN_ID", runID},
 		{"CODEARTS_RESULT", r.Result},

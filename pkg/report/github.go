@@ -151,6 +151,9 @@ func (r *Result) PublishGitHub(gh GitHub, secrets []string, junitPath, resultPat
 	if r.Run != nil && r.Run.ID != 0 {
 		runID = strconv.FormatInt(r.Run.ID, 10)
 	}
+	if r.Workflow != nil {
+		runID = r.Workflow.Job // the MAS execution's id
+	}
 	gh.SetOutput("task-run-id", runID)
 	gh.SetOutput("result", r.Result)
 	gh.SetOutput("gates-failed", strconv.Itoa(r.Counts.Failed))

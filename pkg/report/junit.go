@@ -19,6 +19,9 @@ func (r *Result) JUnit() junit.Testsuites {
 	if r.Task != nil {
 		name += " " + r.Task.Name
 	}
+	if r.Workflow != nil {
+		name += " " + nameOr(r.Workflow.Name, r.Workflow.ID)
+	}
 	ts := junit.Testsuite{Name: clean(name), Time: seconds(r.durationSec())}
 	if !r.Generated.IsZero() {
 		ts.SetTimestamp(r.Generated)
@@ -43,6 +46,16 @@ func (r *Result) JUnit() junit.Testsuites {
 	if r.Baseline != nil {
 		ts.AddProperty("baseline", clean(r.Baseline.Note))
 	}
+	if w := r.Workflow; w != nil {
+		ts.AddProperty("workflow", fmt.Sprintf("%s (%s)", clean(w.Name), w.ID))
+		ts.AddProperty("job_name", clean(w.Job))
+		ts.AddProperty("workflow_status", clean(w.Status))
+		if len(w.Unrecognised) > 0 {
+			ts.AddProperty("unrecognised_statuses", clean(strings.Join(w.Unrecognised, ", ")))
+			ts.SystemOut = &junit.Output{Data: clean("status strings no mapping knows (read as running; name them in workflow-success, workflow-failure or workflow-waiting): " +
+				strings.Join(w.Unrecognised, ", ") + "\nlast such status answer:\n" + w.RawStatus)}
+		}
+	}
 	ts.AddProperty("result", r.Result)
 	class := "codearts." + r.Mode + ".gates"
 	seen := map[string]int{}
@@ -62,10 +75,16 @@ func (r *Result) JUnit() junit.Testsuites {
 	}
 	for _, c := range r.Checks {
 		tc := junit.Testcase{Name: unique(seen, clean(c.Name)), Classname: "codearts." + r.Mode + "." + c.Group, Time: "0"}
-		if c.Verdict == "failed" {
+		switch c.Verdict {
+		case "failed":
 			tc.Failure = &junit.Result{Message: clean(c.Message), Type: "Failed", Data: clean(c.Message)}
-		} else {
+		case "skipped":
+			tc.Skipped = &junit.Result{Message: clean(c.Message)}
+		default:
 			tc.SystemOut = &junit.Output{Data: clean(c.Message)}
+		}
+		if c.Output != "" {
+			tc.SystemOut = &junit.Output{Data: clean(c.Output)}
 		}
 		ts.AddTestcase(tc)
 	}
@@ -113,6 +132,9 @@ func (r *Result) WriteJUnit(path string) error {
 func (r *Result) durationSec() float64 {
 	if r.Run != nil {
 		return r.Run.DurationSec
+	}
+	if r.Workflow != nil {
+		return r.Workflow.DurationSec
 	}
 	return 0
 }

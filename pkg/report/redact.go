@@ -15,8 +15,9 @@ func (r *Result) Redact(f func(string) string) {
 		g.Name, g.Text, g.Message = f(g.Name), f(g.Text), f(g.Message)
 	}
 	for i := range r.Checks {
-		r.Checks[i].Message = f(r.Checks[i].Message)
+		r.Checks[i].Message, r.Checks[i].Output = f(r.Checks[i].Message), f(r.Checks[i].Output)
 	}
+	r.redactWorkflow(f)
 	for i := range r.PlanRecords {
 		r.PlanRecords[i].Error = f(r.PlanRecords[i].Error)
 	}

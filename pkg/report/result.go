@@ -46,7 +46,9 @@ type Result struct {
 	Execution *Execution `json:"execution,omitempty"`
 	// PlanRecords are the gate outcomes written back to TestPlan cases (plan-case-map).
 	PlanRecords []PlanRecord `json:"plan_records,omitempty"`
-	// Checks are the outcomes of testplan and taskmodel runs, one JUnit testcase each.
+	// Workflow is the MAS drill of `runner workflow`.
+	Workflow *Workflow `json:"workflow,omitempty"`
+	// Checks are the outcomes of testplan, taskmodel and workflow runs, one JUnit testcase each.
 	Checks    []Check   `json:"checks,omitempty"`
 	Generated time.Time `json:"generated_at"`
 
@@ -155,8 +157,10 @@ type PlanRecord struct {
 type Check struct {
 	Name    string `json:"name"`
 	Group   string `json:"group"`
-	Verdict string `json:"verdict"` // passed, failed
+	Verdict string `json:"verdict"` // passed, failed, skipped
 	Message string `json:"message"`
+	// Output is shown as the testcase's system-out instead of Message (a failed step's log).
+	Output string `json:"output,omitempty"`
 }
 
 // Meta is what the result needs beyond the outcome.

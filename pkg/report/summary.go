@@ -22,6 +22,7 @@ func (r *Result) WriteSummary(w io.Writer) {
 		}
 		fmt.Fprintln(w)
 	}
+	r.writeWorkflowSummary(w)
 	if r.Baseline != nil && r.Baseline.Note != "" {
 		fmt.Fprintln(w, r.Baseline.Note)
 	}

@@ -84,7 +84,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, body []byte, reqI
 	if s.routeIAM(w, r, body, reqID) {
 		return
 	}
-	if s.routeCloudTest(w, r, body, reqID) {
+	if s.routeCloudTest(w, r, body, reqID) || s.routeMAS(w, r, body, reqID) {
 		return
 	}
 	segs := strings.Split(strings.Trim(path, "/"), "/")

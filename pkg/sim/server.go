@@ -148,6 +148,10 @@ type Options struct {
 	// page parameter): a ShowReport answer says it holds this many rows more
 	// than it sends (details.total), as if only its first page came back.
 	ReportRowsWithheld int
+
+	// MAS switches the status strings and the shape of the MAS-HUB workflow
+	// answers (mas.go).
+	MAS MASOptions
 }
 
 // Server is the simulator. Create it with New; it is safe for concurrent use.
@@ -169,6 +173,7 @@ type Server struct {
 	runSeq    int
 	caseRunN  int
 	tp        *testPlan // TestPlan and attask state (testplan_workspace.go)
+	mas       *masData  // MAS-HUB workflows and executions (mas.go), made on first use
 
 	held      atomic.Int32 // requests held by FaultHang / FaultSlow
 	closeOnce sync.Once

@@ -406,3 +406,26 @@ func TestPasswordCancelledWhileWaiting(t *testing.T) {
 		t.Errorf("err = %v, want context.Canceled", err)
 	}
 }
+
+// TestPasswordScopesByProjectName: without a project id the token is scoped to the project by
+// name, as the MAS document's token examples do (issue 16).
+func TestPasswordScopesByProjectName(t *testing.T) {
+	t.Parallel()
+	clock := newClock(t0)
+	iam, iamURL := startIAM(t, clock, nil)
+	srv, _ := newServer(t, nil, okService)
+	rt := NewPassword(nil, Password{IAMEndpoint: iamURL, Username: testUser, Password: testPassword, ProjectName: "cn-north-4", Now: clock.Now})
+	if _, err := send(t, rt, "GET", srv.URL+"/v1/x", ""); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(iam.bodies[0], `"scope":{"project":{"name":"cn-north-4"}}`) {
+		t.Errorf("IAM body %s", iam.bodies[0])
+	}
+	both := NewPassword(nil, Password{IAMEndpoint: iamURL, Username: testUser, Password: testPassword, ProjectID: testProject, ProjectName: "cn-north-4", Now: clock.Now})
+	if _, err := send(t, both, "GET", srv.URL+"/v1/x", ""); err != nil {
+		t.Fatal(err)
+	}
+	if b := iam.bodies[len(iam.bodies)-1]; !strings.Contains(b, `"scope":{"project":{"id":"`+testProject+`"}}`) {
+		t.Errorf("with a project id the scope is not by id: %s", b)
+	}
+}

@@ -1,0 +1,66 @@
+package config
+
+import (
+	"slices"
+	"strings"
+	"time"
+)
+
+// workflowShared are the settings of other modes that `runner workflow` uses too. They are
+// listed here rather than in each field's modes tag, so that the workflow mode stays one block.
+var workflowShared = []string{"region", "project-id", "ak", "sk", "security-token", "token", "username", "password",
+	"domain", "iam-endpoint", "timeout", "on-timeout", "junit-file", "result-file", "dotenv-file", "simulate", "sim-scale",
+	"poll-interval", "max-calls-per-minute", "request-timeout", "retries", "debug"}
+
+// withShared adds the workflow mode to the modes of a shared setting.
+func withShared(flag string, modes []Mode) []Mode {
+	if slices.Contains(workflowShared, flag) && !slices.Contains(modes, Workflow) {
+		return append(modes, Workflow)
+	}
+	return modes
+}
+
+// validateWorkflow checks the settings of `runner workflow`.
+func (s *Settings) validateWorkflow(add func(string, ...any)) {
+	if strings.TrimSpace(s.MASEndpoint) == "" {
+		add("mas-endpoint is empty: the MAS document names no default endpoint (ask your administrator); set --mas-endpoint or CODEARTS_MAS_ENDPOINT")
+	} else {
+		checkURL(add, "mas-endpoint", s.MASEndpoint)
+	}
+	if strings.TrimSpace(s.Workflow) == "" {
+		add("workflow is empty: give the id or exact name of the MAS workflow (--workflow or CODEARTS_WORKFLOW)")
+	}
+	if s.ProjectID != "" && !projectIDRE.MatchString(s.ProjectID) {
+		add("project-id %q is not an IAM project id (32 lower-case hex characters); leave it empty to scope by the region's project name", s.ProjectID)
+	}
+	switch s.WFCheckpoint {
+	case "wait", "skip", "retry":
+	default:
+		add("workflow-checkpoint %q is not valid: use wait, skip or retry", s.WFCheckpoint)
+	}
+	seen := map[string]string{}
+	for _, l := range []struct{ name, v string }{{"workflow-success", s.WFSuccess}, {"workflow-failure", s.WFFailure}, {"workflow-waiting", s.WFWaiting}} {
+		for _, st := range splitEntries(l.v, ",\n") {
+			k := strings.ToLower(st)
+			if other, ok := seen[k]; ok && other != l.name {
+				add("status %q is named in both %s and %s: give each status one meaning", st, other, l.name)
+			}
+			seen[k] = l.name
+		}
+	}
+	if s.OnTimeout != "stop" && s.OnTimeout != "leave" {
+		add("on-timeout %q is not valid: use stop or leave", s.OnTimeout)
+	}
+	if s.PollInterval < 10*time.Millisecond || s.PollInterval > time.Minute {
+		add("poll-interval %s must be between 10ms and 1m", s.PollInterval)
+	}
+	if s.Timeout <= 0 {
+		add("timeout %s must be positive, e.g. 30m or 2h", s.Timeout)
+	}
+}
+
+// StatusList splits a workflow-success/-failure/-waiting value.
+func StatusList(v string) []string { return splitEntries(v, ",\n") }
+
+// MAS returns the MAS endpoint without a trailing slash.
+func (s *Settings) MAS() string { return strings.TrimRight(strings.TrimSpace(s.MASEndpoint), "/") }

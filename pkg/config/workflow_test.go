@@ -1,0 +1,70 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"strings"
+	"testing"
+)
+
+func TestWorkflowSettings(t *testing.T) {
+	t.Parallel()
+	var help bytes.Buffer
+	if _, err := Load(Workflow, []string{"--help"}, nil, &help); !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("want flag.ErrHelp, got %v", err)
+	}
+	for _, f := range append([]string{"mas-endpoint", "workflow", "workflow-success", "workflow-failure", "workflow-waiting", "workflow-checkpoint"}, workflowShared...) {
+		if !strings.Contains(help.String(), "--"+f+"\n") {
+			t.Errorf("runner workflow --help does not list --%s", f)
+		}
+	}
+	for _, f := range []string{"task", "gates", "cpts-endpoint", "html-report"} {
+		if strings.Contains(help.String(), "--"+f+"\n") {
+			t.Errorf("runner workflow --help lists --%s, a setting it does not use", f)
+		}
+	}
+
+	env := map[string]string{"CODEARTS_AK": "AK", "CODEARTS_SK": "SK-secret", "CODEARTS_MAS_ENDPOINT": "https://mas.example.com/",
+		"CODEARTS_WORKFLOW": "switchover-drill", "CODEARTS_WORKFLOW_SUCCESS": "GREEN, done"}
+	tests := []struct {
+		name string
+		set  map[string]string
+		want []string // each must appear; empty = valid
+	}{
+		{"valid", nil, nil},
+		{"every problem at once", map[string]string{"CODEARTS_MAS_ENDPOINT": "", "CODEARTS_WORKFLOW": " ", "CODEARTS_WORKFLOW_CHECKPOINT": "approve",
+			"CODEARTS_WORKFLOW_FAILURE": "Done", "CODEARTS_PROJECT_ID": "p1", "CODEARTS_TIMEOUT": "0s"},
+			[]string{"mas-endpoint is empty", "workflow is empty", `workflow-checkpoint "approve" is not valid: use wait, skip or retry`,
+				`status "Done" is named in both workflow-success and workflow-failure`, `project-id "p1"`, "timeout 0s must be positive"}},
+		{"endpoint not a URL", map[string]string{"CODEARTS_MAS_ENDPOINT": "mas.example.com"}, []string{`mas-endpoint "mas.example.com" is not an http(s) URL`}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e := map[string]string{}
+			for k, v := range env {
+				e[k] = v
+			}
+			for k, v := range tc.set {
+				e[k] = v
+			}
+			s, err := Load(Workflow, nil, e, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = s.Validate(Workflow)
+			if len(tc.want) == 0 {
+				if err != nil || s.MAS() != "https://mas.example.com" || len(StatusList(s.WFSuccess)) != 2 {
+					t.Fatalf("valid settings: %v, endpoint %q, success %q", err, s.MAS(), StatusList(s.WFSuccess))
+				}
+				return
+			}
+			for _, w := range tc.want {
+				if err == nil || !strings.Contains(err.Error(), w) {
+					t.Errorf("error %v does not mention %q", err, w)
+				}
+			}
+		})
+	}
+}
