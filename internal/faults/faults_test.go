@@ -344,9 +344,9 @@ func scenarios() []scenario {
 			check:  all(startsWere(0), redirectRefused),
 		},
 		{
-			id: "redirect-cpts-wait", name: "CPTS answers 307 to another host:port on the task read after the start (password auth)",
+			id: "redirect-cpts-wait", name: "CPTS answers 307 to another host:port on the first task read after the start (password auth)",
 			auth:   authPassword,
-			before: withHostile("CODEARTS_CPTS_ENDPOINT", redirectTaskReadAfterStart),
+			before: withHostile("CODEARTS_CPTS_ENDPOINT", redirectFirstTaskReadAfterStart),
 			want:   []string{"5"},
 			check:  all(redirectRefused, stopReachedRun, resultSays("error", true)),
 		},
@@ -358,9 +358,11 @@ func scenarios() []scenario {
 			check:  all(firedAtLeast(sim.FaultPhantomCaseRuns, 1), noPhantomReports, reportsStartedRun, stdoutMentions("live figures skipped")),
 		},
 		{
-			id: "hang-timeout", name: "every task read hangs after the start; timeout=1m (1 s at ×60), request-timeout 30s",
+			// Only the wait's read hangs: the read before the stop (confirming the run is still
+			// ours) answers, so the stop goes out within its own budget.
+			id: "hang-timeout", name: "the task read hangs after the start; timeout=1m (1 s at ×60), request-timeout 30s",
 			env:    []string{"CODEARTS_TIMEOUT=1m", "CODEARTS_REQUEST_TIMEOUT=30s"},
-			during: afterStart(sim.Fault{Match: taskRead, Kind: sim.FaultHang}),
+			during: afterStart(sim.Fault{Match: taskRead, Kind: sim.FaultHang, Count: 1}),
 			want:   []string{"4"},
 			check:  all(stopReachedRun, resultSays("timeout", true), hungReadCutByTimeout),
 		},

@@ -105,6 +105,13 @@ func redirectTaskReadAfterStart(r *rig, req *http.Request) bool {
 		r.srv.StartCount(r.task) > 0
 }
 
+// redirectFirstTaskReadAfterStart redirects the first task read once the run has been started;
+// later reads (the one that confirms, before the stop, that the task still runs our run) pass.
+func redirectFirstTaskReadAfterStart(r *rig, req *http.Request) bool {
+	h := hostileOf(r)
+	return redirectTaskReadAfterStart(r, req) && h != nil && h.redirected.Load() == 0
+}
+
 // redirectRefused checks that the redirect was answered exactly once before the runner gave
 // up (no retry, no tolerance; further ones only while confirming a stop), that nothing reached
 // the Location, and that the error names the Location's host.

@@ -44,12 +44,18 @@ func TestWaitTimeoutCutsHungRead(t *testing.T) {
 		}
 		mu.Lock()
 		log = append(log, what)
+		n := len(log)
 		mu.Unlock()
 		if what == "stop" {
 			io.WriteString(w, `{"code":"SVCSTG.CPTS.0000000"}`)
 			return
 		}
-		<-r.Context().Done() // every read hangs until the client gives up
+		if n > 1 {
+			// After the wait's read: the task, still running run 3 (the check before the stop).
+			io.WriteString(w, `{"code":"SVCSTG.CPTS.0000000","taskInfo":{"id":2,"run_status":0,"related_temp_running_data":[{"task_run_info_id":3,"related_temp_running_id":30,"temp_running_status":0}]}}`)
+			return
+		}
+		<-r.Context().Done() // the wait's read hangs until the client gives up
 	}))
 	defer srv.Close()
 	// An attempt may take an hour and is retried four times: only the timeout can end the wait.
@@ -75,8 +81,8 @@ func TestWaitTimeoutCutsHungRead(t *testing.T) {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	if len(log) < 2 || log[0] != "read" || log[1] != "stop" {
-		t.Errorf("requests %v: want one read (cut by the timeout, not retried), then the stop", log)
+	if len(log) < 3 || log[0] != "read" || log[1] != "read" || log[2] != "stop" {
+		t.Errorf("requests %v: want one read (cut by the timeout, not retried), the read that confirms the run is ours, then the stop", log)
 	}
 }
 
@@ -165,8 +171,13 @@ func TestWaitRedirectEndsAtOnce(t *testing.T) {
 	if !api.IsRedirect(err) || !strings.Contains(err.Error(), "evil.test") {
 		t.Fatalf("err = %v, want the refused redirect naming evil.test", err)
 	}
-	if n := reads.Load(); n != 1 {
-		t.Errorf("%d task reads, want 1", n)
+	// One read of the wait, then one before the stop (to confirm the run is ours), which is
+	// redirected as well: no stop can be sent without it.
+	if n := reads.Load(); n != 2 {
+		t.Errorf("%d task reads, want 2 (the wait's, the pre-stop check's)", n)
+	}
+	if o.StopSent {
+		t.Errorf("a stop was sent although the task's current run could not be confirmed")
 	}
 	if !o.StopFailed {
 		t.Errorf("the stop (redirected too) is not reported as failed")

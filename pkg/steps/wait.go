@@ -347,7 +347,7 @@ func (p *PerfTest) owned(ctx context.Context, o *Outcome) (why string, failed bo
 			}
 			return fmt.Sprintf("the task's current run is %d, not run %d: someone else started it, and stopping the task would stop their run", cur, o.RunID), false
 		}
-		if attempt == 3 || sleep(ctx, min(p.Poll.min(), 250*time.Millisecond)) != nil {
+		if attempt == 3 || api.IsRedirect(err) || sleep(ctx, min(p.Poll.min(), 250*time.Millisecond)) != nil {
 			return fmt.Sprintf("the task could not be read to confirm that its current run is still run %d (%v)", o.RunID, err), true
 		}
 	}

@@ -86,7 +86,7 @@ func newWorkflowFlow(t *testing.T, opt sim.Options) (*Workflow, *sim.Server, *sy
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close() })
-	c, err := api.New(api.Config{Endpoint: url, Transport: auth.NewAKSK(nil, auth.AKSK{AK: sim.DemoAK, SK: sim.DemoSK}),
+	c, err := api.New(api.Config{Endpoint: url, Transport: auth.NewAKSK(nil, auth.AKSK{AK: sim.DemoAK, SK: sim.DemoSK, ProjectID: sim.DemoProjectID}),
 		RetryMax: 1, RetryWaitMin: time.Millisecond, RetryWaitMax: time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
