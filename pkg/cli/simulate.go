@@ -71,7 +71,7 @@ func (a *app) startSimulator(s *config.Settings, scale float64) (func(), error) 
 	if s.TaskIDs == "" {
 		s.TaskIDs = strings.Join(sim.DemoTemplateIDs(), ",")
 	}
-	a.red.add(s.Secrets()...)
+	a.addSecrets(s.Secrets()...)
 	return func() { _ = srv.Close() }, nil
 }
 

@@ -32,6 +32,9 @@ type Password struct {
 	ProjectID   string           // IAM project id the token is scoped to
 	Now         func() time.Time // clock for expiry decisions; nil = time.Now
 	HTTPClient  *http.Client     // client for IAM; nil = base transport with a 30 s timeout
+	// OnToken, when set, is called with each token fetched from IAM before the token is used
+	// or returned, so that the caller can register it as a secret to mask.
+	OnToken func(token string)
 }
 
 // NewPassword returns a RoundTripper that sends an IAM token as X-Auth-Token and passes the
@@ -129,6 +132,9 @@ func (t *passwordTransport) get(ctx context.Context, stale string) (string, erro
 			t.refused = err
 		}
 		return "", err
+	}
+	if t.cfg.OnToken != nil {
+		t.cfg.OnToken(tok)
 	}
 	t.token, t.expires = tok, exp
 	return tok, nil
