@@ -2,6 +2,7 @@ package sim
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"math"
 	"net/http"
@@ -59,6 +60,15 @@ const (
 	// FaultSlowStop makes the matching stop request's run stay in status 5
 	// (stopping) for Delay real time (default: 2 simulated minutes).
 	FaultSlowStop
+	// FaultEcho echoes the request into the answer, as a server that quotes
+	// what it received does. The echo is Fault.Text with "{token}" replaced by
+	// the request's X-Auth-Token and "{password}" by the password of an IAM
+	// token request. With Fault.Find set, the call is performed and every
+	// occurrence of Find inside a JSON string of the answer becomes the echo
+	// (a name carrying it); without Find the call is not performed and the
+	// answer is Fault.Status (default 400) with the echo as its error message,
+	// in IAM's or CPTS's error format.
+	FaultEcho
 )
 
 var faultNames = map[FaultKind]string{
@@ -72,6 +82,7 @@ var faultNames = map[FaultKind]string{
 	FaultDropAnswer:   "drop-answer",
 	FaultPause:        "pause",
 	FaultSlowStop:     "slow-stop",
+	FaultEcho:         "echo",
 }
 
 // String returns the kind's name ("" for 0).
@@ -103,6 +114,8 @@ type Fault struct {
 	// (0 = until the client gives up), how long a FaultPause pause or a
 	// FaultSlowStop stop lasts.
 	Delay time.Duration
+	// Find and Text are what FaultEcho replaces and the echo.
+	Find, Text string
 }
 
 type faultState struct {
@@ -231,4 +244,61 @@ func malformed(b []byte) *bytes.Buffer {
 	out.WriteString("{,")
 	out.Write(b[1:])
 	return out
+}
+
+// echoText expands the placeholders of a FaultEcho text for request r with
+// body body.
+func echoText(text string, r *http.Request, body []byte) string {
+	var req iamTokenRequest
+	password := ""
+	if json.Unmarshal(body, &req) == nil && req.Auth.Identity.Password != nil {
+		password = req.Auth.Identity.Password.User.Password
+	}
+	return strings.NewReplacer("{token}", r.Header.Get("X-Auth-Token"), "{password}", password).Replace(text)
+}
+
+// writeEchoError answers a FaultEcho without Find: status (default 400) with
+// echo as the message, in IAM's format on the IAM path and CPTS's elsewhere.
+func writeEchoError(w http.ResponseWriter, status int, path, echo string) int {
+	if status == 0 {
+		status = http.StatusBadRequest
+	}
+	if strings.HasPrefix(path, "/v3/auth/") {
+		writeIAMError(w, status, echo)
+	} else {
+		writeCPTSError(w, &apiErr{status: status, code: "CPTS.00010001", msg: echo})
+	}
+	return status
+}
+
+// echoInto replaces find by echo inside every JSON string of body; a body that
+// is not JSON has its bytes replaced.
+func echoInto(body []byte, find, echo string) *bytes.Buffer {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if dec.Decode(&v) != nil {
+		return bytes.NewBuffer(bytes.ReplaceAll(body, []byte(find), []byte(echo)))
+	}
+	var walk func(any) any
+	walk = func(v any) any {
+		switch t := v.(type) {
+		case string:
+			return strings.ReplaceAll(t, find, echo)
+		case map[string]any:
+			for k, x := range t {
+				t[k] = walk(x)
+			}
+		case []any:
+			for i, x := range t {
+				t[i] = walk(x)
+			}
+		}
+		return v
+	}
+	out, err := json.Marshal(walk(v))
+	if err != nil {
+		return bytes.NewBuffer(body)
+	}
+	return bytes.NewBuffer(out)
 }

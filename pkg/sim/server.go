@@ -131,6 +131,8 @@ type Options struct {
 	// Stopping is the simulated time a stop request spends in status 5
 	// before the run is stopped (4); default 5s. Negative: none.
 	Stopping time.Duration
+	// Password is the password of DemoUser; default DemoPassword.
+	Password string
 }
 
 // Server is the simulator. Create it with New; it is safe for concurrent use.
@@ -188,6 +190,9 @@ func New(opt Options) *Server {
 	}
 	if opt.Stopping == 0 {
 		opt.Stopping = 5 * time.Second
+	}
+	if opt.Password == "" {
+		opt.Password = DemoPassword
 	}
 	log := opt.Logger
 	if log == nil {
@@ -327,10 +332,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	key := r.Method + " " + r.URL.Path
-	f := s.takeFault(key, FaultStatus, FaultHang, FaultSlow, FaultMalformed, FaultTruncated, FaultHTMLGateway, FaultDropAnswer)
+	f := s.takeFault(key, FaultStatus, FaultHang, FaultSlow, FaultMalformed, FaultTruncated, FaultHTMLGateway, FaultDropAnswer, FaultEcho)
 	if f != nil {
 		rec.Fault = f.Kind
 		switch f.Kind {
+		case FaultEcho:
+			if f.Find == "" {
+				rec.Status = writeEchoError(w, f.Status, r.URL.Path, echoText(f.Text, r, body))
+				return
+			}
 		case FaultStatus:
 			rec.Status = writeStatusFault(w, f, reqID, r.URL.Path)
 			return
@@ -361,6 +371,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		switch f.Kind {
 		case FaultMalformed:
 			buf.body = malformed(buf.body.Bytes())
+		case FaultEcho:
+			buf.body = echoInto(buf.body.Bytes(), f.Find, echoText(f.Text, r, body))
 		case FaultTruncated:
 			b := buf.body.Bytes()
 			buf.body = bytes.NewBuffer(append([]byte(nil), b[:len(b)/2]...))
