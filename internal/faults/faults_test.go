@@ -242,12 +242,13 @@ func scenarios() []scenario {
 			check: all(firedAtLeast(sim.FaultEcho, 2), echoReached("checkout ***"), echoReached("busy serving ***")),
 		},
 		{
-			id: "password-echo", name: `IAM echoes a password holding "\<>& in its error (--debug on)`,
+			id: "password-echo", name: `a password holding "\<>& echoed by IAM in its error and by CPTS in a case name (--debug on)`,
 			opt: sim.Options{Password: hostilePassword}, auth: authPassword,
 			env:    []string{"CODEARTS_DEBUG=true"},
 			before: inject(sim.Fault{Match: iamTokens, Kind: sim.FaultEcho, Status: 503, Text: "password {password} refused", Count: 1}),
+			during: afterStart(sim.Fault{Match: taskRead, Kind: sim.FaultEcho, Find: "checkout", Text: "checkout " + hostilePassword}),
 			want:   []string{"0"},
-			check:  all(firedAtLeast(sim.FaultEcho, 1), echoReached("password *** refused")),
+			check:  all(firedAtLeast(sim.FaultEcho, 2), echoReached("password *** refused"), echoReached("checkout ***")),
 		},
 		{
 			id: "command-injection", name: `workflow commands, ##[ and ANSI in a case name and an error message (GitHub)`,

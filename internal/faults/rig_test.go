@@ -452,8 +452,10 @@ func secretForms(value string) []secretForm {
 		add("JSON-escaped", j)
 		add("JSON-escaped", strings.ReplaceAll(j, "/", `\/`))
 	}
-	q := strconv.Quote(value)
-	add("Go-quoted", q[1:len(q)-1])
+	for _, v := range append([]string{value}, jsonForms...) { // the debug log quotes JSON bodies
+		q := strconv.Quote(v)
+		add("Go-quoted", q[1:len(q)-1])
+	}
 	add("HTML-escaped", html.EscapeString(value))
 	add("HTML-escaped", template.HTMLEscapeString(value))
 	var x strings.Builder

@@ -41,6 +41,19 @@ func TestFindSecret(t *testing.T) {
 			t.Errorf("%s: no secret found in %q", name, text)
 		}
 	}
+	hp := hostilePassword
+	for name, text := range map[string]string{
+		"JSON-escaped":            `{"error_msg":"password Sim\"Pa\\ss\u003cw\u003e\u0026rd/9x+ refused"}`,
+		"JSON, no HTML escapes":   `{"m":"Sim\"Pa\\ss<w>&rd\/9x+"}`,
+		"Go-quoted JSON (debug)":  `response_body="{\"m\":\"Sim\\\"Pa\\\\ss\\u003cw\\u003e\\u0026rd/9x+\"}"`,
+		"HTML-escaped":            "<td>Sim&#34;Pa\\ss&lt;w&gt;&amp;rd/9x+</td>",
+		"XML-escaped":             `<failure message="Sim&#34;Pa\ss&lt;w&gt;&amp;rd/9x+">`,
+		"base64 of its JSON form": base64.StdEncoding.EncodeToString([]byte(`{"p":"Sim\"Pa\\ss\u003cw\u003e\u0026rd/9x+"}`)),
+	} {
+		if _, ok := findSecret(text, hp); !ok {
+			t.Errorf("%s: the hostile password is not found in %q", name, text)
+		}
+	}
 	clean := "runner perftest: list test suites: HTTP 401 APIGW.0301 Incorrect IAM authentication information: " +
 		b64("Sim-Demo-Passw") + " " + url.QueryEscape("Passw0rd!")
 	for _, s := range []string{pw, sim.DemoSK, securityToken} {

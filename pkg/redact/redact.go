@@ -278,6 +278,10 @@ func formsOf(s string) []form {
 		strings.ReplaceAll(html.EscapeString(s), "+", "&#43;"), xmlEscape(s)}
 	jsonHTML, jsonPlain := jsonString(s, true), jsonString(s, false)
 	texts = append(texts, jsonHTML, jsonPlain, strings.ReplaceAll(jsonHTML, "/", `\/`), strings.ReplaceAll(jsonPlain, "/", `\/`))
+	// Escaped twice: a JSON body quoted by the debug log (slog) or kept in a JSON error text.
+	for _, j := range []string{jsonHTML, jsonPlain} {
+		texts = append(texts, unquote(strconv.Quote(j)), jsonString(j, true), jsonString(j, false))
+	}
 	var out []form
 	for _, t := range texts {
 		if t == "" {

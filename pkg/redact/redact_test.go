@@ -38,6 +38,17 @@ var encodings = map[string]func(string) string{
 		return strings.ReplaceAll(string(b), "/", `\/`)
 	},
 	"Go quoted (slog, %q)": strconv.Quote,
+	"JSON body in the debug log": func(s string) string {
+		b, _ := json.Marshal(map[string]string{"error_msg": s})
+		var out bytes.Buffer
+		slog.New(slog.NewTextHandler(&out, nil)).Info("x", "response_body", string(b))
+		return out.String()
+	},
+	"JSON in JSON": func(s string) string {
+		b, _ := json.Marshal(map[string]string{"error_msg": s})
+		bb, _ := json.Marshal(map[string]string{"body": string(b)})
+		return string(bb)
+	},
 	"slog text handler": func(s string) string {
 		var b bytes.Buffer
 		slog.New(slog.NewTextHandler(&b, nil)).Info("x", "msg", s)
