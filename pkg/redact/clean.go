@@ -13,11 +13,11 @@ import (
 // line of a terminal or CI log; Text makes it harmless inside a document; Line guards a whole
 // line the runner prints.
 
-// unsafe reports whether r may not appear as is in a line of output: a C0 or C1 control
+// isUnsafe reports whether r may not appear as is in a line of output: a C0 or C1 control
 // character (TAB excepted), DEL, a line or paragraph separator, a bidirectional control
 // (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C) or a character XML cannot carry
 // (U+FFFE, U+FFFF).
-func unsafe(r rune) bool {
+func isUnsafe(r rune) bool {
 	switch {
 	case r == '\t':
 		return false
@@ -50,9 +50,9 @@ func Inline(s string) string {
 			b.WriteString(`\n`)
 		case r == '\r':
 			b.WriteString(`\r`)
-		case r < 0x80 && unsafe(r):
+		case r < 0x80 && isUnsafe(r):
 			fmt.Fprintf(&b, `\x%02x`, r)
-		case unsafe(r):
+		case isUnsafe(r):
 			fmt.Fprintf(&b, `\u%04x`, r)
 		case r == '#' && strings.HasPrefix(s[i:], "##["):
 			b.WriteString(`##\[`)
@@ -94,7 +94,7 @@ func Line(line string) string {
 func Text(s string) string {
 	clean := true
 	for _, r := range s {
-		if r == utf8.RuneError || (unsafe(r) && r != '\n') {
+		if r == utf8.RuneError || (isUnsafe(r) && r != '\n') {
 			clean = false
 			break
 		}
@@ -118,7 +118,7 @@ func Text(s string) string {
 			}
 		case r == '\n':
 			b.WriteByte('\n')
-		case unsafe(r):
+		case isUnsafe(r):
 		default:
 			b.WriteString(s[i : i+size])
 		}

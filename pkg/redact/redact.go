@@ -31,6 +31,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
 // Mask replaces a secret.
@@ -136,7 +137,7 @@ func (r *Redactor) Bytes(b []byte) []byte {
 	if m == nil || len(b) == 0 {
 		return b
 	}
-	spans := m.find(string(b), -1, true)
+	spans := m.find(view(b), -1, true)
 	if len(spans) == 0 {
 		return b
 	}
@@ -202,7 +203,7 @@ func (w *Writer) emit(final bool) error {
 			return nil
 		}
 	}
-	spans := m.find(string(buf), w.prev, final)
+	spans := m.find(view(buf), w.prev, final)
 	keep := spans[:0]
 	for _, sp := range spans {
 		if sp.from >= cut {
@@ -223,6 +224,10 @@ func (w *Writer) emit(final bool) error {
 	w.pending = append(w.pending[:0], buf[cut:]...)
 	return w.err
 }
+
+// view is b as a string without a copy, for find only: find neither keeps it nor runs while b
+// changes.
+func view(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
 // span is a masked byte range [from, to).
 type span struct{ from, to int }
