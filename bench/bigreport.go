@@ -4,14 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,6 +21,7 @@ import (
 	"github.com/codearts-runner/codearts-runner/pkg/api"
 	"github.com/codearts-runner/codearts-runner/pkg/api/cpts"
 	"github.com/codearts-runner/codearts-runner/pkg/gates"
+	"github.com/codearts-runner/codearts-runner/pkg/redact"
 	"github.com/codearts-runner/codearts-runner/pkg/report"
 	"github.com/codearts-runner/codearts-runner/pkg/sim"
 	"github.com/codearts-runner/codearts-runner/pkg/steps"
@@ -365,8 +364,8 @@ func bigReport(reportPath, dir string, cases int) error {
 	settings := map[string]string{"region": "cn-north-4", "test-suite": sim.DemoSuiteName, "task": "big", "gates": bigGates}
 	r := report.Build(o, report.Meta{Version: "bench", Mode: "perftest", Region: "cn-north-4", Settings: settings,
 		ExitCode: code, Result: verdict, Now: time.Now()})
-	scrub := scrubber(sim.DemoSK)
-	r.Redact(scrub)
+	red := redact.New(sim.DemoSK, sim.DemoPassword) // as the runner: every writer masks them
+	r.Redact(red)
 	ph.mark("build")
 	if err := r.WriteJUnit(filepath.Join(dir, "junit.xml")); err != nil {
 		return err
@@ -383,7 +382,7 @@ func bigReport(reportPath, dir string, cases int) error {
 		return err
 	}
 	w := bufio.NewWriter(f)
-	w.WriteString(scrub(sum.String()))
+	w.WriteString(red.String(sum.String()))
 	if err := errors.Join(w.Flush(), f.Close()); err != nil {
 		return err
 	}
@@ -398,19 +397,6 @@ func bigReport(reportPath, dir string, cases int) error {
 	fmt.Printf("%d cases, %d request rows, %d gates (%d passed, %d failed, %d warned), %d curve points per series; %s\n",
 		len(o.Run.Cases), reqs, r.Counts.Gates, r.Counts.Passed, r.Counts.Failed, r.Counts.Warned, points, ph)
 	return nil
-}
-
-// scrubber replaces a secret and its URL-encoded and base64 forms, as the runner's output
-// scrubber does (pkg/cli/redact.go).
-func scrubber(secret string) func(string) string {
-	forms := []string{secret, url.QueryEscape(secret), base64.StdEncoding.EncodeToString([]byte(secret)),
-		base64.RawURLEncoding.EncodeToString([]byte(secret))}
-	return func(s string) string {
-		for _, f := range forms {
-			s = strings.ReplaceAll(s, f, "***")
-		}
-		return s
-	}
 }
 
 // phases times the steps of the child and samples the live heap after each.

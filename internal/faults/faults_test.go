@@ -392,6 +392,43 @@ func scenarios() []scenario {
 			check: all(workflowJobs(sim.DemoWorkflowID, 1), workflowStopped("timeout"), stdoutMentions(`not recognised: read as still running until the timeout`),
 				stdoutMentions(`"status":"AMBER"`), junitMentions("AMBER")),
 		},
+		// issue 10: redaction and workflow-command injection
+		{
+			id: "token-echo", name: "the server echoes the fetched IAM token in a case name and in an error message (password auth)",
+			auth: authPassword, env: []string{"CODEARTS_RETRIES=1"}, // one task read fails: tolerated, its error shown
+			during: afterStart(
+				sim.Fault{Match: taskRead, Kind: sim.FaultEcho, Status: 503, Text: "busy serving {token}", Count: 2},
+				sim.Fault{Match: taskRead, Kind: sim.FaultEcho, Find: "checkout", Text: "checkout {token}"}),
+			want:  []string{"0"},
+			check: all(firedAtLeast(sim.FaultEcho, 2), echoReached("checkout ***"), echoReached("busy serving ***")),
+		},
+		{
+			id: "password-echo", name: `a password holding "\<>& echoed by IAM in its error and by CPTS in a case name (--debug on)`,
+			opt: sim.Options{Password: hostilePassword}, auth: authPassword,
+			env:    []string{"CODEARTS_DEBUG=true"},
+			before: inject(sim.Fault{Match: iamTokens, Kind: sim.FaultEcho, Status: 503, Text: "password {password} refused", Count: 1}),
+			during: afterStart(sim.Fault{Match: taskRead, Kind: sim.FaultEcho, Find: "checkout", Text: "checkout " + hostilePassword}),
+			want:   []string{"0"},
+			check:  all(firedAtLeast(sim.FaultEcho, 2), echoReached("password *** refused"), echoReached("checkout ***")),
+		},
+		{
+			id: "command-injection", name: `workflow commands, ##[ and ANSI in a case name and an error message (GitHub)`,
+			env: []string{"CODEARTS_RETRIES=1"},
+			during: afterStart(
+				sim.Fault{Match: taskRead, Kind: sim.FaultEcho, Status: 503, Text: "busy" + injection, Count: 2},
+				sim.Fault{Match: taskRead, Kind: sim.FaultEcho, Find: "checkout", Text: "checkout" + injection}),
+			want:  []string{"0"},
+			check: all(firedAtLeast(sim.FaultEcho, 2), commandsSafe(true), echoReached(`checkout\n::error::pwned`), echoReached(`busy\n::error::pwned`)),
+		},
+		{
+			id: "command-injection-plain", name: "the same injection outside GitHub Actions (no line starts with ::)",
+			env: []string{"GITHUB_ACTIONS=", "CODEARTS_RETRIES=1"},
+			during: afterStart(
+				sim.Fault{Match: taskRead, Kind: sim.FaultEcho, Status: 503, Text: "busy" + injection, Count: 2},
+				sim.Fault{Match: taskRead, Kind: sim.FaultEcho, Find: "checkout", Text: "checkout" + injection}),
+			want:  []string{"0"},
+			check: all(firedAtLeast(sim.FaultEcho, 2), commandsSafe(false), echoReached(`checkout\n::error::pwned`)),
+		},
 	}
 }
 
@@ -722,11 +759,14 @@ func inject(faults ...sim.Fault) func(context.Context, *rig) error {
 	}
 }
 
-// afterStart returns a during step that injects f as soon as the run has been started.
-func afterStart(f sim.Fault) func(context.Context, *rig, *proc) {
+// afterStart returns a during step that injects faults (in order) as soon as the run has been
+// started.
+func afterStart(faults ...sim.Fault) func(context.Context, *rig, *proc) {
 	return func(ctx context.Context, r *rig, _ *proc) {
 		if until(ctx, func() bool { return r.srv.StartCount(r.task) > 0 }) {
-			r.srv.Inject(f)
+			for _, f := range faults {
+				r.srv.Inject(f)
+			}
 		}
 	}
 }

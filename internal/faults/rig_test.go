@@ -5,7 +5,10 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"encoding/xml"
 	"fmt"
+	"html"
+	"html/template"
 	"net"
 	"net/http"
 	"net/url"
@@ -72,6 +75,8 @@ type rig struct {
 	env   []string // settings of the run, see settings
 	cmd   string   // the subcommand run; "" = perftest
 	hs    *http.Server
+	// password is the demo user's password (sim.Options.Password or sim.DemoPassword).
+	password string
 
 	mu     sync.Mutex
 	tokens []string
@@ -82,7 +87,10 @@ func newRig(t *testing.T, opt sim.Options, task int) (*rig, error) {
 	if opt.Scale == 0 {
 		opt.Scale = 60
 	}
-	r := &rig{srv: sim.New(opt), scale: opt.Scale, dir: t.TempDir(), task: task}
+	r := &rig{srv: sim.New(opt), scale: opt.Scale, dir: t.TempDir(), task: task, password: opt.Password}
+	if r.password == "" {
+		r.password = sim.DemoPassword
+	}
 	// issue 11: the simulator checks the security token of temporary keys; the demo keys are
 	// temporary ones here.
 	r.srv.AddTemporaryCredential(sim.DemoAK, sim.DemoSK, securityToken)
@@ -156,7 +164,7 @@ func (r *rig) settings(mode authMode, extra []string) []string {
 	case authAKSK:
 		env = append(env, "CODEARTS_AK="+sim.DemoAK, "CODEARTS_SK="+sim.DemoSK, "CODEARTS_SECURITY_TOKEN="+securityToken)
 	case authPassword:
-		env = append(env, "CODEARTS_USERNAME="+sim.DemoUser, "CODEARTS_PASSWORD="+sim.DemoPassword, "CODEARTS_DOMAIN="+sim.DemoDomain)
+		env = append(env, "CODEARTS_USERNAME="+sim.DemoUser, "CODEARTS_PASSWORD="+r.password, "CODEARTS_DOMAIN="+sim.DemoDomain)
 	}
 	return override(env, append(slices.Clone(r.env), extra...))
 }
@@ -374,7 +382,8 @@ func (r *rig) run(bin string, env []string, limit time.Duration, during func(con
 	}
 	texts := []struct{ name, text string }{{"stdout", strings.Join(shown, "\n")}, {"stderr", o.stderr}, {"junit", o.junit}, {"result", o.result},
 		{"html", readFile(filepath.Join(r.dir, "report.html"))}, {"dotenv", readFile(filepath.Join(r.dir, "out.env"))},
-		{"job summary", readFile(filepath.Join(r.dir, "summary.md"))}, {"github outputs", readFile(filepath.Join(r.dir, "github-output.txt"))}}
+		{"job summary", readFile(filepath.Join(r.dir, "summary.md"))}, {"github outputs", readFile(filepath.Join(r.dir, "github-output.txt"))},
+		{"CodeArts result", readFile(filepath.Join(r.dir, "step_result.json"))}, {"CodeArts metrics", readFile(filepath.Join(r.dir, "step_metrics.json"))}}
 	for _, sec := range r.secrets() {
 		for _, t := range texts {
 			if form, ok := findSecret(t.text, sec.value); ok {
@@ -410,16 +419,17 @@ type secret struct{ name, value string }
 
 // secrets lists the SK, the password, the security token and every IAM token of the run.
 func (r *rig) secrets() []secret {
-	out := []secret{{"SK", sim.DemoSK}, {"password", sim.DemoPassword}, {"security token", securityToken}}
+	out := []secret{{"SK", sim.DemoSK}, {"password", r.password}, {"security token", securityToken}}
 	for _, tok := range r.issuedTokens() {
 		out = append(out, secret{"IAM token", tok})
 	}
 	return out
 }
 
-// findSecret reports whether text holds value verbatim, URL-encoded or base64-encoded (any
-// alphabet, padding, and any alignment of value inside a longer encoded string), and in which
-// form.
+// findSecret reports whether text holds value verbatim, JSON-escaped (with and without the
+// \u003c escapes, with escaped slashes), Go-quoted, HTML- or XML-escaped, URL-encoded or
+// base64-encoded (of the value or of its JSON form; any alphabet, padding, and any alignment
+// inside a longer encoded string), and in which form.
 func findSecret(text, value string) (string, bool) {
 	if text == "" || value == "" {
 		return "", false
@@ -441,11 +451,55 @@ type secretForm struct{ form, text string }
 // bytes) are dropped, so the core is found wherever value sits.
 func secretForms(value string) []secretForm {
 	forms := []secretForm{{"plain", value}}
-	for _, e := range []string{url.QueryEscape(value), url.PathEscape(value)} {
-		if e != value {
-			forms = append(forms, secretForm{"URL-encoded", e})
+	add := func(form, text string) {
+		if !slices.ContainsFunc(forms, func(f secretForm) bool { return f.text == text }) {
+			forms = append(forms, secretForm{form, text})
 		}
 	}
+	for _, e := range []string{url.QueryEscape(value), url.PathEscape(value), strings.ReplaceAll(url.QueryEscape(value), "+", "%20")} {
+		add("URL-encoded", e)
+	}
+	jsonForms := jsonEscaped(value)
+	for _, j := range jsonForms {
+		add("JSON-escaped", j)
+		add("JSON-escaped", strings.ReplaceAll(j, "/", `\/`))
+	}
+	for _, v := range append([]string{value}, jsonForms...) { // the debug log quotes JSON bodies
+		q := strconv.Quote(v)
+		add("Go-quoted", q[1:len(q)-1])
+	}
+	add("HTML-escaped", html.EscapeString(value))
+	add("HTML-escaped", template.HTMLEscapeString(value))
+	var x strings.Builder
+	xml.EscapeText(&x, []byte(value))
+	add("XML-escaped", x.String())
+	for _, v := range append([]string{value}, jsonForms...) {
+		for _, f := range base64Cores(v) {
+			add(f.form, f.text)
+		}
+	}
+	return forms
+}
+
+// jsonEscaped is value as a JSON string without its quotes, with and without the escapes of
+// <, > and &.
+func jsonEscaped(value string) []string {
+	var out []string
+	for _, escapeHTML := range []bool{true, false} {
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(escapeHTML)
+		enc.Encode(value)
+		s := strings.TrimSuffix(b.String(), "\n")
+		out = append(out, s[1:len(s)-1])
+	}
+	return out
+}
+
+// base64Cores are the base64 texts that every base64 encoding of a text containing value
+// contains, at each of the three alignments.
+func base64Cores(value string) []secretForm {
+	var forms []secretForm
 	for k := range 3 {
 		buf := append(make([]byte, k), value...)
 		n := len(buf) / 3 * 4 // characters of the complete groups
@@ -457,10 +511,7 @@ func secretForms(value string) []secretForm {
 			continue
 		}
 		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding} {
-			core := enc.EncodeToString(buf)[from:n]
-			if !slices.ContainsFunc(forms, func(f secretForm) bool { return f.text == core }) {
-				forms = append(forms, secretForm{"base64", core})
-			}
+			forms = append(forms, secretForm{"base64", enc.EncodeToString(buf)[from:n]})
 		}
 	}
 	return forms

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
+
+	"github.com/codearts-runner/codearts-runner/pkg/redact"
 )
 
 // maxLoggedBody bounds the (redacted) body text written to a debug log record.
@@ -96,7 +98,7 @@ func (t *debugTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 
 // logBody renders a body for the log: sensitive JSON fields masked, then bounded.
 func logBody(data []byte) string {
-	return excerpt(string(bytes.ToValidUTF8(RedactJSON(bytes.TrimSpace(data)), []byte("\uFFFD"))), maxLoggedBody)
+	return excerpt(string(bytes.ToValidUTF8(redact.JSON(bytes.TrimSpace(data)), []byte("\uFFFD"))), maxLoggedBody)
 }
 
 type errReader struct{ err error }
@@ -108,7 +110,7 @@ type headerValue http.Header
 
 // LogValue implements slog.LogValuer.
 func (h headerValue) LogValue() slog.Value {
-	red := RedactHeaders(http.Header(h))
+	red := redact.Headers(http.Header(h))
 	names := make([]string, 0, len(red))
 	for name := range red {
 		names = append(names, name)

@@ -9,10 +9,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/codearts-runner/codearts-runner/pkg/config"
+	"github.com/codearts-runner/codearts-runner/pkg/redact"
 	"github.com/codearts-runner/codearts-runner/pkg/report"
 )
 
@@ -45,9 +47,11 @@ type Env struct {
 type app struct {
 	env     Env
 	environ map[string]string
-	out     io.Writer // redacting stdout
-	errw    io.Writer // redacting stderr
-	red     *redactor
+	out     io.Writer // stdout: secrets masked, every line safe (lineWriter)
+	errw    io.Writer // stderr: secrets masked, every line safe (lineWriter)
+	outRec  io.Writer // stdout, one record per Write on one line: progress lines
+	errRec  io.Writer // stderr, one record per Write on one line: errors carrying server text
+	red     *redact.Redactor
 	ci      config.CI
 	gh      report.GitHub     // no-op outside GitHub Actions
 	tr      http.RoundTripper // the authentication every client shares (setupAuth)
@@ -61,13 +65,17 @@ func Main(ctx context.Context, env Env) int {
 	if env.Version == "" {
 		env.Version = "dev"
 	}
-	a := &app{env: env, environ: toMap(env.Environ), red: &redactor{}}
-	a.out = &redactWriter{w: env.Stdout, r: a.red}
-	a.errw = &redactWriter{w: env.Stderr, r: a.red}
+	a := &app{env: env, environ: toMap(env.Environ), red: redact.New()}
+	out := &lineWriter{w: env.Stdout, red: a.red}
+	errw := &lineWriter{w: env.Stderr, red: a.red}
+	defer errw.Flush()
+	defer out.Flush()
+	a.out, a.errw = out, errw
+	a.outRec, a.errRec = recordWriter{out}, recordWriter{errw}
 	a.ci = config.DetectCI(a.environ)
-	// Workflow commands go to the raw stdout: ::add-mask:: must carry the secret itself (GitHub
-	// consumes the line); everything else the GitHub writer prints is scrubbed by it.
-	a.gh = report.NewGitHub(a.ci, env.Stdout)
+	// Workflow commands go to stdout unguarded: ::add-mask:: must carry the secret itself
+	// (GitHub consumes the line); everything else the GitHub writer prints is masked by it.
+	a.gh = report.NewGitHub(a.ci, out.raw(), a.red)
 	args := env.Args
 	if len(args) == 0 {
 		a.usage(a.errw)
@@ -138,15 +146,25 @@ func (a *app) load(mode config.Mode, args []string) (*config.Settings, bool, int
 		fmt.Fprintf(a.errw, "runner %s: %v\n", mode, err)
 		return nil, false, ExitUsage
 	}
-	a.red.add(s.Secrets()...)
-	for _, secret := range s.Secrets() {
-		a.gh.AddMask(secret)
-	}
+	a.addSecrets(s.Secrets()...)
 	for _, w := range config.UnknownNames(a.environ, report.DotenvNames()...) {
 		fmt.Fprintf(a.errw, "runner: warning: %s\n", w)
 		a.gh.Warningf("codearts-runner: unknown setting", "%s", w)
 	}
 	return s, false, 0
+}
+
+// addSecrets registers secrets with the redactor and, in GitHub Actions, masks each (every
+// line of a multi-line one too) with ::add-mask:: before anything can print it. The auth
+// transport calls it with each IAM token the moment it is fetched.
+func (a *app) addSecrets(secrets ...string) {
+	before := a.red.Secrets()
+	a.red.Add(secrets...)
+	for _, s := range a.red.Secrets() {
+		if !slices.Contains(before, s) && strings.TrimSpace(s) != "" && !strings.ContainsAny(s, "\r\n") {
+			a.gh.AddMask(s)
+		}
+	}
 }
 
 func toMap(environ []string) map[string]string {

@@ -59,10 +59,10 @@ func (a *app) perftest(ctx context.Context, args []string) int {
 	in := a.perftestInput(s, gs, file, scale)
 	client, err := a.cptsClient(s)
 	if err != nil {
-		fmt.Fprintf(a.errw, "runner perftest: %v\n", err)
+		fmt.Fprintf(a.errRec, "runner perftest: %v\n", err)
 		return ExitUsage
 	}
-	flow := &steps.PerfTest{CPTS: client, Log: a.out, Now: a.env.Now, Poll: pollPolicy(s, scale)}
+	flow := &steps.PerfTest{CPTS: client, Log: a.outRec, Now: a.env.Now, Poll: pollPolicy(s, scale)}
 	// In GitHub the progress lines fold into a group; the summary stays outside it.
 	a.gh.Group(fmt.Sprintf("codearts-runner perftest: task %s", s.Task))
 	// Signals stay caught until the stop of a cancelled run has been sent; after that a second
@@ -94,7 +94,7 @@ func (a *app) finish(s *config.Settings, o *steps.Outcome, runErr error, code in
 			fmt.Fprintf(a.errw, "runner: warning: run %d may still be running on the platform: the stop request failed; stop it in the CodeArts console\n", o.RunID)
 		}
 	} else if runErr != nil {
-		fmt.Fprintf(a.errw, "runner perftest: %v\n", runErr)
+		fmt.Fprintf(a.errRec, "runner perftest: %v\n", runErr)
 	}
 	return code
 }
@@ -103,15 +103,15 @@ func (a *app) finish(s *config.Settings, o *steps.Outcome, runErr error, code in
 // file, the CodeArts step files and the GitHub outputs, summary and annotations. A failure is
 // reported but never changes the exit code.
 func (a *app) publish(s *config.Settings, r *report.Result) {
-	r.Redact(a.red.apply)
+	r.Redact(a.red)
 	write := func(what, path string, f func(string) error) {
 		if outPath(path) == "" {
 			return
 		}
 		if err := f(path); err != nil {
-			fmt.Fprintf(a.errw, "runner: could not write the %s: %v\n", what, err)
+			fmt.Fprintf(a.errRec, "runner: could not write the %s: %v\n", what, err)
 		} else if what == "JUnit file (junit-file)" {
-			fmt.Fprintf(a.out, "JUnit written to %s\n", path)
+			fmt.Fprintf(a.outRec, "JUnit written to %s\n", path)
 		}
 	}
 	write("JUnit file (junit-file)", s.JUnitFile, r.WriteJUnit)
@@ -129,7 +129,7 @@ func (a *app) publish(s *config.Settings, r *report.Result) {
 	}
 	r.PublishGitHub(a.gh, s.Secrets(), outPath(s.JUnitFile), outPath(s.ResultFile))
 	if err := a.gh.Err(); err != nil {
-		fmt.Fprintf(a.errw, "runner: GitHub outputs: %v\n", err)
+		fmt.Fprintf(a.errRec, "runner: GitHub outputs: %v\n", err)
 	}
 }
 
@@ -276,7 +276,7 @@ func (a *app) apiClient(s *config.Settings, endpoint string) (*api.Client, error
 func (a *app) recordInPlan(ctx context.Context, s *config.Settings, o *steps.Outcome) {
 	c, err := a.apiClient(s, s.TestPlanEndpoint())
 	if err != nil {
-		fmt.Fprintf(a.errw, "runner: could not record the outcomes in the plan: %v\n", err)
+		fmt.Fprintf(a.errRec, "runner: could not record the outcomes in the plan: %v\n", err)
 		return
 	}
 	mapping, _ := s.CaseMap()
@@ -287,9 +287,9 @@ func (a *app) recordInPlan(ctx context.Context, s *config.Settings, o *steps.Out
 	o.PlanRecords = rec.Record(context.WithoutCancel(ctx), o)
 	for _, r := range o.PlanRecords {
 		if r.Err != nil {
-			fmt.Fprintf(a.errw, "runner: warning: %q was not recorded in TestPlan case %s (the gate verdict is unchanged): %v\n", r.Name, r.CaseID, r.Err)
+			fmt.Fprintf(a.errRec, "runner: warning: %q was not recorded in TestPlan case %s (the gate verdict is unchanged): %v\n", r.Name, r.CaseID, r.Err)
 		} else {
-			fmt.Fprintf(a.out, "recorded %q as %s in TestPlan case %s\n", r.Name, r.Verdict, r.CaseID)
+			fmt.Fprintf(a.outRec, "recorded %q as %s in TestPlan case %s\n", r.Name, r.Verdict, r.CaseID)
 		}
 	}
 }

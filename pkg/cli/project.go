@@ -31,7 +31,9 @@ func (a *app) setupAuth(ctx context.Context, s *config.Settings, mode config.Mod
 		lookup = a.tr
 	default:
 		a.tr = auth.NewPassword(base, auth.Password{IAMEndpoint: s.IAM(), Username: s.Username, Password: s.Password,
-			Domain: s.Domain, ProjectID: s.ProjectID, ProjectName: s.Region})
+			Domain: s.Domain, ProjectID: s.ProjectID, ProjectName: s.Region,
+			// Each fetched IAM token is masked (and ::add-mask::ed) before anything can print it.
+			OnToken: func(tok string) { a.addSecrets(tok) }})
 	}
 	if s.ProjectID == "" && (mode == config.PerfTest || method == config.AuthAKSK) {
 		r := &auth.ProjectResolver{Region: s.Region}

@@ -79,7 +79,7 @@ func (a *app) startSimulator(s *config.Settings, mode config.Mode, scale float64
 	if s.TaskIDs == "" {
 		s.TaskIDs = strings.Join(sim.DemoTemplateIDs(), ",")
 	}
-	a.red.add(s.Secrets()...)
+	a.addSecrets(s.Secrets()...)
 	return func() { _ = srv.Close() }, nil
 }
 

@@ -53,7 +53,7 @@ func (a *app) testplan(ctx context.Context, args []string) int {
 	}
 	start, end, _ := s.PlanDates(a.env.Now())
 	services, _ := s.ServiceIDList()
-	flow := &steps.TestPlan{Client: cloudtest.New(c, s.CodeArtsProject), Log: a.out}
+	flow := &steps.TestPlan{Client: cloudtest.New(c, s.CodeArtsProject), Log: a.outRec}
 	o, runErr := flow.Run(ctx, steps.TestPlanInput{Plan: s.Plan, Create: s.CreatePlan, Start: start, End: end,
 		ServiceIDs: services, Assignee: s.Assignee, ServiceID: s.ServiceID, CaseIDs: s.CaseIDList()})
 	code, result := ExitPassed, "passed"
@@ -83,7 +83,7 @@ func (a *app) taskmodel(ctx context.Context, args []string) int {
 		fmt.Fprintf(a.errw, "runner taskmodel: %v\n", err)
 		return ExitUsage
 	}
-	flow := &steps.TaskModel{Attask: cloudtest.NewAttask(c), Log: a.out}
+	flow := &steps.TaskModel{Attask: cloudtest.NewAttask(c), Log: a.outRec}
 	o, runErr := flow.Run(ctx, cloudtest.ExecuteRequest{TaskIDs: s.TaskIDList(), SutName: s.SutName, SutBranch: s.SutBranch,
 		UserName: s.UserName, TestServiceID: s.TestServiceID, IP: s.IP, Port: s.Port})
 	code, result := ExitPassed, "passed"
@@ -112,7 +112,7 @@ func (a *app) finishChecks(s *config.Settings, r *report.Result, wrote bool, run
 	}
 	r.WriteSummary(a.out)
 	if runErr != nil {
-		fmt.Fprintf(a.errw, "runner %s: %v\n", r.Mode, runErr)
+		fmt.Fprintf(a.errRec, "runner %s: %v\n", r.Mode, runErr)
 	}
 	return r.ExitCode
 }

@@ -46,7 +46,7 @@ func (a *app) workflow(ctx context.Context, args []string) int {
 		fmt.Fprintf(a.errw, "runner workflow: %v\n", err)
 		return ExitUsage
 	}
-	flow := &steps.Workflow{MAS: mas.New(c), Log: a.out, Now: a.env.Now, Poll: pollPolicy(s, scale), AfterStopSent: a.env.StopSignals}
+	flow := &steps.Workflow{MAS: mas.New(c), Log: a.outRec, Now: a.env.Now, Poll: pollPolicy(s, scale), AfterStopSent: a.env.StopSignals}
 	in := steps.WorkflowInput{Workflow: s.Workflow, Timeout: time.Duration(float64(s.Timeout) / scale),
 		LeaveOnTimeout: s.OnTimeout == "leave", Checkpoint: s.WFCheckpoint, Statuses: statuses}
 	a.gh.Group("codearts-runner workflow: " + s.Workflow)
@@ -65,7 +65,7 @@ func (a *app) workflow(ctx context.Context, args []string) int {
 		}
 	}
 	if runErr != nil {
-		fmt.Fprintf(a.errw, "runner workflow: %v\n", runErr)
+		fmt.Fprintf(a.errRec, "runner workflow: %v\n", runErr)
 	}
 	return code
 }

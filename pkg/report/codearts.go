@@ -87,7 +87,7 @@ func (r *Result) WriteCodeArts(dir, stepID string) error {
 		if err != nil {
 			return fmt.Errorf("encode CodeArts %s: %w", f.suffix, err)
 		}
-		if err := writeFile(filepath.Join(dir, stepID+f.suffix), append(b, '\n')); err != nil {
+		if err := writeFile(filepath.Join(dir, stepID+f.suffix), r.red.Bytes(append(b, '\n'))); err != nil {
 			return err
 		}
 	}

@@ -49,7 +49,7 @@ func (r *Result) WriteDotenv(path string) error {
 	for _, kv := range r.dotenvVars() {
 		fmt.Fprintf(&b, "%s=%s\n", kv[0], dotenvValue(kv[1]))
 	}
-	return writeFile(path, []byte(b.String()))
+	return writeFile(path, r.red.Bytes([]byte(b.String())))
 }
 
 // dotenvValue puts v on one line and bounds it to dotenvValueBytes without splitting a

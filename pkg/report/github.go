@@ -3,14 +3,14 @@ package report
 import (
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
+	"sync"
 
 	"github.com/sethvargo/go-githubactions"
 
 	"github.com/codearts-runner/codearts-runner/pkg/config"
+	"github.com/codearts-runner/codearts-runner/pkg/redact"
 )
 
 // GitHub is what the runner tells GitHub Actions: step outputs, the job summary, secrets to
@@ -38,9 +38,12 @@ type GitHub interface {
 // NewGitHub returns the GitHub integration for the CI system ci, writing workflow commands to
 // stdout. Inside GitHub Actions (ci.GitHub) it is built on go-githubactions and reads the
 // GitHub files from ci, never from the process environment; a file GitHub did not give makes
-// the matching method do nothing instead of panicking. Elsewhere it prints nothing at all,
-// since `::` commands are noise on other CI systems.
-func NewGitHub(ci config.CI, stdout io.Writer) GitHub {
+// the matching method do nothing instead of panicking. Every value it writes but the secret
+// of AddMask has red's secrets masked (red may be nil), and go-githubactions escapes it per
+// the workflow-command rules (data: % CR LF; properties also : and ,). It is safe for
+// concurrent use (an IAM token is masked from whichever goroutine fetched it). Elsewhere it
+// prints nothing at all, since `::` commands are noise on other CI systems.
+func NewGitHub(ci config.CI, stdout io.Writer, red *redact.Redactor) GitHub {
 	if !ci.GitHub {
 		return noGitHub{}
 	}
@@ -52,6 +55,7 @@ func NewGitHub(ci config.CI, stdout io.Writer) GitHub {
 	return &actionsGitHub{
 		a:     githubactions.New(githubactions.WithWriter(stdout), githubactions.WithGetenv(func(k string) string { return files[k] })),
 		files: files,
+		red:   red,
 	}
 }
 
@@ -72,11 +76,16 @@ func (noGitHub) Err() error                      { return nil }
 type actionsGitHub struct {
 	a     *githubactions.Action
 	files map[string]string
-	err   error
+	red   *redact.Redactor
+
+	mu  sync.Mutex // one command at a time
+	err error
 }
 
 // do runs f, turning a panic of the library into the first error.
 func (g *actionsGitHub) do(what string, f func()) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
 	defer func() {
 		if p := recover(); p != nil {
 			if g.err == nil {
@@ -91,14 +100,14 @@ func (g *actionsGitHub) SetOutput(name, value string) {
 	if g.files["GITHUB_OUTPUT"] == "" {
 		return
 	}
-	g.do("output "+name, func() { g.a.SetOutput(name, flatten(value)) })
+	g.do("output "+name, func() { g.a.SetOutput(name, g.red.String(flatten(value))) })
 }
 
 func (g *actionsGitHub) AddStepSummary(markdown string) {
 	if g.files["GITHUB_STEP_SUMMARY"] == "" {
 		return
 	}
-	g.do("step summary", func() { g.a.AddStepSummary(markdown) })
+	g.do("step summary", func() { g.a.AddStepSummary(redact.Text(g.red.Replace(markdown, `\*\*\*`))) })
 }
 
 func (g *actionsGitHub) AddMask(secret string) {
@@ -107,29 +116,34 @@ func (g *actionsGitHub) AddMask(secret string) {
 
 func (g *actionsGitHub) Errorf(title, format string, args ...any) {
 	g.do("error annotation", func() {
-		g.a.WithFieldsMap(map[string]string{"title": flatten(title)}).Errorf("%s", flatten(fmt.Sprintf(format, args...)))
+		g.a.WithFieldsMap(map[string]string{"title": g.line(title)}).Errorf("%s", g.line(fmt.Sprintf(format, args...)))
 	})
 }
 
 func (g *actionsGitHub) Warningf(title, format string, args ...any) {
 	g.do("warning annotation", func() {
-		g.a.WithFieldsMap(map[string]string{"title": flatten(title)}).Warningf("%s", flatten(fmt.Sprintf(format, args...)))
+		g.a.WithFieldsMap(map[string]string{"title": g.line(title)}).Warningf("%s", g.line(fmt.Sprintf(format, args...)))
 	})
 }
 
-func (g *actionsGitHub) Group(name string) { g.do("group", func() { g.a.Group(flatten(name)) }) }
+func (g *actionsGitHub) Group(name string) { g.do("group", func() { g.a.Group(g.line(name)) }) }
 
 func (g *actionsGitHub) EndGroup() { g.do("endgroup", g.a.EndGroup) }
 
-func (g *actionsGitHub) Err() error { return g.err }
+func (g *actionsGitHub) Err() error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.err
+}
+
+// line is the data of a workflow command: secrets masked, on one line, no `##[`.
+func (g *actionsGitHub) line(s string) string {
+	return strings.ReplaceAll(g.red.String(flatten(s)), "##[", `##\[`)
+}
 
 // ghAnnotations is the most annotations of one kind GitHub shows for a step; beyond it the
 // rest are gathered in the last one.
 const ghAnnotations = 10
-
-// ghMinSecret is the shortest secret also cut from the summary and the annotations we write;
-// shorter ones would mangle ordinary words (GitHub still masks them in the log).
-const ghMinSecret = 4
 
 // ghSummaryBytes is the largest job summary GitHub accepts from a step (1 MiB).
 const ghSummaryBytes = 1 << 20
@@ -140,13 +154,18 @@ const ghSummaryBytes = 1 << 20
 // adds an error annotation per failed gate (and one for a run error and per failed check of
 // testplan/taskmodel) and a warning annotation per warned gate, gathering those beyond
 // GitHub's ten per kind into the last. Secrets are also cut from the summary and the
-// annotations. With the no-op GitHub of other CI systems it prints nothing.
+// annotations (every form of redact.Redactor, and the Markdown-escaped one in the
+// summary). With the no-op GitHub of other CI systems it prints nothing.
 func (r *Result) PublishGitHub(gh GitHub, secrets []string, junitPath, resultPath string) {
 	masks := maskValues(secrets)
 	for _, m := range masks {
 		gh.AddMask(m)
 	}
-	redact := redactor(masks, "***", nil)
+	// The Markdown-escaped form of each secret is a form too.
+	red := redact.New(masks...)
+	for _, m := range masks {
+		red.Add(mdText(m))
+	}
 	runID := ""
 	if r.Run != nil && r.Run.ID != 0 {
 		runID = strconv.FormatInt(r.Run.ID, 10)
@@ -159,7 +178,7 @@ func (r *Result) PublishGitHub(gh GitHub, secrets []string, junitPath, resultPat
 	gh.SetOutput("gates-failed", strconv.Itoa(r.Counts.Failed))
 	gh.SetOutput("junit-file", junitPath)
 	gh.SetOutput("result-file", resultPath)
-	gh.AddStepSummary(boundSummary(redactor(masks, `\*\*\*`, mdText)(r.Markdown())))
+	gh.AddStepSummary(boundSummary(red.Replace(r.Markdown(), `\*\*\*`)))
 
 	var errs, warns []annotation
 	if r.Error != "" {
@@ -179,10 +198,10 @@ func (r *Result) PublishGitHub(gh GitHub, secrets []string, junitPath, resultPat
 		}
 	}
 	for _, a := range capAnnotations(errs, "more failed") {
-		gh.Errorf(a.title, "%s", truncate(redact(a.message), ghAnnotationRunes))
+		gh.Errorf(a.title, "%s", truncate(red.String(a.message), ghAnnotationRunes))
 	}
 	for _, a := range capAnnotations(warns, "more warned") {
-		gh.Warningf(a.title, "%s", truncate(redact(a.message), ghAnnotationRunes))
+		gh.Warningf(a.title, "%s", truncate(red.String(a.message), ghAnnotationRunes))
 	}
 }
 
@@ -241,28 +260,4 @@ func maskValues(secrets []string) []string {
 		}
 	}
 	return out
-}
-
-// redactor returns a function replacing every mask of at least ghMinSecret runes by with,
-// longest first so a secret containing another is cut whole. With escape, the escaped form of
-// each mask is replaced too (a secret in Markdown appears escaped).
-func redactor(masks []string, with string, escape func(string) string) func(string) string {
-	sorted := slices.Clone(masks)
-	slices.SortStableFunc(sorted, func(a, b string) int { return len(b) - len(a) })
-	var pairs []string
-	for _, m := range sorted {
-		if utf8.RuneCountInString(m) < ghMinSecret {
-			continue
-		}
-		pairs = append(pairs, m, with)
-		if escape != nil {
-			if e := escape(m); e != m && e != "" {
-				pairs = append(pairs, e, with)
-			}
-		}
-	}
-	if len(pairs) == 0 {
-		return func(s string) string { return s }
-	}
-	return strings.NewReplacer(pairs...).Replace
 }

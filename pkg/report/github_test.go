@@ -64,7 +64,7 @@ func TestPublishGitHub(t *testing.T) {
 	t.Parallel()
 	ci, output, summary := ghFiles(t)
 	var stdout bytes.Buffer
-	gh := NewGitHub(ci, &stdout)
+	gh := NewGitHub(ci, &stdout, nil)
 	r := writerSample()
 	r.Error = "token s3cr3t-T0KEN expired\n::set-output name=x::y 100%"
 	r.PublishGitHub(gh, []string{"s3cr3t-T0KEN", "", "  ", "line1-secret\r\nline2-secret\n", "s3cr3t-T0KEN"}, "out/codearts-junit.xml", "out/codearts-result.json")
@@ -110,7 +110,7 @@ func TestPublishGitHub(t *testing.T) {
 func TestGitHubOutputsStayOnOneLine(t *testing.T) {
 	t.Parallel()
 	ci, output, _ := ghFiles(t)
-	gh := NewGitHub(ci, &bytes.Buffer{})
+	gh := NewGitHub(ci, &bytes.Buffer{}, nil)
 	r := writerSample()
 	r.Result = "failed\n" + ghDelimiter + "\nevil<<X"
 	r.PublishGitHub(gh, nil, "a\r\nb.xml", "c.json")
@@ -137,7 +137,7 @@ func TestNoGitHubPrintsNothing(t *testing.T) {
 				}
 			}
 			var stdout bytes.Buffer
-			gh := NewGitHub(config.DetectCI(env), &stdout)
+			gh := NewGitHub(config.DetectCI(env), &stdout, nil)
 			gh.Group("g")
 			writerSample().PublishGitHub(gh, []string{"secret-value"}, "j.xml", "r.json")
 			gh.Errorf("t", "m %d", 1)
@@ -156,7 +156,7 @@ func TestNoGitHubPrintsNothing(t *testing.T) {
 func TestGitHubWithoutFilesDoesNotPanic(t *testing.T) {
 	t.Parallel()
 	var stdout bytes.Buffer
-	gh := NewGitHub(config.CI{GitHub: true}, &stdout)
+	gh := NewGitHub(config.CI{GitHub: true}, &stdout, nil)
 	writerSample().PublishGitHub(gh, []string{"secret-value"}, "j.xml", "r.json")
 	if gh.Err() != nil {
 		t.Fatal(gh.Err())
@@ -177,7 +177,7 @@ func TestGitHubFailuresAreErrorsNotPanics(t *testing.T) {
 	dir := t.TempDir()
 	ci := config.CI{GitHub: true, GitHubOutput: dir, GitHubStepSummary: dir} // directories cannot be appended to
 	var stdout bytes.Buffer
-	gh := NewGitHub(ci, &stdout)
+	gh := NewGitHub(ci, &stdout, nil)
 	writerSample().PublishGitHub(gh, []string{"secret-value"}, "j.xml", "r.json")
 	if err := gh.Err(); err == nil || !strings.Contains(err.Error(), "github output task-run-id") {
 		t.Errorf("Err() = %v, want the first failure (output task-run-id)", err)
@@ -186,7 +186,7 @@ func TestGitHubFailuresAreErrorsNotPanics(t *testing.T) {
 		t.Errorf("stdout = %q", stdout.String())
 	}
 
-	gh = NewGitHub(config.CI{GitHub: true}, failingWriter{})
+	gh = NewGitHub(config.CI{GitHub: true}, failingWriter{}, nil)
 	gh.AddMask("secret-value")
 	if err := gh.Err(); err == nil || !strings.Contains(err.Error(), "stdout closed") {
 		t.Errorf("Err() = %v, want the stdout failure", err)
@@ -196,7 +196,7 @@ func TestGitHubFailuresAreErrorsNotPanics(t *testing.T) {
 func TestGitHubGroups(t *testing.T) {
 	t.Parallel()
 	var stdout bytes.Buffer
-	gh := NewGitHub(config.CI{GitHub: true}, &stdout)
+	gh := NewGitHub(config.CI{GitHub: true}, &stdout, nil)
 	gh.Group("Wait for run\n9001")
 	gh.EndGroup()
 	if got, want := stdout.String(), "::group::Wait for run 9001\n::endgroup::\n"; got != want {
@@ -291,23 +291,6 @@ func TestMaskValues(t *testing.T) {
 	} {
 		if got := maskValues(tc.in); !slices.Equal(got, tc.want) {
 			t.Errorf("maskValues(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-}
-
-func TestRedactor(t *testing.T) {
-	t.Parallel()
-	masks := []string{"abcd", "abcdefgh", "xyz", "k_1$abcd"}
-	for _, tc := range []struct {
-		name, in, want string
-		escape         func(string) string
-	}{
-		{"longest first, short kept", "key abcdefgh and abcd, xyz stays", "key * and *, xyz stays", nil},
-		{"escaped form too", `key k\_1\$abcd and k_1$abcd`, "key * and *", mdText},
-		{"escaped form only with escape", `key k\_1\$abcd`, `key k\_1\$*`, nil},
-	} {
-		if got := redactor(masks, "*", tc.escape)(tc.in); got != tc.want {
-			t.Errorf("%s: redact = %q, want %q", tc.name, got, tc.want)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/codearts-runner/codearts-runner/pkg/gates"
+	"github.com/codearts-runner/codearts-runner/pkg/redact"
 )
 
 // Geometry of the SVG charts of the HTML report, in SVG user units.
@@ -30,7 +31,7 @@ func (r *Result) WriteHTML(path string) error {
 	if err != nil {
 		return err
 	}
-	return writeFile(path, b)
+	return writeFile(path, r.red.Bytes(b))
 }
 
 // html renders the HTML report.
@@ -39,7 +40,8 @@ func (r *Result) html() ([]byte, error) {
 	if err := htmlTemplate.Execute(&buf, r.htmlView()); err != nil {
 		return nil, fmt.Errorf("render HTML report: %w", err)
 	}
-	return buf.Bytes(), nil
+	// No ESC sequence or bidirectional control reaches the page, whoever built the result.
+	return []byte(redact.Text(buf.String())), nil
 }
 
 // htmlView is what the HTML template renders.

@@ -6,9 +6,10 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/jstemmer/go-junit-report/v2/junit"
+
+	"github.com/codearts-runner/codearts-runner/pkg/redact"
 )
 
 // JUnit renders the result as JUnit XML: one testsuite per task run, one testcase per gate
@@ -126,7 +127,7 @@ func (r *Result) WriteJUnit(path string) error {
 		return fmt.Errorf("encode junit: %w", err)
 	}
 	buf.WriteByte('\n')
-	return writeFile(path, buf.Bytes())
+	return writeFile(path, r.red.Bytes(buf.Bytes()))
 }
 
 func (r *Result) durationSec() float64 {
@@ -150,30 +151,8 @@ func unique(seen map[string]int, name string) string {
 	return name
 }
 
-// clean removes characters XML 1.0 cannot carry and ANSI escape sequences.
-func clean(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		if s[i] == 0x1b { // ESC [ ... letter
-			j := i + 1
-			if j < len(s) && s[j] == '[' {
-				j++
-				for j < len(s) && (s[j] < 0x40 || s[j] > 0x7e) {
-					j++
-				}
-				j++
-			}
-			i = j
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		if r == '\t' || r == '\n' || r == '\r' || (r >= 0x20 && r <= 0xD7FF) || (r >= 0xE000 && r <= 0xFFFD) || (r >= 0x10000 && r <= 0x10FFFF) {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
+// clean removes what XML 1.0 cannot carry, ANSI escape sequences and bidirectional controls.
+func clean(s string) string { return redact.Text(s) }
 
 func hasFailedCheck(cs []Check) bool {
 	for _, c := range cs {

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/codearts-runner/codearts-runner/pkg/gates"
+	"github.com/codearts-runner/codearts-runner/pkg/redact"
 )
 
 // Limits of the Markdown summary. GitHub caps a step summary at 1 MiB and Mermaid draws a
@@ -78,7 +79,7 @@ func (r *Result) Markdown() string {
 		b.WriteString(" · " + r.Generated.UTC().Format(time.RFC3339))
 	}
 	b.WriteString("</sub>\n")
-	return b.String()
+	return redact.Text(b.String()) // no ESC sequence or bidirectional control, whoever built the result
 }
 
 // mdRunLine names the task, the suite and the run with its status and duration.
@@ -494,9 +495,15 @@ func mdText(s string) string {
 func mdCell(s string) string { return mdText(truncate(s, mdCellRunes)) }
 
 // flatten puts text on one line: CR LF, LF, CR and other control characters become a space,
-// runs of spaces collapse and the ends are trimmed. ANSI escape sequences are dropped.
+// runs of spaces collapse and the ends are trimmed. ANSI escape sequences and bidirectional
+// controls are dropped (redact.Text).
 func flatten(s string) string {
-	s = stripANSI(s)
+	s = redact.Text(strings.Map(func(r rune) rune {
+		if r < 0x20 && r != 0x1b { // a control between words still separates them
+			return ' '
+		}
+		return r
+	}, s))
 	var b strings.Builder
 	space := false
 	for _, r := range s {
@@ -509,26 +516,6 @@ func flatten(s string) string {
 		}
 		space = false
 		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-// stripANSI removes ANSI CSI escape sequences (ESC [ … final byte).
-func stripANSI(s string) string {
-	if !strings.ContainsRune(s, 0x1b) {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == 0x1b && i+1 < len(s) && s[i+1] == '[' {
-			j := i + 2
-			for j < len(s) && (s[j] < 0x40 || s[j] > 0x7e) {
-				j++
-			}
-			i = j
-			continue
-		}
-		b.WriteByte(s[i])
 	}
 	return b.String()
 }

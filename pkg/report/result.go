@@ -14,6 +14,7 @@ import (
 
 	"github.com/codearts-runner/codearts-runner/pkg/api/cpts"
 	"github.com/codearts-runner/codearts-runner/pkg/gates"
+	"github.com/codearts-runner/codearts-runner/pkg/redact"
 	"github.com/codearts-runner/codearts-runner/pkg/steps"
 )
 
@@ -53,6 +54,7 @@ type Result struct {
 	Generated time.Time `json:"generated_at"`
 
 	curves []CaseCurves
+	red    *redact.Redactor // set by Redact: file writers mask their bytes with it
 }
 
 // Ref names a suite or a task.

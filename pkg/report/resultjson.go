@@ -24,20 +24,29 @@ func (r *Result) WriteJSON(path string) error {
 	if err != nil {
 		return fmt.Errorf("encode result: %w", err)
 	}
-	return writeFileWith(path, func(f io.Writer) error {
-		w := &spillWriter{dst: f, limit: indentLimit}
-		if head == nil { // no frame to fill: the whole document is in tail
-			w.write(tail)
-			return w.finish()
+	return writeFileWith(path, func(file io.Writer) error {
+		red := r.red.NewWriter(file) // masks secrets on the way out
+		if err := r.fillJSON(red, head, tail); err != nil {
+			return err
 		}
-		if r.compactAtLeast(len(head)+len(tail)) > indentLimit {
-			w.spill() // too big to indent whatever the figures: stream from the start
-		}
-		w.write(head)
-		r.streamCases(w)
+		return red.Close()
+	})
+}
+
+// fillJSON writes the document framed by head and tail, the cases streamed between them.
+func (r *Result) fillJSON(f io.Writer, head, tail []byte) error {
+	w := &spillWriter{dst: f, limit: indentLimit}
+	if head == nil { // no frame to fill: the whole document is in tail
 		w.write(tail)
 		return w.finish()
-	})
+	}
+	if r.compactAtLeast(len(head)+len(tail)) > indentLimit {
+		w.spill() // too big to indent whatever the figures: stream from the start
+	}
+	w.write(head)
+	r.streamCases(w)
+	w.write(tail)
+	return w.finish()
 }
 
 // casesHole is what json.Marshal writes for a result without cases: the place streamCases

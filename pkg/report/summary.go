@@ -6,17 +6,20 @@ import (
 	"strings"
 
 	"github.com/codearts-runner/codearts-runner/pkg/gates"
+	"github.com/codearts-runner/codearts-runner/pkg/redact"
 )
 
 // verdictMark is the short tag of a verdict in the terminal summary.
 var verdictMark = map[string]string{"passed": "PASS", "failed": "FAIL", "warned": "WARN", "skipped": "SKIP"}
 
 // WriteSummary writes the human summary for the terminal: the run, then one line per gate
-// with the measured value and the limit, then the verdict.
+// with the measured value and the limit, then the verdict. Names are quoted and every other
+// text from a server or the settings is printed through redact.Inline: it can neither start a
+// line nor carry a control character.
 func (r *Result) WriteSummary(w io.Writer) {
 	fmt.Fprintln(w, "──── codearts-runner summary ────")
 	if r.Task != nil && r.Run != nil {
-		fmt.Fprintf(w, "task %q (%d), run %d: %s", r.Task.Name, r.Task.ID, r.Run.ID, r.Run.StatusText)
+		fmt.Fprintf(w, "task %s (%d), run %d: %s", quoteName(r.Task.Name), r.Task.ID, r.Run.ID, redact.Inline(r.Run.StatusText))
 		if r.Run.DurationSec > 0 {
 			fmt.Fprintf(w, " in %.0fs", r.Run.DurationSec)
 		}
@@ -24,7 +27,7 @@ func (r *Result) WriteSummary(w io.Writer) {
 	}
 	r.writeWorkflowSummary(w)
 	if r.Baseline != nil && r.Baseline.Note != "" {
-		fmt.Fprintln(w, r.Baseline.Note)
+		fmt.Fprintln(w, redact.Inline(r.Baseline.Note))
 	}
 	for i := range r.Cases {
 		c := &r.Cases[i]
@@ -34,24 +37,24 @@ func (r *Result) WriteSummary(w io.Writer) {
 		fmt.Fprintln(w, "gates:")
 	}
 	for _, g := range r.Gates {
-		fmt.Fprintf(w, "  %s  %s — %s\n", verdictMark[g.Verdict], g.Name, g.Message)
+		fmt.Fprintf(w, "  %s  %s — %s\n", verdictMark[g.Verdict], redact.Inline(g.Name), redact.Inline(g.Message))
 	}
 	if r.Plan != nil {
-		fmt.Fprintf(w, "plan %q (%s): %d added, %d already there, %d failed in %d call(s)\n", r.Plan.Name, r.Plan.ID, r.Plan.Added, r.Plan.Already, r.Plan.Failed, r.Plan.Calls)
+		fmt.Fprintf(w, "plan %s (%s): %d added, %d already there, %d failed in %d call(s)\n", quoteName(r.Plan.Name), redact.Inline(r.Plan.ID), r.Plan.Added, r.Plan.Already, r.Plan.Failed, r.Plan.Calls)
 	}
 	if r.Execution != nil && r.Execution.ID != "" {
-		fmt.Fprintf(w, "task templates %v: execution %s\n", r.Execution.TaskIDs, r.Execution.ID)
+		fmt.Fprintf(w, "task templates %s: execution %s\n", redact.Inline(fmt.Sprint(r.Execution.TaskIDs)), redact.Inline(r.Execution.ID))
 	}
 	for _, c := range r.Checks {
 		if c.Verdict == "failed" {
-			fmt.Fprintf(w, "  FAIL  %s — %s\n", c.Name, c.Message)
+			fmt.Fprintf(w, "  FAIL  %s — %s\n", redact.Inline(c.Name), redact.Inline(c.Message))
 		}
 	}
 	for _, p := range r.PlanRecords {
 		if p.Recorded {
-			fmt.Fprintf(w, "  TestPlan case %s ← %s: %s\n", p.CaseID, p.Name, p.Verdict)
+			fmt.Fprintf(w, "  TestPlan case %s ← %s: %s\n", redact.Inline(p.CaseID), redact.Inline(p.Name), p.Verdict)
 		} else {
-			fmt.Fprintf(w, "  TestPlan case %s ← %s: NOT recorded (%s)\n", p.CaseID, p.Name, p.Error)
+			fmt.Fprintf(w, "  TestPlan case %s ← %s: NOT recorded (%s)\n", redact.Inline(p.CaseID), redact.Inline(p.Name), redact.Inline(p.Error))
 		}
 	}
 	fmt.Fprintf(w, "result: %s (exit %d)", strings.ToUpper(r.Result), r.ExitCode)
@@ -60,11 +63,12 @@ func (r *Result) WriteSummary(w io.Writer) {
 	}
 	fmt.Fprintln(w)
 	if r.Error != "" {
-		fmt.Fprintf(w, "error: %s\n", r.Error)
+		fmt.Fprintf(w, "error: %s\n", redact.Inline(r.Error))
 	}
 }
 
-func quoteName(s string) string { return fmt.Sprintf("%q", s) }
+// quoteName quotes a name for one terminal line (Go quoting, then redact.Inline for `##[`).
+func quoteName(s string) string { return redact.Inline(fmt.Sprintf("%q", s)) }
 
 // metricsLine shows the headline figures of a case.
 func metricsLine(m *Metrics) string {

@@ -17,7 +17,7 @@ import (
 type FaultKind int
 
 // Fault kinds. Request-level kinds (Status, Hang, Slow, Malformed, Truncated,
-// HTMLGateway, DropAnswer, PhantomCaseRuns) act on the next matching request;
+// HTMLGateway, DropAnswer, PhantomCaseRuns, Echo) act on the next matching request;
 // TokenExpired acts while authenticating; Pause, SlowStop, ExternalStop,
 // ForeignRun and Implausible are consumed by the matching start or stop
 // request and change the run, not the answer.
@@ -81,6 +81,15 @@ const (
 	// case run, with ids that no report or case run listing knows (a hostile
 	// or broken service).
 	FaultPhantomCaseRuns
+	// FaultEcho echoes the request into the answer, as a server that quotes
+	// what it received does. The echo is Fault.Text with "{token}" replaced by
+	// the request's X-Auth-Token and "{password}" by the password of an IAM
+	// token request. With Fault.Find set, the call is performed and every
+	// occurrence of Find inside a JSON string of the answer becomes the echo
+	// (a name carrying it); without Find the call is not performed and the
+	// answer is Fault.Status (default 400) with the echo as its error message,
+	// in IAM's or CPTS's error format.
+	FaultEcho
 )
 
 var faultNames = map[FaultKind]string{
@@ -98,6 +107,7 @@ var faultNames = map[FaultKind]string{
 	FaultForeignRun:      "foreign-run",
 	FaultImplausible:     "implausible",
 	FaultPhantomCaseRuns: "phantom-case-runs",
+	FaultEcho:            "echo",
 }
 
 // String returns the kind's name ("" for 0).
@@ -131,6 +141,8 @@ type Fault struct {
 	Delay time.Duration
 	// Phantoms is how many case runs FaultPhantomCaseRuns adds; default 5000.
 	Phantoms int
+	// Find and Text are what FaultEcho replaces and the echo.
+	Find, Text string
 }
 
 type faultState struct {
@@ -290,4 +302,61 @@ func addPhantomCaseRuns(b []byte, n int) []byte {
 		return b
 	}
 	return out
+}
+
+// echoText expands the placeholders of a FaultEcho text for request r with
+// body body.
+func echoText(text string, r *http.Request, body []byte) string {
+	var req iamTokenRequest
+	password := ""
+	if json.Unmarshal(body, &req) == nil && req.Auth.Identity.Password != nil {
+		password = req.Auth.Identity.Password.User.Password
+	}
+	return strings.NewReplacer("{token}", r.Header.Get("X-Auth-Token"), "{password}", password).Replace(text)
+}
+
+// writeEchoError answers a FaultEcho without Find: status (default 400) with
+// echo as the message, in IAM's format on the IAM path and CPTS's elsewhere.
+func writeEchoError(w http.ResponseWriter, status int, path, echo string) int {
+	if status == 0 {
+		status = http.StatusBadRequest
+	}
+	if strings.HasPrefix(path, "/v3/auth/") {
+		writeIAMError(w, status, echo)
+	} else {
+		writeCPTSError(w, &apiErr{status: status, code: "CPTS.00010001", msg: echo})
+	}
+	return status
+}
+
+// echoInto replaces find by echo inside every JSON string of body; a body that
+// is not JSON has its bytes replaced.
+func echoInto(body []byte, find, echo string) *bytes.Buffer {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if dec.Decode(&v) != nil {
+		return bytes.NewBuffer(bytes.ReplaceAll(body, []byte(find), []byte(echo)))
+	}
+	var walk func(any) any
+	walk = func(v any) any {
+		switch t := v.(type) {
+		case string:
+			return strings.ReplaceAll(t, find, echo)
+		case map[string]any:
+			for k, x := range t {
+				t[k] = walk(x)
+			}
+		case []any:
+			for i, x := range t {
+				t[i] = walk(x)
+			}
+		}
+		return v
+	}
+	out, err := json.Marshal(walk(v))
+	if err != nil {
+		return bytes.NewBuffer(body)
+	}
+	return bytes.NewBuffer(out)
 }

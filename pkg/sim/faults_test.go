@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -258,5 +259,46 @@ func TestFaultPhantomCaseRuns(t *testing.T) {
 	}
 	if got := len(h.showTask(DemoTaskID).TaskInfo.Running); got != listed {
 		t.Fatalf("after the fault: %d case runs listed, want %d", got, listed)
+	}
+}
+
+func TestFaultEcho(t *testing.T) {
+	t.Parallel()
+	const pw = `Pa"ss\w<o>r&d`
+	h := newHarness(t, Options{})
+	taskPath := "/v1/{pid}/tasks/" + itoa(DemoTaskID)
+
+	// Into a name: the call is performed, "checkout" becomes the echo of the token.
+	h.s.Inject(Fault{Match: "GET /v1/", Kind: FaultEcho, Find: "checkout", Text: "checkout {token}\n::error::x", Count: 1})
+	status, _, b := h.do("GET", taskPath, nil)
+	if status != 200 || !strings.Contains(string(b), `"checkout `+h.token+`\n::error::x"`) {
+		t.Errorf("echo into a name: %d %s", status, b)
+	}
+	if _, _, b := h.do("GET", taskPath, nil); strings.Contains(string(b), h.token) {
+		t.Errorf("Count 1 echoed twice: %s", b)
+	}
+
+	// As an error message of IAM: the password of the request, JSON-escaped by the body.
+	h.s.Inject(Fault{Match: "POST /v3/auth/tokens", Kind: FaultEcho, Status: 503, Text: "password {password} refused", Count: 1})
+	resp, err := h.client.Post(h.base+"/v3/auth/tokens", "application/json", strings.NewReader(passwordBody(DemoUser, `Pa\"ss\\w<o>r&d`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	var e iamError
+	if resp.StatusCode != 503 || json.Unmarshal(body, &e) != nil || e.Error.Message != "password "+pw+" refused" {
+		t.Errorf("IAM echo: %d %s", resp.StatusCode, body)
+	}
+	// The simulator's user has the password of Options.
+	for _, tc := range []struct {
+		password string
+		want     int
+	}{{`Pa\"ss\\w<o>r&d`, 201}, {DemoPassword, 401}} {
+		rec := httptest.NewRecorder()
+		New(Options{Password: pw}).ServeHTTP(rec, httptest.NewRequest("POST", "/v3/auth/tokens", strings.NewReader(passwordBody(DemoUser, tc.password))))
+		if rec.Code != tc.want {
+			t.Errorf("login with %q: %d, want %d", tc.password, rec.Code, tc.want)
+		}
 	}
 }

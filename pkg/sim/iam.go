@@ -172,7 +172,7 @@ func (s *Server) handleIAMToken(w http.ResponseWriter, body []byte) {
 	}
 	userOK := (u.Name == DemoUser || u.ID == DemoUserID) &&
 		(u.ID != "" || u.Domain != nil && (u.Domain.Name == DemoDomain || u.Domain.ID == DemoDomainID))
-	if !userOK || u.Password != DemoPassword {
+	if !userOK || u.Password != s.opt.Password {
 		writeIAMError(w, http.StatusUnauthorized, "The username or password is wrong.")
 		return
 	}

@@ -152,6 +152,8 @@ type Options struct {
 	// MAS switches the status strings and the shape of the MAS-HUB workflow
 	// answers (mas.go).
 	MAS MASOptions
+	// Password is the password of DemoUser; default DemoPassword.
+	Password string
 }
 
 // Server is the simulator. Create it with New; it is safe for concurrent use.
@@ -214,6 +216,9 @@ func New(opt Options) *Server {
 	}
 	if opt.BatchAddLimit <= 0 {
 		opt.BatchAddLimit = 50
+	}
+	if opt.Password == "" {
+		opt.Password = DemoPassword
 	}
 	log := opt.Logger
 	if log == nil {
@@ -357,10 +362,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	key := r.Method + " " + r.URL.Path
 	f := s.takeFault(key, FaultStatus, FaultHang, FaultSlow, FaultMalformed, FaultTruncated, FaultHTMLGateway, FaultDropAnswer,
-		FaultPhantomCaseRuns)
+		FaultPhantomCaseRuns, FaultEcho)
 	if f != nil {
 		rec.Fault = f.Kind
 		switch f.Kind {
+		case FaultEcho:
+			if f.Find == "" {
+				rec.Status = writeEchoError(w, f.Status, r.URL.Path, echoText(f.Text, r, body))
+				return
+			}
 		case FaultStatus:
 			rec.Status = writeStatusFault(w, f, reqID, r.URL.Path)
 			return
@@ -391,6 +401,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		switch f.Kind {
 		case FaultMalformed:
 			buf.body = malformed(buf.body.Bytes())
+		case FaultEcho:
+			buf.body = echoInto(buf.body.Bytes(), f.Find, echoText(f.Text, r, body))
 		case FaultTruncated:
 			b := buf.body.Bytes()
 			buf.body = bytes.NewBuffer(append([]byte(nil), b[:len(b)/2]...))

@@ -11,6 +11,7 @@ import (
 
 	"github.com/codearts-runner/codearts-runner/pkg/api"
 	"github.com/codearts-runner/codearts-runner/pkg/api/mas"
+	"github.com/codearts-runner/codearts-runner/pkg/redact"
 )
 
 // Checkpoint actions (the workflow-checkpoint setting).
@@ -430,7 +431,7 @@ func containsString(list []string, s string) bool {
 
 // masked returns a raw answer with every secret-looking field masked, bounded.
 func (f *Workflow) masked(raw string) string {
-	s := string(api.RedactJSON([]byte(raw)))
+	s := string(redact.JSON([]byte(raw)))
 	if len(s) > maxShownAnswer {
 		cut := maxShownAnswer
 		for cut > 0 && s[cut]&0xC0 == 0x80 {

@@ -33,6 +33,9 @@ type Password struct {
 	ProjectName string           // project (region) name the token is scoped to when ProjectID is ""
 	Now         func() time.Time // clock for expiry decisions; nil = time.Now
 	HTTPClient  *http.Client     // client for IAM; nil = base transport with a 30 s timeout; its CheckRedirect is replaced: no redirect is followed
+	// OnToken, when set, is called with each token fetched from IAM before the token is used
+	// or returned, so that the caller can register it as a secret to mask.
+	OnToken func(token string)
 }
 
 // NewPassword returns a RoundTripper that sends an IAM token as X-Auth-Token and passes the
@@ -158,6 +161,9 @@ func (t *passwordTransport) get(ctx context.Context, stale string) (string, erro
 			t.refused = err
 		}
 		return "", err
+	}
+	if t.cfg.OnToken != nil {
+		t.cfg.OnToken(tok)
 	}
 	t.token, t.expires = tok, exp
 	if project != "" {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -427,5 +428,39 @@ func TestPasswordScopesByProjectName(t *testing.T) {
 	}
 	if b := iam.bodies[len(iam.bodies)-1]; !strings.Contains(b, `"scope":{"project":{"id":"`+testProject+`"}}`) {
 		t.Errorf("with a project id the scope is not by id: %s", b)
+	}
+}
+
+// TestPasswordOnToken: each fetched token is handed to OnToken before any request carries it,
+// the refreshed one too, and a cached token is not handed again.
+func TestPasswordOnToken(t *testing.T) {
+	t.Parallel()
+	clock := newClock(t0)
+	iam, iamURL := startIAM(t, clock, nil)
+	iam.lifetime = time.Hour
+	var mu sync.Mutex
+	var registered []string
+	srv, rec := newServer(t, nil, func(w http.ResponseWriter, r *http.Request, _ int) {
+		mu.Lock()
+		defer mu.Unlock()
+		if tok := r.Header.Get(HeaderAuthToken); !slices.Contains(registered, tok) {
+			t.Errorf("token %q reached the service before OnToken had it (registered %q)", tok, registered)
+		}
+		io.WriteString(w, "{}")
+	})
+	rt := NewPassword(nil, Password{IAMEndpoint: iamURL, Username: testUser, Password: testPassword,
+		ProjectID: testProject, Now: clock.Now, OnToken: func(tok string) {
+			mu.Lock()
+			defer mu.Unlock()
+			registered = append(registered, tok)
+		}})
+	for _, advance := range []time.Duration{0, time.Minute, time.Hour} {
+		clock.add(advance)
+		if _, err := send(t, rt, "GET", srv.URL+"/v1/x", ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if want := []string{"tok-1", "tok-2"}; !slices.Equal(registered, want) || len(rec.all()) != 3 {
+		t.Errorf("OnToken got %q, want %q (%d requests)", registered, want, len(rec.all()))
 	}
 }

@@ -1,4 +1,7 @@
-package api
+package redact
+
+// Structural masking: the values of headers and JSON fields that carry secrets by their name,
+// whether or not the secret is known to a Redactor (the debug log of HTTP exchanges).
 
 import (
 	"bytes"
@@ -9,9 +12,6 @@ import (
 	"strings"
 	"unicode"
 )
-
-// Redacted replaces secret values in logs.
-const Redacted = "***"
 
 // sensitiveHeaders are the canonical names of headers whose values are secrets.
 var sensitiveHeaders = map[string]bool{
@@ -30,9 +30,9 @@ func IsSensitiveHeader(name string) bool {
 	return sensitiveHeaders[http.CanonicalHeaderKey(name)]
 }
 
-// RedactHeaders returns a copy of h in which the value of every sensitive header is replaced
+// Headers returns a copy of h in which the value of every sensitive header is replaced
 // by "***"; an Authorization value keeps its scheme ("SDK-HMAC-SHA256 ***").
-func RedactHeaders(h http.Header) http.Header {
+func Headers(h http.Header) http.Header {
 	out := make(http.Header, len(h))
 	for name, vs := range h {
 		if !IsSensitiveHeader(name) {
@@ -41,9 +41,9 @@ func RedactHeaders(h http.Header) http.Header {
 		}
 		red := make([]string, len(vs))
 		for i, v := range vs {
-			red[i] = Redacted
+			red[i] = Mask
 			if scheme, _, ok := strings.Cut(strings.TrimSpace(v), " "); ok && strings.HasSuffix(name, "uthorization") {
-				red[i] = scheme + " " + Redacted
+				red[i] = scheme + " " + Mask
 			}
 		}
 		out[name] = red
@@ -96,10 +96,10 @@ func words(key string) []string {
 	return out
 }
 
-// RedactJSON returns data with the value of every sensitive field (see IsSensitiveKey), at any
+// JSON returns data with the value of every sensitive field (see IsSensitiveKey), at any
 // depth, replaced by "***". Valid JSON comes back compacted; anything else is returned with
 // `"key": "value"` pairs of sensitive keys masked as far as a pattern can find them.
-func RedactJSON(data []byte) []byte {
+func JSON(data []byte) []byte {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var out bytes.Buffer
@@ -142,7 +142,7 @@ func redactValue(dec *json.Decoder, out *bytes.Buffer) error {
 				if err := skipValue(dec); err != nil {
 					return err
 				}
-				out.WriteString(`"` + Redacted + `"`)
+				out.WriteString(`"` + Mask + `"`)
 				continue
 			}
 			if err := redactValue(dec, out); err != nil {
@@ -216,6 +216,6 @@ func redactLoose(data []byte) []byte {
 		if !IsSensitiveKey(key) {
 			return m
 		}
-		return append(append([]byte(nil), sub[1]...), `"`+Redacted+`"`...)
+		return append(append([]byte(nil), sub[1]...), `"`+Mask+`"`...)
 	})
 }
