@@ -512,3 +512,45 @@ func splitArgs(s string) []string {
 
 // shellQuote quotes s for sh.
 func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+// TestHelpListsExitCodesAndExamples: `runner --help` shows every exit code of the README's
+// table, three examples and every command; `runner gates --help` documents check and --list.
+func TestHelpListsExitCodesAndExamples(t *testing.T) {
+	t.Parallel()
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if code := Main(context.Background(), Env{Args: []string{"--help"}, Stdout: &out, Stderr: &out}); code != 0 {
+		t.Fatalf("--help: exit %d", code)
+	}
+	help := out.String()
+	table, _, _ := strings.Cut(string(readme)[strings.Index(string(readme), "## Exit codes"):], "\n## ")
+	codes := regexp.MustCompile(`(?m)^\| (\d+) \| `).FindAllStringSubmatch(table, -1)
+	if len(codes) < 7 {
+		t.Fatalf("README's exit code table not found (%d rows)", len(codes))
+	}
+	for _, c := range codes {
+		if !regexp.MustCompile(`(?m)^  ` + c[1] + ` +\S`).MatchString(help) {
+			t.Errorf("--help does not list exit code %s", c[1])
+		}
+	}
+	if n := len(regexp.MustCompile(`(?m)^  runner `).FindAllString(help, -1)); n < 3 {
+		t.Errorf("--help shows %d examples, want 3", n)
+	}
+	for _, cmd := range []string{"perftest", "testplan", "taskmodel", "gates", "simulate", "docs", "version"} {
+		if !regexp.MustCompile(`(?m)^  ` + cmd + ` `).MatchString(help) {
+			t.Errorf("--help does not list the command %s", cmd)
+		}
+	}
+	out.Reset()
+	if code := Main(context.Background(), Env{Args: []string{"gates", "--help"}, Stdout: &out, Stderr: &out}); code != 0 {
+		t.Fatalf("gates --help: exit %d", code)
+	}
+	for _, want := range []string{"runner gates check", "runner gates --list", "--gates-file"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("gates --help does not mention %q:\n%s", want, out.String())
+		}
+	}
+}

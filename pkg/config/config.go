@@ -191,20 +191,58 @@ func Load(mode Mode, args []string, environ map[string]string, help io.Writer) (
 		}
 		fs.Var(&fieldValue{v: rv.Field(f.index)}, f.Flag, f.Help)
 	}
-	if err := fs.Parse(args); err != nil {
+	// The flag package stops at the first problem; parsing goes on after it (and after a stray
+	// argument) so that every bad flag is reported at once.
+	for rest := args; len(rest) > 0; {
+		err := fs.Parse(rest)
 		if errors.Is(err, flag.ErrHelp) {
 			WriteHelp(help, mode)
 			return nil, err
 		}
-		problems = append(problems, err.Error())
-	}
-	if fs.NArg() > 0 {
+		if err != nil {
+			problems = append(problems, flagProblem(err))
+			if len(fs.Args()) == len(rest) {
+				rest = rest[1:] // bad flag syntax (---x, -=x): the flag package keeps it
+			} else {
+				rest = fs.Args()
+			}
+			continue
+		}
+		if fs.NArg() == 0 {
+			break
+		}
 		problems = append(problems, fmt.Sprintf("unexpected argument %q: settings are --name=value flags (see --help)", fs.Arg(0)))
+		rest = fs.Args()[1:]
 	}
 	if len(problems) > 0 {
 		return nil, &UsageError{Problems: problems}
 	}
 	return s, nil
+}
+
+// flagProblem rewords an error of the flag package with the flag as it is written (--name).
+func flagProblem(err error) string {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
+		return fmt.Sprintf("unknown flag --%s (see --help for the settings of this command)", name)
+	}
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: -"); ok {
+		return fmt.Sprintf("--%s needs a value (--%s=value)", name, name)
+	}
+	if rest, ok := strings.CutPrefix(msg, "invalid value "); ok {
+		// invalid value "abc" for flag -run-id: "abc" is not a whole number
+		if i := strings.Index(rest, " for flag -"); i >= 0 {
+			name, why, _ := strings.Cut(rest[i+len(" for flag -"):], ": ")
+			return fmt.Sprintf("--%s %s", name, why)
+		}
+	}
+	if rest, ok := strings.CutPrefix(msg, "invalid boolean value "); ok {
+		if i := strings.Index(rest, " for -"); i >= 0 {
+			name, why, _ := strings.Cut(rest[i+len(" for -"):], ": ")
+			return fmt.Sprintf("--%s %s", name, why)
+		}
+	}
+	return msg
 }
 
 // envProblems turns the library's errors into messages naming the variable, the value and the
