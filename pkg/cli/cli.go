@@ -147,6 +147,10 @@ func (a *app) load(mode config.Mode, args []string) (*config.Settings, bool, int
 	}
 	if err != nil {
 		fmt.Fprintf(a.errw, "runner %s: %v\n", mode, err)
+		if s != nil {
+			a.red.add(s.Secrets()...)
+		}
+		a.publishUsageError(mode, s, err)
 		return nil, false, ExitUsage
 	}
 	a.red.add(s.Secrets()...)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/codearts-runner/codearts-runner/pkg/api"
@@ -41,7 +42,9 @@ func (a *app) perftest(ctx context.Context, args []string) int {
 		}
 	}
 	if len(problems) > 0 {
-		fmt.Fprintf(a.errw, "runner perftest: %v\n", &config.UsageError{Problems: problems})
+		ue := &config.UsageError{Problems: problems}
+		fmt.Fprintf(a.errw, "runner perftest: %v\n", ue)
+		a.publishUsageError(config.PerfTest, s, ue)
 		return ExitUsage
 	}
 	if s.RunTag == "" {
@@ -51,6 +54,7 @@ func (a *app) perftest(ctx context.Context, args []string) int {
 	client, err := a.cptsClient(s)
 	if err != nil {
 		fmt.Fprintf(a.errw, "runner perftest: %v\n", err)
+		a.publishUsageError(config.PerfTest, s, err)
 		return ExitUsage
 	}
 	flow := &steps.PerfTest{CPTS: client, Log: a.out, Now: a.env.Now, Poll: pollPolicy(s, scale)}
@@ -82,6 +86,7 @@ func (a *app) finish(s *config.Settings, o *steps.Outcome, runErr error, code in
 			fmt.Fprintf(a.errw, "runner: warning: run %d may still be running on the platform: the stop request failed; stop it in the CodeArts console\n", o.RunID)
 		}
 	} else if runErr != nil {
+		a.publishNoRun(s, r)
 		fmt.Fprintf(a.errw, "runner perftest: %v\n", runErr)
 	}
 	return code
@@ -92,33 +97,54 @@ func (a *app) finish(s *config.Settings, o *steps.Outcome, runErr error, code in
 // reported but never changes the exit code.
 func (a *app) publish(s *config.Settings, r *report.Result) {
 	r.Redact(a.red.apply)
-	write := func(what, path string, f func(string) error) {
-		if outPath(path) == "" {
-			return
-		}
-		if err := f(path); err != nil {
-			fmt.Fprintf(a.errw, "runner: could not write the %s: %v\n", what, err)
-		} else if what == "JUnit file (junit-file)" {
-			fmt.Fprintf(a.out, "JUnit written to %s\n", path)
-		}
-	}
-	write("JUnit file (junit-file)", s.JUnitFile, r.WriteJUnit)
-	write("result file (result-file)", s.ResultFile, r.WriteJSON)
+	a.writeOutput("JUnit file (junit-file)", s.JUnitFile, r.WriteJUnit)
+	a.writeOutput("result file (result-file)", s.ResultFile, r.WriteJSON)
 	if r.Mode == string(config.PerfTest) {
-		write("HTML report (html-report)", s.HTMLReport, r.WriteHTML)
+		a.writeOutput("HTML report (html-report)", s.HTMLReport, r.WriteHTML)
 	}
-	write("dotenv file (dotenv-file)", s.DotenvFile, r.WriteDotenv)
+	a.writeOutput("dotenv file (dotenv-file)", s.DotenvFile, r.WriteDotenv)
 	if a.ci.CodeArts {
 		dir := a.ci.CodeArtsResultDir
 		if dir == "" {
 			dir = "."
 		}
-		write("CodeArts step files", dir, func(dir string) error { return r.WriteCodeArts(dir, a.ci.CodeArtsStepID) })
+		step := a.ci.CodeArtsStepID
+		a.writeOutput("CodeArts step files", filepath.Join(dir, step+"_{result,metrics}.json"), func(string) error { return r.WriteCodeArts(dir, step) })
 	}
 	r.PublishGitHub(a.gh, s.Secrets(), outPath(s.JUnitFile), outPath(s.ResultFile))
 	if err := a.gh.Err(); err != nil {
 		fmt.Fprintf(a.errw, "runner: GitHub outputs: %v\n", err)
 	}
+}
+
+// writeOutput writes one output file with f and says where it went, or why it did not.
+func (a *app) writeOutput(what, path string, f func(string) error) {
+	if outPath(path) == "" {
+		return
+	}
+	if err := f(path); err != nil {
+		fmt.Fprintf(a.errw, "runner: could not write the %s: %v\n", what, err)
+		return
+	}
+	fmt.Fprintf(a.out, "%s written to %s\n", what, path)
+}
+
+// publishUsageError writes the result file and the dotenv file of a command refused for its
+// settings (exit 2, nothing started), so that a later job reads result=error instead of
+// finding nothing. s holds the settings as far as they could be read.
+func (a *app) publishUsageError(mode config.Mode, s *config.Settings, err error) {
+	if s == nil || (mode != config.PerfTest && mode != config.TestPlan && mode != config.TaskModel) {
+		return
+	}
+	a.publishNoRun(s, report.Build(nil, a.meta(s, mode, ExitUsage, "error", err)))
+}
+
+// publishNoRun writes the result file and the dotenv file of a command that ended before it
+// had a run (no JUnit: there is nothing to report per test).
+func (a *app) publishNoRun(s *config.Settings, r *report.Result) {
+	r.Redact(a.red.apply)
+	a.writeOutput("result file (result-file)", s.ResultFile, r.WriteJSON)
+	a.writeOutput("dotenv file (dotenv-file)", s.DotenvFile, r.WriteDotenv)
 }
 
 // outPath is the path an output is written to, "" when it is not written (unset or none).

@@ -164,6 +164,7 @@ func (e *UsageError) Error() string {
 // in tests) and args (command-line flags, which win). Precedence, highest first: flag,
 // CODEARTS_* variable, GitHub input INPUT_*, the SDK's HUAWEICLOUD_SDK_* fallback, default.
 // Empty values count as unset. Help output goes to help; flag.ErrHelp is returned for -h.
+// On a *UsageError the settings read so far are returned with it (never use them to act).
 func Load(mode Mode, args []string, environ map[string]string, help io.Writer) (*Settings, error) {
 	merged := map[string]string{}
 	for _, f := range fields {
@@ -215,7 +216,9 @@ func Load(mode Mode, args []string, environ map[string]string, help io.Writer) (
 		rest = fs.Args()[1:]
 	}
 	if len(problems) > 0 {
-		return nil, &UsageError{Problems: problems}
+		// The settings as far as they were read come with the error: the output paths of a
+		// refused command, so that it can still write result=error.
+		return s, &UsageError{Problems: problems}
 	}
 	return s, nil
 }

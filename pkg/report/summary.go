@@ -39,7 +39,7 @@ func (r *Result) WriteSummary(w io.Writer) {
 		fmt.Fprintf(w, "plan %q (%s): %d added, %d already there, %d failed in %d call(s)\n", r.Plan.Name, r.Plan.ID, r.Plan.Added, r.Plan.Already, r.Plan.Failed, r.Plan.Calls)
 	}
 	if r.Execution != nil && r.Execution.ID != "" {
-		fmt.Fprintf(w, "task templates %v: execution %s\n", r.Execution.TaskIDs, r.Execution.ID)
+		fmt.Fprintf(w, "task templates %s: accepted (execution %s)\n", strings.Join(r.Execution.TaskIDs, ", "), r.Execution.ID)
 	}
 	for _, c := range r.Checks {
 		if c.Verdict == "failed" {
@@ -53,7 +53,12 @@ func (r *Result) WriteSummary(w io.Writer) {
 			fmt.Fprintf(w, "  TestPlan case %s ← %s: NOT recorded (%s)\n", p.CaseID, p.Name, p.Error)
 		}
 	}
-	fmt.Fprintf(w, "result: %s (exit %d)", strings.ToUpper(r.Result), r.ExitCode)
+	word := strings.ToUpper(r.Result)
+	if r.Execution != nil && r.Execution.ID != "" && r.Result == "started" {
+		// taskmodel: the call only started the templates; their outcome is in CodeArts.
+		word = fmt.Sprintf("ACCEPTED (execution %s)", r.Execution.ID)
+	}
+	fmt.Fprintf(w, "result: %s (exit %d)", word, r.ExitCode)
 	if r.Counts.Gates > 0 {
 		fmt.Fprintf(w, " · %d gates: %d passed, %d failed, %d warned, %d skipped", r.Counts.Gates, r.Counts.Passed, r.Counts.Failed, r.Counts.Warned, r.Counts.Skipped)
 	}
