@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -111,5 +112,59 @@ func TestTaskModelSaysAccepted(t *testing.T) {
 	}
 	if res := h.result(); res.Result != "started" {
 		t.Errorf("result %q, want started", res.Result)
+	}
+}
+
+// TestAttachReportsTheRunsOwnTimes: `--run-id` on a finished run reports the run's start, end
+// and duration from the service (not the moment of attaching and 0 s), as the invocation that
+// started it did.
+func TestAttachReportsTheRunsOwnTimes(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, sim.Options{Scale: 60})
+	r := h.run(context.Background(), h.env(), "perftest")
+	if r.code != ExitPassed {
+		t.Fatalf("first run: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	orig := h.result()
+	run := lastRun(h, sim.DemoTaskID)
+	r = h.run(context.Background(), h.env(fmt.Sprintf("CODEARTS_RUN_ID=%d", run.ID)), "perftest")
+	if r.code != ExitPassed {
+		t.Fatalf("attach: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	att := h.result()
+	t.Logf("run %d: started run reports %.2f s, attach reports %.2f s (%s – %s)", run.ID, orig.Run.DurationSec, att.Run.DurationSec, att.Run.StartedAt, att.Run.EndedAt)
+	// The simulator's own record of the run, on its clock; the history gives whole seconds.
+	want := run.EndedAt.Sub(run.StartedAt).Seconds()
+	if d := att.Run.DurationSec - want; d < -1 || d > 1 || att.Run.DurationSec < 60 {
+		t.Errorf("attach reports duration %.2f s, the run took %.2f s", att.Run.DurationSec, want)
+	}
+	if got := att.Run.EndedAt.Sub(att.Run.StartedAt).Seconds(); got != att.Run.DurationSec {
+		t.Errorf("attach: ended_at − started_at = %.2f s, duration_seconds = %.2f", got, att.Run.DurationSec)
+	}
+	if got := orig.Run.EndedAt.Sub(orig.Run.StartedAt).Seconds(); got-orig.Run.DurationSec > 0.001 || orig.Run.DurationSec-got > 0.001 {
+		t.Errorf("started run: ended_at − started_at = %.3f s, duration_seconds = %.3f", got, orig.Run.DurationSec)
+	}
+	if strings.Contains(r.stdout, "after 0s") || !strings.Contains(r.stdout, "by the service's run history") {
+		t.Errorf("the attach does not report the run's length from the service:\n%s", r.stdout)
+	}
+}
+
+// TestTimeoutSaysTheUsersTimeoutAndWhoStopped: under the simulator's faster clock the timeout
+// is printed as given, and a run the runner stopped is not "stopped by user".
+func TestTimeoutSaysTheUsersTimeoutAndWhoStopped(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, sim.Options{Scale: 60})
+	r := h.run(context.Background(), h.env("CODEARTS_TIMEOUT=60s"), "perftest")
+	if r.code != ExitTimeout {
+		t.Fatalf("exit %d, want 4\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if !strings.Contains(r.stdout, "timeout 1m0s reached") {
+		t.Errorf("the timeout is not shown as given (60s):\n%s", r.stdout)
+	}
+	if strings.Contains(r.stdout, "stopped by user") || !strings.Contains(r.stdout, "stopped by the runner (timeout)") {
+		t.Errorf("the runner's stop is reported as a user's:\n%s", r.stdout)
+	}
+	if res := h.result(); res.Run.StatusText != "stopped by the runner (timeout)" {
+		t.Errorf("result status_text %q", res.Run.StatusText)
 	}
 }

@@ -100,7 +100,7 @@ func (r *Result) mdRunLine() string {
 			s += ": " + mdText(r.Run.StatusText)
 		}
 		if r.Run.DurationSec > 0 {
-			s += " in " + fmtDuration(r.Run.DurationSec)
+			s += " after " + fmtDuration(r.Run.DurationSec)
 		}
 		if flags := runFlags(r.Run); len(flags) > 0 {
 			s += " (" + strings.Join(flags, "; ") + ")"

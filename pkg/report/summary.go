@@ -18,7 +18,7 @@ func (r *Result) WriteSummary(w io.Writer) {
 	if r.Task != nil && r.Run != nil {
 		fmt.Fprintf(w, "task %q (%d), run %d: %s", r.Task.Name, r.Task.ID, r.Run.ID, r.Run.StatusText)
 		if r.Run.DurationSec > 0 {
-			fmt.Fprintf(w, " in %.0fs", r.Run.DurationSec)
+			fmt.Fprintf(w, " after %s", fmtDuration(r.Run.DurationSec))
 		}
 		fmt.Fprintln(w)
 	}
