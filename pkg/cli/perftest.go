@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/codearts-runner/codearts-runner/pkg/api"
@@ -123,10 +125,26 @@ func (a *app) writeOutput(what, path string, f func(string) error) {
 		return
 	}
 	if err := f(path); err != nil {
-		fmt.Fprintf(a.errw, "runner: could not write the %s: %v\n", what, err)
+		fmt.Fprintf(a.errw, "runner: could not write the %s: %v%s\n", what, err, permissionHint(err, what))
 		return
 	}
 	fmt.Fprintf(a.out, "%s written to %s\n", what, path)
+}
+
+// permissionHint says how to fix an output that could not be written for lack of permission:
+// most often the container image (uid 10001) writing into a workspace mounted from the host.
+// what names the output and, in parentheses, its setting.
+func permissionHint(err error, what string) string {
+	if !errors.Is(err, fs.ErrPermission) {
+		return ""
+	}
+	hint := fmt.Sprintf("\n  the runner runs as uid %d, which may not write there. In a container (the image runs as uid 10001), "+
+		"run it as the owner of the mounted directory: docker run --user \"$(id -u):$(id -g)\" -v \"$PWD:/work\" …", os.Getuid())
+	if _, rest, ok := strings.Cut(what, "("); ok {
+		flag := strings.TrimSuffix(rest, ")")
+		hint += fmt.Sprintf("; or give --%s a writable path", flag)
+	}
+	return hint
 }
 
 // publishUsageError writes the result file and the dotenv file of a command refused for its
