@@ -85,7 +85,8 @@ func TestReleasePublishesTheImageTheDocsPull(t *testing.T) {
 		t.Fatal("the Dockerfile has no org.opencontainers.image.source label")
 	}
 	image := "ghcr.io/" + strings.ToLower(string(src[1]))
-	tag := regexp.MustCompile(`^\d+(\.\d+){0,2}$`)
+	// A pull names a released tag (1, 1.4, 1.4.2); prose may name the image alone or X.Y.Z.
+	tag := regexp.MustCompile(`^(\d+(\.\d+){0,2}|X(\.Y(\.Z)?)?)?$`)
 	pulls := 0
 	for _, f := range []string{"README.md", "Dockerfile", filepath.Join("examples", "workflows", ".gitlab-ci.yml"), filepath.Join("examples", "workflows", "Jenkinsfile")} {
 		text, err := os.ReadFile(filepath.Join(root, f))
