@@ -82,13 +82,13 @@ type htmlCurves struct {
 type svgChart struct {
 	Series, Title, Stats, XTitle string
 	// YTitle is the unit of the vertical axis.
-	YTitle string
-	Width, Height                int
-	Left, Right, Top, Bottom     float64
-	Lines                        []string // points attributes of polylines, one per unbroken run
-	Dots                         []svgPoint
-	YTicks, XTicks               []svgTick
-	Empty                        bool
+	YTitle                   string
+	Width, Height            int
+	Left, Right, Top, Bottom float64
+	Lines                    []string // points attributes of polylines, one per unbroken run
+	Dots                     []svgPoint
+	YTicks, XTicks           []svgTick
+	Empty                    bool
 }
 
 // svgPoint is a point in SVG user units.
