@@ -22,7 +22,7 @@ func TestEveryOutputAnnounced(t *testing.T) {
 		"result file":         filepath.Join(h.dir, "result.json"),
 		"HTML report":         filepath.Join(h.dir, "report.html"),
 		"dotenv file":         filepath.Join(h.dir, "out.env"),
-		"CodeArts step files": filepath.Join(step, "s1_{result,metrics}.json"),
+		"CodeArts step files": filepath.Join(step, "s1_result.json") + " and " + filepath.Join(step, "s1_metrics.json"),
 	}
 	r := h.run(context.Background(), h.env("CODEARTS_HTML_REPORT="+files["HTML report"], "CODEARTS_DOTENV_FILE="+files["dotenv file"],
 		"STEP_ID=s1", "PIPELINE_ID=p1", "RESULT_MSG_PATH="+step), "perftest")

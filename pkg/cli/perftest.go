@@ -111,7 +111,8 @@ func (a *app) publish(s *config.Settings, r *report.Result) {
 			dir = "."
 		}
 		step := a.ci.CodeArtsStepID
-		a.writeOutput("CodeArts step files", filepath.Join(dir, step+"_{result,metrics}.json"), func(string) error { return r.WriteCodeArts(dir, step) })
+		paths := filepath.Join(dir, step+"_result.json") + " and " + filepath.Join(dir, step+"_metrics.json")
+		a.writeOutput("CodeArts step files", paths, func(string) error { return r.WriteCodeArts(dir, step) })
 	}
 	r.PublishGitHub(a.gh, s.Secrets(), outPath(s.JUnitFile), outPath(s.ResultFile))
 	if err := a.gh.Err(); err != nil {
