@@ -24,16 +24,16 @@ func (p *PerfTest) serviceTimes(ctx context.Context, o *Outcome) {
 		length, okLength := h.ContinueTime.Get()
 		switch {
 		case okStart && okEnd && !end.Before(start):
+			// The times shown and the duration agree: end − start (continue_time is rounded
+			// on its own and may differ from the times by a second).
 			o.StartedAt, o.EndedAt, o.Duration = start, end, end.Sub(start)
 		case okLength && length >= 0:
 			// A length without times that can be placed: the moments are unknown.
 			o.StartedAt, o.EndedAt = time.Time{}, time.Time{}
+			o.Duration = time.Duration(length * float64(time.Second))
 		default:
 			p.logf("run %d: the run history has no usable start and end; the times shown are those of this attach", o.RunID)
 			return
-		}
-		if okLength && length >= 0 {
-			o.Duration = time.Duration(length * float64(time.Second))
 		}
 		p.logf("run %d ran %s by the service's run history", o.RunID, o.Duration.Round(time.Second))
 		return
