@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -61,7 +62,11 @@ func TestUsageErrorWritesResultAndDotenv(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t, sim.Options{})
-			env := h.tpEnv("CODEARTS_DOTENV_FILE=" + filepath.Join(h.dir, "out.env"))
+			output := filepath.Join(h.dir, "output.txt")
+			if err := os.WriteFile(output, nil, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			env := override(h.tpEnv("CODEARTS_DOTENV_FILE="+filepath.Join(h.dir, "out.env")), []string{"GITHUB_ACTIONS=true", "GITHUB_OUTPUT=" + output})
 			r := h.run(context.Background(), env, append([]string{tc.mode}, tc.args...)...)
 			if r.code != ExitUsage {
 				t.Fatalf("exit %d, want 2\n%s%s", r.code, r.stdout, r.stderr)
@@ -88,6 +93,9 @@ func TestUsageErrorWritesResultAndDotenv(t *testing.T) {
 				if !strings.Contains(r.stdout, "written to "+filepath.Join(h.dir, p)) {
 					t.Errorf("%s not announced:\n%s", p, r.stdout)
 				}
+			}
+			if out, _ := os.ReadFile(output); !regexp.MustCompile(`(?m)^result<<(\S+)\nerror\n`).Match(out) {
+				t.Errorf("GitHub outputs do not say result=error:\n%s", out)
 			}
 			h.noSecrets(r, sim.DemoSK)
 		})

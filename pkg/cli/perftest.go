@@ -120,16 +120,18 @@ func (a *app) publish(s *config.Settings, r *report.Result) {
 	}
 }
 
-// writeOutput writes one output file with f and says where it went, or why it did not.
-func (a *app) writeOutput(what, path string, f func(string) error) {
+// writeOutput writes one output file with f and says where it went, or why it did not; it
+// reports whether the file was written.
+func (a *app) writeOutput(what, path string, f func(string) error) bool {
 	if outPath(path) == "" {
-		return
+		return false
 	}
 	if err := f(path); err != nil {
 		fmt.Fprintf(a.errw, "runner: could not write the %s: %v%s\n", what, err, permissionHint(err, what))
-		return
+		return false
 	}
 	fmt.Fprintf(a.out, "%s written to %s\n", what, path)
+	return true
 }
 
 // permissionHint says how to fix an output that could not be written for lack of permission:
@@ -158,12 +160,19 @@ func (a *app) publishUsageError(mode config.Mode, s *config.Settings, err error)
 	a.publishNoRun(s, report.Build(nil, a.meta(s, mode, ExitUsage, "error", err)))
 }
 
-// publishNoRun writes the result file and the dotenv file of a command that ended before it
-// had a run (no JUnit: there is nothing to report per test).
+// publishNoRun writes the result file, the dotenv file and the GitHub outputs (result=error)
+// of a command that ended before it had a run (no JUnit: there is nothing to report per test).
 func (a *app) publishNoRun(s *config.Settings, r *report.Result) {
 	r.Redact(a.red.apply)
-	a.writeOutput("result file (result-file)", s.ResultFile, r.WriteJSON)
+	resultPath := ""
+	if a.writeOutput("result file (result-file)", s.ResultFile, r.WriteJSON) {
+		resultPath = s.ResultFile
+	}
 	a.writeOutput("dotenv file (dotenv-file)", s.DotenvFile, r.WriteDotenv)
+	r.PublishGitHub(a.gh, s.Secrets(), "", resultPath)
+	if err := a.gh.Err(); err != nil {
+		fmt.Fprintf(a.errw, "runner: GitHub outputs: %v\n", err)
+	}
 }
 
 // outPath is the path an output is written to, "" when it is not written (unset or none).
