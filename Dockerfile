@@ -1,7 +1,13 @@
 # codearts-runner container image, for GitLab CI, Jenkins and plain `docker run`.
 #
 #   docker build -t codearts-runner --build-arg VERSION=v1.2.3 .
-#   docker run --rm -e CODEARTS_AK -e CODEARTS_SK -v "$PWD:/work" codearts-runner perftest --task=smoke --gates='p95 <= 800ms'
+#   docker run --rm --user "$(id -u):$(id -g)" -e CODEARTS_AK -e CODEARTS_SK -v "$PWD:/work" \
+#     codearts-runner perftest --task=smoke
+#
+# The image runs as uid 10001: with a host directory mounted on /work, --user makes the runner
+# the directory's owner so that it can write codearts-junit.xml there. Released images:
+# ghcr.io/codearts-runner/codearts-runner:X.Y.Z, :X.Y and :X (linux/amd64, linux/arm64), pushed by
+# .github/workflows/release.yml on every tag vX.Y.Z.
 #
 # The image has /bin/sh and cat (busybox), as GitLab `image:` jobs and Jenkins
 # `docker.image(...).inside` need them. The runner is the exec-form ENTRYPOINT, so it is the

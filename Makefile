@@ -20,6 +20,7 @@ demo: build
 
 ## test: vet and every test (actionlint is installed first so the workflow checks run)
 test: $(ACTIONLINT)
+	@for t in xmllint shellcheck; do command -v $$t >/dev/null 2>&1 || echo "note: $$t is not installed: its checks are skipped here (with CI=true they fail; .ci/run installs it)"; done
 	$(GO) vet ./...
 	PATH="$(TOOLS):$$PATH" $(GO) test -count=1 ./...
 

@@ -116,6 +116,23 @@ log "inside $IMAGE: runner $SMOKE_ARGS"
 # shellcheck disable=SC2086 # SMOKE_ARGS is a word list on purpose
 bah run --isolation chroot "$ctr" -- /usr/local/bin/runner $SMOKE_ARGS
 
+# A workspace mounted from the host and owned by another user (uid 1000), as with
+# `docker run -v "$PWD:/work"`: as the image's uid 10001 the runner cannot write its outputs and
+# says how to fix it; with the documented recipe (--user "$(id -u):$(id -g)") it writes them.
+log "inside $IMAGE: a mounted workspace owned by uid 1000"
+ws="$work/workspace"
+mkdir -p "$ws" && chown 1000:1000 "$ws" && chmod 755 "$ws"
+out=$(bah run --isolation chroot -v "$ws:/work" "$ctr" -- /usr/local/bin/runner perftest --simulate 2>&1) || die "runner as uid 10001 in a foreign workspace failed:
+$out"
+case "$out" in
+*"permission denied"*"uid 10001"*"--user"*) ;;
+*) die "no permission hint for an unwritable workspace:
+$out" ;;
+esac
+bah run --isolation chroot --user 1000:1000 -v "$ws:/work" "$ctr" -- /usr/local/bin/runner perftest --simulate >/dev/null
+[ -s "$ws/codearts-junit.xml" ] || die "--user 1000:1000 did not write codearts-junit.xml into the workspace"
+log "mounted workspace: uid 10001 is told the --user recipe; --user 1000:1000 writes the JUnit file"
+
 if [ -n "$ARCHIVE" ]; then
 	mkdir -p "$(dirname "$ARCHIVE")"
 	rm -f "$ARCHIVE"

@@ -2,7 +2,6 @@ package actioncheck
 
 import (
 	"context"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +14,8 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/codearts-runner/codearts-runner/pkg/config"
+
+	"github.com/codearts-runner/codearts-runner/internal/testtool"
 )
 
 // workflowsDir holds the example pipelines of every CI system.
@@ -43,30 +44,12 @@ func githubWorkflows(t *testing.T) []string {
 	return files
 }
 
-// findTool looks for a tool on PATH, then in the repository's .tools/bin (make tools).
-func findTool(name string) (string, error) {
-	if p, err := exec.LookPath(name); err == nil {
-		return p, nil
-	}
-	p, err := filepath.Abs(filepath.Join(root, ".tools", "bin", name))
-	if err != nil {
-		return "", err
-	}
-	if _, err := os.Stat(p); err != nil {
-		return "", errors.New(name + " is neither on PATH nor in .tools/bin")
-	}
-	return p, nil
-}
-
 // TestActionlint runs actionlint on the example GitHub workflows. actionlint checks local
 // actions (uses: ./) only inside a Git project with .github/workflows, so the workflows and
 // action.yml are copied into one.
 func TestActionlint(t *testing.T) {
 	t.Parallel()
-	bin, err := findTool("actionlint")
-	if err != nil {
-		t.Skipf("actionlint not found (%v): install it with `GOBIN=$PWD/.tools/bin go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12`", err)
-	}
+	bin := testtool.Need(t, "actionlint", "make tools (GOBIN=$PWD/.tools/bin go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12)", filepath.Join(root, ".tools", "bin"))
 	project := t.TempDir()
 	wfDir := filepath.Join(project, ".github", "workflows")
 	for _, d := range []string{filepath.Join(project, ".git"), wfDir} {
@@ -97,10 +80,7 @@ func TestActionlint(t *testing.T) {
 // action.yml, the image and extension builds and the extension's execution.sh.
 func TestShellcheck(t *testing.T) {
 	t.Parallel()
-	bin, err := findTool("shellcheck")
-	if err != nil {
-		t.Skipf("shellcheck not found (%v): Debian package shellcheck", err)
-	}
+	bin := testtool.Need(t, "shellcheck", "Debian package shellcheck", filepath.Join(root, ".tools", "bin"))
 	dir := t.TempDir()
 	files := []string{
 		filepath.Join(root, "scripts", "build-image.sh"),

@@ -15,6 +15,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/codearts-runner/codearts-runner/internal/testtool"
 )
 
 // fakeRelease is a release of the fake action repository o/r: file name → content.
@@ -113,9 +115,7 @@ func TestActionInstallScript(t *testing.T) {
 		t.Skip("the install script is tested on Unix; on Windows it runs in Git Bash")
 	}
 	for _, tool := range []string{"bash", "curl"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("needs %s on PATH to run the install step", tool)
-		}
+		testtool.Need(t, tool, "Debian package "+tool)
 	}
 	script := readAction(t).step(t, "install").Run
 	goBin, goErr := exec.LookPath("go")

@@ -127,10 +127,26 @@ Commands:
   testplan   add cases to a CodeArts TestPlan plan (found by id or name, or created)
   taskmodel  execute CodeArts task templates
   workflow   run a MAS workflow (a switchover or recovery drill) as a pipeline step
-  gates      check a gates file (gates check) or list the metrics (gates --list)
+  gates      check gates (gates check --gates-file F) or list the metrics (gates --list)
   simulate   serve the built-in simulator of the CodeArts APIs (--addr 127.0.0.1:8080)
+  docs       print the README's settings or metrics table (docs settings | docs metrics)
   version    print the version
 
+Examples:
+  runner perftest --simulate                                   a complete gated demo run, no account needed
+  runner perftest --test-suite=shop --task=smoke --gates='p95 <= 500ms; error_rate < 1%'
+  runner gates check --gates-file=gates.yaml                   validate a gates file (pre-commit hook)
+
+Exit codes:
+  0    every gate passed (or wait=false: the run was started)
+  1    a gate failed (also: a live abort gate stopped the run)
+  2    invalid settings or usage: nothing was started
+  3    the run failed on the platform (aborted abnormally, or no requests)
+  4    the wait timed out
+  5    API, authentication or network failure
+  130  cancelled by SIGINT/SIGTERM
+
+Every setting is also a CODEARTS_* environment variable.
 Run 'runner <command> --help' for every setting of a command.
 `)
 }
@@ -143,7 +159,11 @@ func (a *app) load(mode config.Mode, args []string) (*config.Settings, bool, int
 		return nil, true, ExitPassed
 	}
 	if err != nil {
+		if s != nil {
+			a.addSecrets(s.Secrets()...) // before anything prints the settings' values
+		}
 		fmt.Fprintf(a.errw, "runner %s: %v\n", mode, err)
+		a.publishUsageError(mode, s, err)
 		return nil, false, ExitUsage
 	}
 	a.addSecrets(s.Secrets()...)

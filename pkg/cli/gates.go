@@ -14,7 +14,18 @@ import (
 // gates runs `runner gates check` (validate and print the normalised gates, exit 2 on errors)
 // and `runner gates --list` (the metrics with units and sources).
 func (a *app) gates(ctx context.Context, args []string) int {
+	for _, arg := range args {
+		if arg == "--help" || arg == "-help" || arg == "-h" || arg == "--h" {
+			fmt.Fprint(a.out, gatesUsage)
+			config.WriteHelp(a.out, config.Gates)
+			return ExitPassed
+		}
+	}
 	if len(args) > 0 && (args[0] == "--list" || args[0] == "list") {
+		if len(args) > 1 {
+			fmt.Fprintf(a.errw, "runner gates --list: unexpected argument %q (--list takes none)\n", args[1])
+			return ExitUsage
+		}
 		tw := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "METRIC\tUNIT\tMEANING\tSOURCE (CPTS report field)\tOVERALL (unscoped) VALUE")
 		for _, m := range gates.Catalog() {
@@ -59,6 +70,15 @@ func (a *app) gates(ctx context.Context, args []string) int {
 	fmt.Fprintf(a.out, "%d gate(s) OK\n", len(gs))
 	return ExitPassed
 }
+
+// gatesUsage introduces the two forms of `runner gates`.
+const gatesUsage = `runner gates check --gates=TEXT | --gates-file=FILE
+    validate gates (inline and/or a YAML file) and print them normalised, one per line;
+    exit 2 with every problem (line and column) when one is invalid.
+runner gates --list
+    list every metric with its unit, meaning, CPTS report field and overall value.
+
+`
 
 // writeMetricsMarkdown writes the README's metrics table from the catalogue.
 func writeMetricsMarkdown(w io.Writer) {

@@ -4,6 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/codearts-runner/codearts-runner/pkg/api"
@@ -43,7 +47,9 @@ func (a *app) perftest(ctx context.Context, args []string) int {
 	}
 	problems = append(problems, noGatesProblem(s, gs, problems)...)
 	if len(problems) > 0 {
-		fmt.Fprintf(a.errw, "runner perftest: %v\n", &config.UsageError{Problems: problems})
+		ue := &config.UsageError{Problems: problems}
+		fmt.Fprintf(a.errw, "runner perftest: %v\n", ue)
+		a.publishUsageError(config.PerfTest, s, ue)
 		return ExitUsage
 	}
 	if s.GatesNone() && s.Wait {
@@ -60,6 +66,7 @@ func (a *app) perftest(ctx context.Context, args []string) int {
 	client, err := a.cptsClient(s)
 	if err != nil {
 		fmt.Fprintf(a.errRec, "runner perftest: %v\n", err)
+		a.publishUsageError(config.PerfTest, s, err)
 		return ExitUsage
 	}
 	flow := &steps.PerfTest{CPTS: client, Log: a.outRec, Now: a.env.Now, Poll: pollPolicy(s, scale)}
@@ -94,6 +101,7 @@ func (a *app) finish(s *config.Settings, o *steps.Outcome, runErr error, code in
 			fmt.Fprintf(a.errw, "runner: warning: run %d may still be running on the platform: the stop request failed; stop it in the CodeArts console\n", o.RunID)
 		}
 	} else if runErr != nil {
+		a.publishNoRun(s, r)
 		fmt.Fprintf(a.errRec, "runner perftest: %v\n", runErr)
 	}
 	return code
@@ -104,32 +112,79 @@ func (a *app) finish(s *config.Settings, o *steps.Outcome, runErr error, code in
 // reported but never changes the exit code.
 func (a *app) publish(s *config.Settings, r *report.Result) {
 	r.Redact(a.red)
-	write := func(what, path string, f func(string) error) {
-		if outPath(path) == "" {
-			return
-		}
-		if err := f(path); err != nil {
-			fmt.Fprintf(a.errRec, "runner: could not write the %s: %v\n", what, err)
-		} else if what == "JUnit file (junit-file)" {
-			fmt.Fprintf(a.outRec, "JUnit written to %s\n", path)
-		}
-	}
-	write("JUnit file (junit-file)", s.JUnitFile, r.WriteJUnit)
-	write("result file (result-file)", s.ResultFile, r.WriteJSON)
+	a.writeOutput("JUnit file (junit-file)", s.JUnitFile, r.WriteJUnit)
+	a.writeOutput("result file (result-file)", s.ResultFile, r.WriteJSON)
 	if r.Mode == string(config.PerfTest) {
-		write("HTML report (html-report)", s.HTMLReport, r.WriteHTML)
+		a.writeOutput("HTML report (html-report)", s.HTMLReport, r.WriteHTML)
 	}
-	write("dotenv file (dotenv-file)", s.DotenvFile, r.WriteDotenv)
+	a.writeOutput("dotenv file (dotenv-file)", s.DotenvFile, r.WriteDotenv)
 	if a.ci.CodeArts {
 		dir := a.ci.CodeArtsResultDir
 		if dir == "" {
 			dir = "."
 		}
-		write("CodeArts step files", dir, func(dir string) error { return r.WriteCodeArts(dir, a.ci.CodeArtsStepID) })
+		step := a.ci.CodeArtsStepID
+		paths := filepath.Join(dir, step+"_result.json") + " and " + filepath.Join(dir, step+"_metrics.json")
+		a.writeOutput("CodeArts step files", paths, func(string) error { return r.WriteCodeArts(dir, step) })
 	}
 	r.PublishGitHub(a.gh, s.Secrets(), outPath(s.JUnitFile), outPath(s.ResultFile))
 	if err := a.gh.Err(); err != nil {
 		fmt.Fprintf(a.errRec, "runner: GitHub outputs: %v\n", err)
+	}
+}
+
+// writeOutput writes one output file with f and says where it went, or why it did not; it
+// reports whether the file was written.
+func (a *app) writeOutput(what, path string, f func(string) error) bool {
+	if outPath(path) == "" {
+		return false
+	}
+	if err := f(path); err != nil {
+		fmt.Fprintf(a.errRec, "runner: could not write the %s: %v%s\n", what, err, permissionHint(err, what))
+		return false
+	}
+	fmt.Fprintf(a.outRec, "%s written to %s\n", what, path)
+	return true
+}
+
+// permissionHint says how to fix an output that could not be written for lack of permission:
+// most often the container image (uid 10001) writing into a workspace mounted from the host.
+// what names the output and, in parentheses, its setting.
+func permissionHint(err error, what string) string {
+	if !errors.Is(err, fs.ErrPermission) {
+		return ""
+	}
+	hint := fmt.Sprintf("\n  the runner runs as uid %d, which may not write there. In a container (the image runs as uid 10001), "+
+		"run it as the owner of the mounted directory: docker run --user \"$(id -u):$(id -g)\" -v \"$PWD:/work\" …", os.Getuid())
+	if _, rest, ok := strings.Cut(what, "("); ok {
+		flag := strings.TrimSuffix(rest, ")")
+		hint += fmt.Sprintf("; or give --%s a writable path", flag)
+	}
+	return hint
+}
+
+// publishUsageError writes the result file and the dotenv file of a command refused for its
+// settings (exit 2, nothing started), so that a later job reads result=error instead of
+// finding nothing. s holds the settings as far as they could be read.
+func (a *app) publishUsageError(mode config.Mode, s *config.Settings, err error) {
+	if s == nil || (mode != config.PerfTest && mode != config.TestPlan && mode != config.TaskModel && mode != config.Workflow) {
+		return
+	}
+	a.publishNoRun(s, report.Build(nil, a.meta(s, mode, ExitUsage, "error", err)))
+}
+
+// publishNoRun writes the result file, the dotenv file and the GitHub outputs (result=error)
+// of a command that ended before it had a run (no JUnit: there is nothing to report per test).
+func (a *app) publishNoRun(s *config.Settings, r *report.Result) {
+	r.Redact(a.red)
+	resultPath := ""
+	if a.writeOutput("result file (result-file)", s.ResultFile, r.WriteJSON) {
+		resultPath = s.ResultFile
+	}
+	a.writeOutput("dotenv file (dotenv-file)", s.DotenvFile, r.WriteDotenv)
+	r.PublishGitHub(a.gh, s.Secrets(), "", resultPath)
+	if err := a.gh.Err(); err != nil {
+		fmt.Fprintf(a.errw, "runner: GitHub outputs: %v\n", err)
 	}
 }
 

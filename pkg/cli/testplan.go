@@ -29,6 +29,7 @@ func (a *app) prepare(ctx context.Context, mode config.Mode, args []string) (*co
 	if err := s.Validate(mode); err != nil {
 		stop()
 		fmt.Fprintf(a.errw, "runner %s: %v\n", mode, err)
+		a.publishUsageError(mode, s, err)
 		return nil, nil, ExitUsage
 	}
 	if code, err := a.setupAuth(ctx, s, mode); err != nil {
@@ -49,6 +50,7 @@ func (a *app) testplan(ctx context.Context, args []string) int {
 	c, err := a.apiClient(s, s.TestPlanEndpoint())
 	if err != nil {
 		fmt.Fprintf(a.errw, "runner testplan: %v\n", err)
+		a.publishUsageError(config.TestPlan, s, err)
 		return ExitUsage
 	}
 	start, end, _ := s.PlanDates(a.env.Now())
@@ -81,12 +83,14 @@ func (a *app) taskmodel(ctx context.Context, args []string) int {
 	c, err := a.apiClient(s, s.AttaskEP)
 	if err != nil {
 		fmt.Fprintf(a.errw, "runner taskmodel: %v\n", err)
+		a.publishUsageError(config.TaskModel, s, err)
 		return ExitUsage
 	}
 	flow := &steps.TaskModel{Attask: cloudtest.NewAttask(c), Log: a.outRec}
 	o, runErr := flow.Run(ctx, cloudtest.ExecuteRequest{TaskIDs: s.TaskIDList(), SutName: s.SutName, SutBranch: s.SutBranch,
 		UserName: s.UserName, TestServiceID: s.TestServiceID, IP: s.IP, Port: s.Port})
-	code, result := ExitPassed, "passed"
+	// The call starts the templates and returns: "started", as a perftest run with wait=false.
+	code, result := ExitPassed, "started"
 	switch {
 	case errors.Is(runErr, context.Canceled):
 		code, result = ExitCancelled, "cancelled"
@@ -109,6 +113,8 @@ func (a *app) meta(s *config.Settings, mode config.Mode, code int, result string
 func (a *app) finishChecks(s *config.Settings, r *report.Result, wrote bool, runErr error) int {
 	if wrote {
 		a.publish(s, r)
+	} else {
+		a.publishNoRun(s, r)
 	}
 	r.WriteSummary(a.out)
 	if runErr != nil {

@@ -172,6 +172,7 @@ func (e *UsageError) Error() string {
 // in tests) and args (command-line flags, which win). Precedence, highest first: flag,
 // CODEARTS_* variable, GitHub input INPUT_*, the SDK's HUAWEICLOUD_SDK_* fallback, default.
 // Empty values count as unset. Help output goes to help; flag.ErrHelp is returned for -h.
+// On a *UsageError the settings read so far are returned with it (never use them to act).
 func Load(mode Mode, args []string, environ map[string]string, help io.Writer) (*Settings, error) {
 	merged := map[string]string{}
 	for _, f := range fields {
@@ -199,20 +200,60 @@ func Load(mode Mode, args []string, environ map[string]string, help io.Writer) (
 		}
 		fs.Var(&fieldValue{v: rv.Field(f.index)}, f.Flag, f.Help)
 	}
-	if err := fs.Parse(args); err != nil {
+	// The flag package stops at the first problem; parsing goes on after it (and after a stray
+	// argument) so that every bad flag is reported at once.
+	for rest := args; len(rest) > 0; {
+		err := fs.Parse(rest)
 		if errors.Is(err, flag.ErrHelp) {
 			WriteHelp(help, mode)
 			return nil, err
 		}
-		problems = append(problems, err.Error())
-	}
-	if fs.NArg() > 0 {
+		if err != nil {
+			problems = append(problems, flagProblem(err))
+			if len(fs.Args()) == len(rest) {
+				rest = rest[1:] // bad flag syntax (---x, -=x): the flag package keeps it
+			} else {
+				rest = fs.Args()
+			}
+			continue
+		}
+		if fs.NArg() == 0 {
+			break
+		}
 		problems = append(problems, fmt.Sprintf("unexpected argument %q: settings are --name=value flags (see --help)", fs.Arg(0)))
+		rest = fs.Args()[1:]
 	}
 	if len(problems) > 0 {
-		return nil, &UsageError{Problems: problems}
+		// The settings as far as they were read come with the error: the output paths of a
+		// refused command, so that it can still write result=error.
+		return s, &UsageError{Problems: problems}
 	}
 	return s, nil
+}
+
+// flagProblem rewords an error of the flag package with the flag as it is written (--name).
+func flagProblem(err error) string {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
+		return fmt.Sprintf("unknown flag --%s (see --help for the settings of this command)", name)
+	}
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: -"); ok {
+		return fmt.Sprintf("--%s needs a value (--%s=value)", name, name)
+	}
+	if rest, ok := strings.CutPrefix(msg, "invalid value "); ok {
+		// invalid value "abc" for flag -run-id: "abc" is not a whole number
+		if i := strings.Index(rest, " for flag -"); i >= 0 {
+			name, why, _ := strings.Cut(rest[i+len(" for flag -"):], ": ")
+			return fmt.Sprintf("--%s %s", name, why)
+		}
+	}
+	if rest, ok := strings.CutPrefix(msg, "invalid boolean value "); ok {
+		if i := strings.Index(rest, " for -"); i >= 0 {
+			name, why, _ := strings.Cut(rest[i+len(" for -"):], ": ")
+			return fmt.Sprintf("--%s %s", name, why)
+		}
+	}
+	return msg
 }
 
 // envProblems turns the library's errors into messages naming the variable, the value and the

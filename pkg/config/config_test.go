@@ -117,6 +117,10 @@ func TestLoadErrors(t *testing.T) {
 		{"bad duration flag", base(), []string{"--timeout=soon"}, []string{`"soon" is not a duration`}},
 		{"unknown flag", base(), []string{"--tsak=x"}, []string{"tsak"}},
 		{"stray argument", base(), []string{"extra"}, []string{`unexpected argument "extra"`}},
+		// issue 13: every bad flag at once, each named as written
+		{"every bad flag at once", base(), []string{"---x", "--run-id", "abc", "--gates", "p95 < 1s", "--timeout=x", "--bogus", "--wait=maybe", "extra", "--poll-interval=2s", "--task"},
+			[]string{"bad flag syntax: ---x", `--run-id "abc" is not a whole number`, `--timeout "x" is not a duration`, "unknown flag --bogus", `--wait "maybe" is not true or false`,
+				`unexpected argument "extra"`, "--task needs a value"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -130,6 +134,9 @@ func TestLoadErrors(t *testing.T) {
 				if !strings.Contains(err.Error(), w) {
 					t.Errorf("error %q does not mention %q", err, w)
 				}
+			}
+			if len(ue.Problems) != len(tc.want) || strings.Contains(err.Error(), `"--gates"`) {
+				t.Errorf("want %d problems (a valid flag after a bad one is no problem), got %q", len(tc.want), ue.Problems)
 			}
 		})
 	}

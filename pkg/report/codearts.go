@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -55,10 +56,19 @@ func (r *Result) codeArtsMetrics() map[string]float64 {
 	}
 	for _, k := range codeArtsFigures {
 		if v, ok := r.Overall.Get(k); ok && !math.IsNaN(v) && !math.IsInf(v, 0) {
-			m[k] = v
+			m[k] = roundFigure(v)
 		}
 	}
 	return m
+}
+
+// roundFigure rounds a figure of the metrics file to two decimals (293.22, not
+// 293.21999999999997); whole numbers stay whole.
+func roundFigure(v float64) float64 {
+	if math.Abs(v) >= 1e15 {
+		return v
+	}
+	return math.Round(v*100) / 100
 }
 
 // WriteCodeArts writes the CodeArts Pipeline extension files into dir, the step's result
@@ -83,10 +93,15 @@ func (r *Result) WriteCodeArts(dir, stepID string) error {
 		v      any
 	}{{"_result.json", r.codeArts()}, {"_metrics.json", r.codeArtsMetrics()}}
 	for _, f := range files {
-		b, err := json.MarshalIndent(f.v, "", "  ")
+		compact, err := marshalJSON(f.v)
 		if err != nil {
 			return fmt.Errorf("encode CodeArts %s: %w", f.suffix, err)
 		}
+		var buf bytes.Buffer
+		if err := json.Indent(&buf, compact, "", "  "); err != nil {
+			return fmt.Errorf("encode CodeArts %s: %w", f.suffix, err)
+		}
+		b := buf.Bytes()
 		if err := writeFile(filepath.Join(dir, stepID+f.suffix), r.red.Bytes(append(b, '\n'))); err != nil {
 			return err
 		}

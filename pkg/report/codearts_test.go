@@ -54,6 +54,28 @@ func TestWriteCodeArts(t *testing.T) {
 	}
 }
 
+// TestWriteCodeArtsRoundsFigures: the metrics file carries figures rounded to two decimals
+// (issue 13: 293.22, not 293.21999999999997).
+func TestWriteCodeArtsRoundsFigures(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	r := writerSample()
+	r.Overall.Set("tps", 293.21999999999997)
+	r.Overall.Set("error_rate", 100.0/3)
+	if err := r.WriteCodeArts(dir, "s"); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, "s_metrics.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"tps": 293.22`, `"error_rate": 33.33`, `"requests": 120000`} {
+		if !strings.Contains(string(raw), want+",") && !strings.Contains(string(raw), want+"\n") {
+			t.Errorf("metrics file lacks %s:\n%s", want, raw)
+		}
+	}
+}
+
 func TestWriteCodeArtsWithoutRun(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()

@@ -83,12 +83,14 @@ type htmlCurves struct {
 // svgChart is one line chart, laid out in Go and drawn by the template.
 type svgChart struct {
 	Series, Title, Stats, XTitle string
-	Width, Height                int
-	Left, Right, Top, Bottom     float64
-	Lines                        []string // points attributes of polylines, one per unbroken run
-	Dots                         []svgPoint
-	YTicks, XTicks               []svgTick
-	Empty                        bool
+	// YTitle is the unit of the vertical axis.
+	YTitle                   string
+	Width, Height            int
+	Left, Right, Top, Bottom float64
+	Lines                    []string // points attributes of polylines, one per unbroken run
+	Dots                     []svgPoint
+	YTicks, XTicks           []svgTick
+	Empty                    bool
 }
 
 // svgPoint is a point in SVG user units.
@@ -114,7 +116,11 @@ func (r *Result) htmlView() htmlView {
 	}
 	r.Overall.Each(func(name string, val float64) {
 		m, _ := gates.Lookup(name)
-		v.Overall = append(v.Overall, htmlField{Name: name, Value: withUnit(val, m.Unit), Note: m.Description})
+		value := withUnit(val, m.Unit)
+		if name == "duration" {
+			value = fmtDuration(val / 1000) // 2m10s, not 130000 ms
+		}
+		v.Overall = append(v.Overall, htmlField{Name: name, Value: value, Note: m.Description})
 	})
 	for _, col := range caseColumns {
 		v.Columns = append(v.Columns, col.title)
@@ -134,13 +140,13 @@ func (r *Result) htmlView() htmlView {
 		x := curveAxis(c.Timestamps, n)
 		hc := htmlCurves{Name: c.Name}
 		if len(c.Timestamps) > 0 {
-			hc.Span = c.Timestamps[0] + " – " + c.Timestamps[len(c.Timestamps)-1]
+			hc.Span = spanText(c.Timestamps[0], c.Timestamps[len(c.Timestamps)-1])
 		}
 		hc.Charts = []svgChart{
 			buildChart("tps", "Throughput (TPS)", "/s", x, c.TPS),
 			buildChart("avg_rt", "Average response time", "ms", x, c.AvgRT),
-			buildChart("vusers", "Concurrency (virtual users)", "", x, c.VUsers),
-			buildChart("errors", "Errors", "", x, c.Errors),
+			buildChart("vusers", "Concurrency", "virtual users", x, c.VUsers),
+			buildChart("errors", "Error responses", "count", x, c.Errors),
 		}
 		v.Curves = append(v.Curves, hc)
 	}
@@ -236,8 +242,15 @@ func htmlFigures(m Metrics) []string {
 func buildChart(series, title, unit string, x xAxis, ys []float64) svgChart {
 	c := svgChart{Series: series, Title: title, XTitle: x.title, Width: svgWidth, Height: svgHeight,
 		Left: svgLeft, Right: svgWidth - svgRight, Top: svgTop, Bottom: svgHeight - svgBottom}
-	if unit != "" {
-		c.Title += " (" + unit + ")"
+	// The unit is the vertical axis' title ("requests/s", "ms"); the figures carry their own
+	// ("/s", "ms"), so no title says "(TPS) (/s)".
+	c.YTitle = unit
+	if unit == "/s" {
+		c.YTitle = "requests/s"
+	}
+	figureUnit := unit
+	if unit == "virtual users" || unit == "count" {
+		figureUnit = ""
 	}
 	raw := pair(x.values, ys)
 	lo, hi, sum, n := math.Inf(1), math.Inf(-1), 0.0, 0
@@ -250,7 +263,7 @@ func buildChart(series, title, unit string, x xAxis, ys []float64) svgChart {
 		c.Empty = true
 		return c
 	}
-	c.Stats = fmt.Sprintf("min %s · avg %s · max %s", withUnit(lo, unit), withUnit(sum/float64(n), unit), withUnit(hi, unit))
+	c.Stats = fmt.Sprintf("min %s · avg %s · max %s", withUnit(lo, figureUnit), withUnit(sum/float64(n), figureUnit), withUnit(hi, figureUnit))
 	pts := downsample(raw, htmlChartPoints)
 	x0, x1 := pts[0].X, pts[len(pts)-1].X
 	yMin := min(0, lo)
@@ -480,6 +493,9 @@ code { font-size: 13px; }
 <text x="{{f1 .Pos}}" y="{{f1 $c.Bottom}}" dy="16" text-anchor="middle">{{.Label}}</text>
 {{- end}}
 <text x="{{f1 .Right}}" y="{{.Height}}" dy="-4" text-anchor="end">{{.XTitle}}</text>
+{{- if .YTitle}}
+<text x="4" y="{{f1 .Top}}" dy="-2" text-anchor="start" class="ytitle">{{.YTitle}}</text>
+{{- end}}
 {{- range .Lines}}
 <polyline class="series" points="{{.}}"/>
 {{- end}}
@@ -511,3 +527,14 @@ code { font-size: 13px; }
 </body>
 </html>
 `))
+
+// spanText shows the first and last curve timestamps on the page's clock (UTC, zone shown)
+// when they carry their zone; otherwise as sent, saying that the service gave no zone.
+func spanText(first, last string) string {
+	a, errA := time.Parse(time.RFC3339Nano, first)
+	b, errB := time.Parse(time.RFC3339Nano, last)
+	if errA == nil && errB == nil {
+		return htmlTime(a) + " – " + htmlTime(b)
+	}
+	return first + " – " + last + " (service time, zone not given)"
+}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/codearts-runner/codearts-runner/internal/testtool"
 )
 
 // junitSample is a result with one gate of every verdict, an unfinished case run and hostile
@@ -67,13 +69,10 @@ func TestJUnitGolden(t *testing.T) {
 }
 
 // TestJUnitValidatesAgainstSchema checks every JUnit shape we write with xmllint and the schema
-// in testdata (CI installs libxml2-utils; without xmllint the test says so and skips).
+// in testdata (without xmllint it fails in CI and skips locally with a note).
 func TestJUnitValidatesAgainstSchema(t *testing.T) {
 	t.Parallel()
-	xmllint, err := exec.LookPath("xmllint")
-	if err != nil {
-		t.Skip("xmllint not installed (Debian package libxml2-utils; .ci/run installs it)")
-	}
+	xmllint := testtool.Need(t, "xmllint", "Debian package libxml2-utils")
 	cases := map[string]*Result{
 		"gates":     junitSample(),
 		"empty run": {Schema: Schema, Mode: "perftest", Result: "error", ExitCode: 5, Error: "show task 1: HTTP 503", Run: &Run{ID: 1, StatusText: "unknown"}},

@@ -101,7 +101,7 @@ func (r *Result) mdRunLine() string {
 			s += ": " + mdText(r.Run.StatusText)
 		}
 		if r.Run.DurationSec > 0 {
-			s += " in " + fmtDuration(r.Run.DurationSec)
+			s += " after " + fmtDuration(r.Run.DurationSec)
 		}
 		if flags := runFlags(r.Run); len(flags) > 0 {
 			s += " (" + strings.Join(flags, "; ") + ")"
@@ -257,36 +257,176 @@ func (r *Result) mdCases(b *strings.Builder) {
 	b.WriteString("\n")
 }
 
-// mdCharts writes Mermaid charts of throughput and average response time per case: one chart per
-// series, since xychart-beta has a single y-axis.
+// chartPalette colours the lines of the summary's charts, one per case: every colour keeps a
+// contrast of at least 3:1 on GitHub's light (#ffffff) and dark (#0d1117) backgrounds (Mermaid's
+// default line colour, #ECECFF, is nearly invisible on white). The names label the legend,
+// since xychart-beta draws none.
+var chartPalette = []struct{ hex, name string }{
+	{"#3b82f6", "blue"}, {"#ea580c", "orange"}, {"#059669", "green"}, {"#e03131", "red"}, {"#a855f7", "purple"},
+	{"#0c8599", "teal"}, {"#db2777", "pink"}, {"#5c940d", "olive"}, {"#b08800", "gold"}, {"#6b7280", "grey"},
+}
+
+// mdSeries is one case's line in a chart.
+type mdSeries struct {
+	name string
+	x    xAxis
+	ys   []float64
+}
+
+// mdCharts writes two Mermaid charts, throughput and average response time, with one line per
+// case (xychart-beta has a single y-axis, so one chart per metric); at most mdChartCases cases.
 func (r *Result) mdCharts(b *strings.Builder) {
 	curves := r.Curves()
 	if len(curves) == 0 {
 		return
 	}
 	b.WriteString("### Throughput and response time\n\n")
+	var tps, rt []mdSeries
+	var origin time.Time // the earliest first sample: cases are placed on one time axis
+	for i, c := range curves {
+		if t, ok := firstTime(c.Timestamps); ok && i < mdChartCases && (origin.IsZero() || t.Before(origin)) {
+			origin = t
+		}
+	}
 	for i, c := range curves {
 		if i == mdChartCases {
-			fmt.Fprintf(b, "_%d more cases are charted in the HTML report._\n\n", len(curves)-i)
 			break
 		}
 		x := curveAxis(c.Timestamps, max(len(c.TPS), len(c.AvgRT)))
-		tps := mermaidChart(c.Name+" — TPS", "TPS (/s)", x, c.TPS)
-		rt := mermaidChart(c.Name+" — average response time", "avg RT (ms)", x, c.AvgRT)
-		if tps == "" && rt == "" {
+		if t, ok := firstTime(c.Timestamps); ok && x.time && !origin.IsZero() {
+			shifted := make([]float64, len(x.values))
+			for j, v := range x.values {
+				shifted[j] = v + t.Sub(origin).Seconds()
+			}
+			x.values = shifted
+		}
+		if !hasPoint(c.TPS) && !hasPoint(c.AvgRT) {
 			fmt.Fprintf(b, "**%s**: no curve points were reported.\n\n", mdCell(c.Name))
 			continue
 		}
-		b.WriteString(tps + rt)
+		tps = append(tps, mdSeries{c.Name, x, c.TPS})
+		rt = append(rt, mdSeries{c.Name, x, c.AvgRT})
+	}
+	b.WriteString(mermaidLines("TPS", "TPS (/s)", tps))
+	b.WriteString(mermaidLines("average response time", "avg RT (ms)", rt))
+	if len(curves) > mdChartCases {
+		fmt.Fprintf(b, "_%d more cases are charted in the HTML report._\n\n", len(curves)-mdChartCases)
 	}
 }
 
-// mermaidChart renders one series as a Mermaid xychart-beta line chart, reduced to at most
-// mdChartPoints points; null points are left out of the means, leading and trailing gaps are
-// trimmed and a gap inside the run carries the previous value (Mermaid has no gaps). It returns
-// "" when the series has no point.
+// firstTime reads the first timestamp of a curve.
+func firstTime(timestamps []string) (time.Time, bool) {
+	if len(timestamps) == 0 {
+		return time.Time{}, false
+	}
+	for _, layout := range timestampLayouts {
+		if t, err := time.Parse(layout, timestamps[0]); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// hasPoint reports whether a series has a non-null point.
+func hasPoint(ys []float64) bool {
+	for _, y := range ys {
+		if !math.IsNaN(y) {
+			return true
+		}
+	}
+	return false
+}
+
+// mermaidChart renders one series as a Mermaid xychart-beta line chart (see mermaidLines).
 func mermaidChart(title, yTitle string, x xAxis, ys []float64) string {
-	pts := downsample(pair(x.values, ys), mdChartPoints)
+	return mermaidLines(title, yTitle, []mdSeries{{name: title, x: x, ys: ys}})
+}
+
+// mermaidLines renders series as one Mermaid xychart-beta chart, a line per series in the
+// colours of chartPalette with a legend below. A single series is reduced to at most
+// mdChartPoints points; null points are left out of the means, leading and trailing gaps are
+// trimmed and a gap inside the run carries the previous value (Mermaid has no gaps). Several
+// series are put on one grid of at most mdChartPoints buckets over their common span: a series
+// is 0 in the buckets before it starts and after it ends. It returns "" when no series has a
+// point.
+func mermaidLines(title, yTitle string, series []mdSeries) string {
+	var lines [][]chartPoint
+	var names []string
+	var axis xAxis
+	allTime := true
+	for _, s := range series {
+		allTime = allTime && s.x.time
+	}
+	for _, s := range series {
+		x := s.x
+		if !allTime && len(series) > 1 {
+			// Without times for every case, the cases cannot share a time axis: each is spread
+			// over the chart by its share of its own samples.
+			x = xAxis{values: make([]float64, len(s.ys)), scale: 1, title: "progress (share of the case's samples)"}
+			for i := range x.values {
+				x.values[i] = 100 * float64(i) / float64(max(len(s.ys)-1, 1))
+			}
+		}
+		pts := trimNaN(pair(x.values, s.ys))
+		if len(pts) == 0 {
+			continue
+		}
+		lines = append(lines, pts)
+		names = append(names, s.name)
+		axis = x
+	}
+	if len(lines) == 0 {
+		return ""
+	}
+	if len(lines) == 1 {
+		lines[0] = carry(downsample(lines[0], mdChartPoints))
+	} else {
+		lines, axis = onGrid(lines, allTime)
+	}
+	top := 0.0
+	for _, l := range lines {
+		for _, p := range l {
+			top = max(top, p.Y)
+		}
+	}
+	x0, x1 := math.Inf(1), math.Inf(-1)
+	for _, l := range lines {
+		x0, x1 = min(x0, l[0].X/axis.scale), max(x1, l[len(l)-1].X/axis.scale)
+	}
+	if x1 <= x0 {
+		x1 = x0 + 1
+	}
+	colours := make([]string, len(lines))
+	for i := range lines {
+		colours[i] = chartPalette[i%len(chartPalette)].hex
+	}
+	var b strings.Builder
+	b.WriteString("```mermaid\n")
+	fmt.Fprintf(&b, "%%%%{init: {\"themeVariables\": {\"xyChart\": {\"plotColorPalette\": \"%s\"}}}}%%%%\n", strings.Join(colours, ", "))
+	b.WriteString("xychart-beta\n")
+	fmt.Fprintf(&b, "    title \"%s\"\n", mermaidText(title))
+	fmt.Fprintf(&b, "    x-axis \"%s\" %s --> %s\n", axis.title, gates.FormatFigure(math.Floor(x0)), gates.FormatFigure(math.Ceil(x1)))
+	fmt.Fprintf(&b, "    y-axis \"%s\" 0 --> %s\n", yTitle, gates.FormatFigure(niceCeil(top*1.05)))
+	for _, l := range lines {
+		vals := make([]string, len(l))
+		for i, p := range l {
+			vals[i] = gates.FormatFigure(p.Y)
+		}
+		fmt.Fprintf(&b, "    line [%s]\n", strings.Join(vals, ", "))
+	}
+	b.WriteString("```\n\n")
+	if len(series) > 1 || series[0].name != title {
+		legend := make([]string, len(names))
+		for i, n := range names {
+			legend[i] = chartPalette[i%len(chartPalette)].name + ": " + mdCell(n)
+		}
+		b.WriteString("<sub>lines — " + strings.Join(legend, " · ") + "</sub>\n\n")
+	}
+	return b.String()
+}
+
+// trimNaN drops the leading and trailing null points.
+func trimNaN(pts []chartPoint) []chartPoint {
 	first, last := -1, -1
 	for i, p := range pts {
 		if !math.IsNaN(p.Y) {
@@ -297,30 +437,79 @@ func mermaidChart(title, yTitle string, x xAxis, ys []float64) string {
 		}
 	}
 	if first < 0 {
-		return ""
+		return nil
 	}
-	pts = pts[first : last+1]
-	vals := make([]string, len(pts))
-	top := 0.0
+	return pts[first : last+1]
+}
+
+// carry fills a null point with the previous value (the first point is never null).
+func carry(pts []chartPoint) []chartPoint {
 	for i := range pts {
-		if math.IsNaN(pts[i].Y) {
+		if math.IsNaN(pts[i].Y) && i > 0 {
 			pts[i].Y = pts[i-1].Y
 		}
-		vals[i] = gates.FormatFigure(pts[i].Y)
-		top = max(top, pts[i].Y)
 	}
-	x0, x1 := pts[0].X/x.scale, pts[len(pts)-1].X/x.scale
-	if x1 <= x0 {
-		x1 = x0 + 1
+	return pts
+}
+
+// onGrid puts several series on one grid of at most mdChartPoints buckets over their common
+// span: each bucket is the mean of the series' points in it, a gap inside the series carries
+// its previous value, and a bucket outside the series' span is 0.
+func onGrid(lines [][]chartPoint, time bool) ([][]chartPoint, xAxis) {
+	x0, x1 := math.Inf(1), math.Inf(-1)
+	distinct := map[float64]bool{}
+	for _, l := range lines {
+		x0, x1 = min(x0, l[0].X), max(x1, l[len(l)-1].X)
+		for _, p := range l {
+			if len(distinct) <= mdChartPoints {
+				distinct[math.Round(p.X*1000)] = true
+			}
+		}
 	}
-	var b strings.Builder
-	b.WriteString("```mermaid\nxychart-beta\n")
-	fmt.Fprintf(&b, "    title \"%s\"\n", mermaidText(title))
-	fmt.Fprintf(&b, "    x-axis \"%s\" %s --> %s\n", x.title, gates.FormatFigure(math.Floor(x0)), gates.FormatFigure(math.Ceil(x1)))
-	fmt.Fprintf(&b, "    y-axis \"%s\" 0 --> %s\n", yTitle, gates.FormatFigure(niceCeil(top*1.05)))
-	fmt.Fprintf(&b, "    line [%s]\n", strings.Join(vals, ", "))
-	b.WriteString("```\n\n")
-	return b.String()
+	n := max(min(mdChartPoints, len(distinct)), 2)
+	width := (x1 - x0) / float64(n-1)
+	if width <= 0 {
+		width = 1
+	}
+	grid := make([]float64, n)
+	for i := range grid {
+		grid[i] = x0 + float64(i)*width
+	}
+	out := make([][]chartPoint, len(lines))
+	for li, l := range lines {
+		sum, cnt := make([]float64, n), make([]int, n)
+		for _, p := range l {
+			if math.IsNaN(p.Y) {
+				continue
+			}
+			k := min(max(int(math.Round((p.X-x0)/width)), 0), n-1)
+			sum[k] += p.Y
+			cnt[k]++
+		}
+		start, end := l[0].X, l[len(l)-1].X
+		row := make([]chartPoint, n)
+		prev := 0.0
+		for k := range n {
+			y := 0.0
+			switch {
+			case cnt[k] > 0:
+				y = sum[k] / float64(cnt[k])
+				prev = y
+			case grid[k] >= start-width/2 && grid[k] <= end+width/2:
+				y = prev
+			}
+			row[k] = chartPoint{X: grid[k], Y: y}
+		}
+		out[li] = row
+	}
+	axis := xAxis{values: grid, scale: 1, title: "progress (share of the case's samples)"}
+	if time {
+		axis = xAxis{values: grid, scale: 1, title: "elapsed (s)", time: true}
+		if x1-x0 > 1200 {
+			axis.scale, axis.title = 60, "elapsed (min)"
+		}
+	}
+	return out, axis
 }
 
 // chartPoint is one point of a chart: X in seconds since the first sample (or the sample number),

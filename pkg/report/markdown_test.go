@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -246,8 +247,11 @@ func TestMermaidTitleCannotEscape(t *testing.T) {
 	if lines[0] != "```mermaid" || lines[len(lines)-1] != "```" || strings.Count(chart, "```") != 2 {
 		t.Fatalf("fence broken:\n%s", chart)
 	}
-	if !strings.HasPrefix(lines[2], `    title "`) || strings.Count(lines[2], `"`) != 2 {
-		t.Errorf("title line = %q", lines[2])
+	if !strings.HasPrefix(lines[1], "%%{init: ") || lines[2] != "xychart-beta" {
+		t.Errorf("chart head = %q", lines[:3])
+	}
+	if !strings.HasPrefix(lines[3], `    title "`) || strings.Count(lines[3], `"`) != 2 {
+		t.Errorf("title line = %q", lines[3])
 	}
 }
 
@@ -351,7 +355,102 @@ func TestMarkdownChecksAndChartCap(t *testing.T) {
 	if strings.Contains(md, "No gates") {
 		t.Error("a testplan summary says no gates were evaluated")
 	}
-	if n := strings.Count(md, "```mermaid"); n != 2*mdChartCases {
-		t.Errorf("%d charts, want %d", n, 2*mdChartCases)
+	if n := strings.Count(md, "```mermaid"); n != 2 {
+		t.Errorf("%d charts, want 2 (one per metric)", n)
+	}
+	if n := strings.Count(md, "    line ["); n != 2*mdChartCases {
+		t.Errorf("%d lines, want %d (one per case and metric)", n, 2*mdChartCases)
+	}
+}
+
+// TestMermaidOneChartPerMetric: cases share one chart per metric, a line each, in explicit
+// colours with a legend; cases of different lengths are put on one time grid.
+func TestMermaidOneChartPerMetric(t *testing.T) {
+	t.Parallel()
+	r := &Result{Mode: "perftest", Result: "passed"}
+	r.curves = []CaseCurves{
+		{Name: "Checkout", Timestamps: []string{"2026-12-01 10:00:00", "2026-12-01 10:00:10", "2026-12-01 10:00:20"}, TPS: []float64{10, 20, 30}, AvgRT: []float64{100, 110, 120}},
+		{Name: "Browse", Timestamps: []string{"2026-12-01 10:00:10", "2026-12-01 10:00:20", "2026-12-01 10:00:30", "2026-12-01 10:00:40"}, TPS: []float64{5, 6, 7, 8}, AvgRT: []float64{50, 60, 70, 80}},
+	}
+	md := r.Markdown()
+	if n := strings.Count(md, "```mermaid"); n != 2 {
+		t.Fatalf("%d charts, want 2:\n%s", n, md)
+	}
+	if n := strings.Count(md, "    line ["); n != 4 {
+		t.Errorf("%d lines, want 4", n)
+	}
+	if !strings.Contains(md, `"plotColorPalette": "#3b82f6, #ea580c"`) {
+		t.Errorf("no explicit palette:\n%s", md)
+	}
+	if !strings.Contains(md, "<sub>lines — blue: Checkout · orange: Browse</sub>") {
+		t.Errorf("no legend:\n%s", md)
+	}
+	if !strings.Contains(md, `x-axis "elapsed (s)" 0 --> 40`) {
+		t.Errorf("the cases are not on one time axis:\n%s", md)
+	}
+	// Browse starts at 10 s: 0 before it, then its own values.
+	for _, l := range regexp.MustCompile(`line \[([^]]*)\]`).FindAllStringSubmatch(md, -1) {
+		if len(strings.Split(l[1], ", ")) != 5 {
+			t.Errorf("line %s is not on the 5-point grid", l[1])
+		}
+	}
+	if !strings.Contains(md, "line [0, 5, 6, 7, 8]") || !strings.Contains(md, "line [10, 20, 30, 30, 0]") && !strings.Contains(md, "line [10, 20, 30, 0, 0]") {
+		t.Errorf("grid values wrong:\n%s", md)
+	}
+}
+
+// TestChartPaletteContrast: every line colour keeps a contrast of at least 3:1 (WCAG graphics)
+// on GitHub's light and dark backgrounds.
+func TestChartPaletteContrast(t *testing.T) {
+	t.Parallel()
+	lum := func(hex string) float64 {
+		var c [3]float64
+		for i := range c {
+			v, err := strconv.ParseUint(hex[1+2*i:3+2*i], 16, 8)
+			if err != nil {
+				t.Fatalf("colour %s: %v", hex, err)
+			}
+			x := float64(v) / 255
+			if x <= 0.04045 {
+				c[i] = x / 12.92
+			} else {
+				c[i] = math.Pow((x+0.055)/1.055, 2.4)
+			}
+		}
+		return 0.2126*c[0] + 0.7152*c[1] + 0.0722*c[2]
+	}
+	ratio := func(a, b string) float64 {
+		la, lb := lum(a), lum(b)
+		return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
+	}
+	if len(chartPalette) < mdChartCases {
+		t.Errorf("%d colours for %d cases", len(chartPalette), mdChartCases)
+	}
+	for _, c := range chartPalette {
+		for _, bg := range []string{"#ffffff", "#0d1117"} {
+			if r := ratio(c.hex, bg); r < 3 {
+				t.Errorf("%s (%s) on %s: contrast %.2f < 3", c.hex, c.name, bg, r)
+			}
+		}
+	}
+}
+
+// TestSummaryStaysSmall: a big run (100 cases of 10,000-point curves) gives a summary well
+// under GitHub's 1 MiB step limit.
+func TestSummaryStaysSmall(t *testing.T) {
+	t.Parallel()
+	r := &Result{Mode: "perftest", Result: "passed"}
+	for i := range 100 {
+		c := CaseCurves{Name: fmt.Sprintf("case %d with a long name %s", i, strings.Repeat("x", 80))}
+		for j := range 10000 {
+			c.Timestamps = append(c.Timestamps, time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC).Add(time.Duration(j)*time.Second).Format("2006-01-02 15:04:05"))
+			c.TPS = append(c.TPS, 1000.123456+float64(j%7))
+			c.AvgRT = append(c.AvgRT, 123.456789+float64(j%11))
+		}
+		r.curves = append(r.curves, c)
+	}
+	md := r.Markdown()
+	if len(md) > 64<<10 {
+		t.Errorf("summary is %d bytes, want well under 1 MiB (≤ 64 KiB)", len(md))
 	}
 }

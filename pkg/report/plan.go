@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/codearts-runner/codearts-runner/pkg/steps"
 )
@@ -39,11 +40,11 @@ func BuildTaskModel(o *steps.TaskModelOutcome, m Meta) *Result {
 	}
 	r.Execution = &Execution{TaskIDs: o.TaskIDs, ID: o.ExecutionID}
 	for _, id := range o.TaskIDs {
-		c := Check{Name: "task template " + id, Group: "templates", Verdict: "passed", Message: "execution " + o.ExecutionID}
+		c := Check{Name: "task template " + id, Group: "templates", Verdict: "passed", Message: "accepted (execution " + o.ExecutionID + ")"}
 		if o.Failure != nil {
 			r.Execution.Cause, r.Execution.FAQ = o.Failure.Cause, o.Failure.FAQ
 			c.Verdict = "failed"
-			c.Message = fmt.Sprintf("the execution of the templates %v was refused (one failing template fails the call): %v", o.TaskIDs, o.Failure)
+			c.Message = fmt.Sprintf("the execution of the templates %s was refused (one failing template fails the call): %v", strings.Join(o.TaskIDs, ", "), o.Failure)
 		}
 		r.Checks = append(r.Checks, c)
 	}

@@ -200,7 +200,7 @@ func Build(o *steps.Outcome, m Meta) *Result {
 		if o.Attached {
 			by = "attached"
 		}
-		run := &Run{ID: o.RunID, Status: int(o.Status), StatusText: o.Status.String(), StartedBy: by,
+		run := &Run{ID: o.RunID, Status: int(o.Status), StatusText: runStatusText(o), StartedBy: by,
 			StartedAt: o.StartedAt.UTC(), EndedAt: o.EndedAt.UTC(), TimedOut: o.TimedOut, Cancelled: o.Cancelled,
 			StopSent: o.StopSent, StopConfirmed: o.StopConfirmed, AbortedEarly: o.AbortedBy != nil}
 		if !o.StartedAt.IsZero() && !o.EndedAt.IsZero() {
@@ -380,4 +380,26 @@ func numbers(ns []cpts.Number) []float64 {
 		}
 	}
 	return out
+}
+
+// runStatusText is the run's status for people. The service says "stopped by user" for every
+// stop, also the runner's own (timeout, abort gate, cancel, a run it could no longer follow):
+// those say who stopped the run and why.
+func runStatusText(o *steps.Outcome) string {
+	if !o.StopSent || (o.Status != cpts.StatusStoppedByUser && o.Status != cpts.StatusStopping) {
+		return o.Status.String()
+	}
+	why := "it could no longer be followed"
+	switch {
+	case o.AbortedBy != nil:
+		why = "a live abort gate was lost"
+	case o.TimedOut:
+		why = "timeout"
+	case o.Cancelled:
+		why = "cancelled"
+	}
+	if o.Status == cpts.StatusStopping {
+		return "stopping (stopped by the runner: " + why + ")"
+	}
+	return "stopped by the runner (" + why + ")"
 }

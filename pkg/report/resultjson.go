@@ -10,13 +10,25 @@ import (
 	"unicode/utf8"
 )
 
+// marshalJSON is json.Marshal without HTML escaping: the result file is read by people and
+// scripts, so `p95 <= 500ms` stays `<=` and not `\u003c=`.
+func marshalJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
 // indentLimit is the largest compact result document WriteJSON indents: up to 1 MiB the file
 // is for people; a big run's file (tens of thousands of request rows) stays compact, since
 // indenting it would double the time and the memory.
 const indentLimit = 1 << 20
 
 // WriteJSON writes the result file, creating its directory, atomically. The bytes are those of
-// json.Marshal, indented by json.Indent when the compact document is at most 1 MiB, then a
+// marshalJSON (json.Marshal without HTML escaping), indented by json.Indent when the compact document is at most 1 MiB, then a
 // newline. The cases and requests are encoded by hand and streamed: a document that outgrows
 // 1 MiB goes to the file as it is written, never held whole.
 func (r *Result) WriteJSON(path string) error {
@@ -60,13 +72,13 @@ var casesHole = []byte(`"cases":null`)
 func (r *Result) jsonFrame() (head, tail []byte, err error) {
 	frame := *r
 	frame.Cases = nil
-	b, err := json.Marshal(&frame)
+	b, err := marshalJSON(&frame)
 	if err != nil {
 		return nil, nil, err
 	}
 	i := bytes.Index(b, casesHole)
 	if i < 0 || bytes.Count(b, casesHole) != 1 {
-		whole, err := json.Marshal(r)
+		whole, err := marshalJSON(r)
 		return nil, whole, err
 	}
 	cut := i + len(`"cases":`)
@@ -157,13 +169,13 @@ func appendRequest(b []byte, rq *Request) []byte {
 	return append(b, '}')
 }
 
-// appendJSONString appends s as a JSON string exactly as encoding/json writes it (HTML escaping
-// on, invalid UTF-8 as \ufffd): plain strings are copied as they are, the others go through
-// json.Marshal.
+// appendJSONString appends s as a JSON string exactly as marshalJSON writes it (HTML escaping
+// off, invalid UTF-8 as \ufffd): plain strings are copied as they are, the others go through
+// marshalJSON.
 func appendJSONString(b []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-			q, _ := json.Marshal(s) // a string always encodes
+		if c := s[i]; c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' {
+			q, _ := marshalJSON(s) // a string always encodes
 			return append(b, q...)
 		}
 	}

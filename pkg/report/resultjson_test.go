@@ -82,11 +82,12 @@ func everyField(tb testing.TB) *Result {
 	return r
 }
 
-// marshalled is what WriteJSON wrote before streaming, and must still write: json.Marshal,
+// marshalled is what WriteJSON wrote before streaming, and must still write: encoding/json
+// without HTML escaping,
 // json.Indent when the compact document is at most 1 MiB, a newline.
 func marshalled(t *testing.T, r *Result) []byte {
 	t.Helper()
-	b, err := json.Marshal(r)
+	b, err := stdMarshal(r)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +139,7 @@ func TestWriteJSONStreamsMarshalBytes(t *testing.T) {
 			if err != nil || head == nil {
 				t.Fatalf("jsonFrame: %q, %v", head, err)
 			}
-			compact, _ := json.Marshal(r)
+			compact, _ := stdMarshal(r)
 			switch lb := r.compactAtLeast(len(head) + len(tail)); {
 			case lb > len(compact):
 				t.Errorf("compactAtLeast = %d, more than the %d bytes of the document", lb, len(compact))
@@ -168,12 +169,12 @@ func TestWriteJSONIndentLimit(t *testing.T) {
 		t.Run(fmt.Sprint(tt.size), func(t *testing.T) {
 			t.Parallel()
 			r := writerSample()
-			b, err := json.Marshal(r)
+			b, err := stdMarshal(r)
 			if err != nil {
 				t.Fatal(err)
 			}
 			r.Error = strings.Repeat("x", tt.size-len(b)-len(`,"error":""`))
-			if b, _ = json.Marshal(r); len(b) != tt.size {
+			if b, _ = stdMarshal(r); len(b) != tt.size {
 				t.Fatalf("fixture: %d bytes, want %d", len(b), tt.size)
 			}
 			path := filepath.Join(t.TempDir(), "result.json")
@@ -311,7 +312,7 @@ func TestAppendJSONString(t *testing.T) {
 	}
 	inputs = append(inputs, "\xed\xa0\x80", "\xf4\x90\x80\x80", "\U0010ffff", "trailing \xe2\x80")
 	for _, s := range inputs {
-		want, err := json.Marshal(s)
+		want, err := stdMarshal(s)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -321,5 +322,41 @@ func TestAppendJSONString(t *testing.T) {
 	}
 	if !utf8.ValidString(string(appendJSONString(nil, "\xff"))) {
 		t.Error("invalid UTF-8 went through unescaped")
+	}
+}
+
+// stdMarshal is the oracle of the hand-written encoding: encoding/json's Encoder with HTML
+// escaping off, without its newline.
+func stdMarshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	err := enc.Encode(v)
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), err
+}
+
+// TestWriteJSONKeepsHTMLCharacters: `<`, `>` and `&` stay readable in the result file (issue 13).
+func TestWriteJSONKeepsHTMLCharacters(t *testing.T) {
+	t.Parallel()
+	r := writerSample()
+	r.Error = "p95 <= 500ms & error_rate > 1%"
+	if len(r.Cases) > 0 {
+		r.Cases[0].Name = "GET /a?b=1&c=<d>"
+	}
+	path := filepath.Join(t.TempDir(), "result.json")
+	if err := r.WriteJSON(path); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, esc := range []string{`\u003c`, `\u003e`, `\u0026`} {
+		if bytes.Contains(got, []byte(esc)) {
+			t.Errorf("result file has %s", esc)
+		}
+	}
+	if !bytes.Contains(got, []byte("p95 <= 500ms & error_rate > 1%")) {
+		t.Errorf("result file does not keep the error readable:\n%s", got)
 	}
 }

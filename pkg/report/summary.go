@@ -21,7 +21,7 @@ func (r *Result) WriteSummary(w io.Writer) {
 	if r.Task != nil && r.Run != nil {
 		fmt.Fprintf(w, "task %s (%d), run %d: %s", quoteName(r.Task.Name), r.Task.ID, r.Run.ID, redact.Inline(r.Run.StatusText))
 		if r.Run.DurationSec > 0 {
-			fmt.Fprintf(w, " in %.0fs", r.Run.DurationSec)
+			fmt.Fprintf(w, " after %s", fmtDuration(r.Run.DurationSec))
 		}
 		fmt.Fprintln(w)
 	}
@@ -43,7 +43,7 @@ func (r *Result) WriteSummary(w io.Writer) {
 		fmt.Fprintf(w, "plan %s (%s): %d added, %d already there, %d failed in %d call(s)\n", quoteName(r.Plan.Name), redact.Inline(r.Plan.ID), r.Plan.Added, r.Plan.Already, r.Plan.Failed, r.Plan.Calls)
 	}
 	if r.Execution != nil && r.Execution.ID != "" {
-		fmt.Fprintf(w, "task templates %s: execution %s\n", redact.Inline(fmt.Sprint(r.Execution.TaskIDs)), redact.Inline(r.Execution.ID))
+		fmt.Fprintf(w, "task templates %s: accepted (execution %s)\n", redact.Inline(strings.Join(r.Execution.TaskIDs, ", ")), redact.Inline(r.Execution.ID))
 	}
 	for _, c := range r.Checks {
 		if c.Verdict == "failed" {
@@ -57,7 +57,12 @@ func (r *Result) WriteSummary(w io.Writer) {
 			fmt.Fprintf(w, "  TestPlan case %s ← %s: NOT recorded (%s)\n", redact.Inline(p.CaseID), redact.Inline(p.Name), redact.Inline(p.Error))
 		}
 	}
-	fmt.Fprintf(w, "result: %s (exit %d)", strings.ToUpper(r.Result), r.ExitCode)
+	word := strings.ToUpper(r.Result)
+	if r.Execution != nil && r.Execution.ID != "" && r.Result == "started" {
+		// taskmodel: the call only started the templates; their outcome is in CodeArts.
+		word = fmt.Sprintf("ACCEPTED (execution %s)", r.Execution.ID)
+	}
+	fmt.Fprintf(w, "result: %s (exit %d)", word, r.ExitCode)
 	if r.Counts.Gates > 0 {
 		fmt.Fprintf(w, " · %d gates: %d passed, %d failed, %d warned, %d skipped", r.Counts.Gates, r.Counts.Passed, r.Counts.Failed, r.Counts.Warned, r.Counts.Skipped)
 	}

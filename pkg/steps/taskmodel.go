@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/codearts-runner/codearts-runner/pkg/api/cloudtest"
 )
@@ -33,7 +34,7 @@ func (f *TaskModel) Run(ctx context.Context, req cloudtest.ExecuteRequest) (*Tas
 		if errors.As(err, &ae) && refused(ae) {
 			o.Failure = ae
 			if f.Log != nil {
-				fmt.Fprintf(f.Log, "task templates %v refused: %v\n", req.TaskIDs, ae)
+				fmt.Fprintf(f.Log, "task templates %s refused: %v\n", strings.Join(req.TaskIDs, ", "), ae)
 			}
 			return o, nil
 		}
@@ -41,7 +42,7 @@ func (f *TaskModel) Run(ctx context.Context, req cloudtest.ExecuteRequest) (*Tas
 	}
 	o.ExecutionID = id
 	if f.Log != nil {
-		fmt.Fprintf(f.Log, "task templates %v executing: execution %s\n", req.TaskIDs, id)
+		fmt.Fprintf(f.Log, "task templates %s accepted (execution %s): they run on the platform\n", strings.Join(req.TaskIDs, ", "), id)
 	}
 	return o, nil
 }

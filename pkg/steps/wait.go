@@ -119,9 +119,9 @@ func (p *PerfTest) wait(ctx context.Context, in PerfTestInput, o *Outcome) error
 	timedOut := func() error {
 		o.TimedOut = true
 		if in.LeaveOnTimeout {
-			p.logf("timeout %s reached: leaving run %d running (on-timeout=leave)", in.Timeout, o.RunID)
+			p.logf("timeout %s reached: leaving run %d running (on-timeout=leave)", p.Poll.unscaled(in.Timeout).Round(time.Millisecond), o.RunID)
 		} else {
-			p.logf("timeout %s reached: stopping run %d", in.Timeout, o.RunID)
+			p.logf("timeout %s reached: stopping run %d", p.Poll.unscaled(in.Timeout).Round(time.Millisecond), o.RunID)
 			p.stop(ctx, o, false)
 		}
 		return fmt.Errorf("wait for run %d: %w", o.RunID, ErrTimeout)
@@ -179,7 +179,11 @@ func (p *PerfTest) wait(ctx context.Context, in PerfTestInput, o *Outcome) error
 				o.Status, o.final = task.RunStatus, task
 				if o.Status.IsTerminal() {
 					o.EndedAt = p.now()
-					p.logf("run %d %s after %s", o.RunID, o.Status, p.since(o.StartedAt))
+					if o.Attached {
+						p.logf("run %d %s", o.RunID, o.Status) // its length comes from the service
+					} else {
+						p.logf("run %d %s after %s", o.RunID, o.Status, p.since(o.StartedAt))
+					}
 					return nil
 				}
 			}
@@ -391,7 +395,7 @@ func (p *PerfTest) stop(ctx context.Context, o *Outcome, hurry bool) {
 		t, err := p.CPTS.ShowTask(sctx, o.TaskID)
 		if err == nil && t.CurrentRunID() == o.RunID && t.RunStatus.IsTerminal() {
 			o.Status, o.StopConfirmed = t.RunStatus, true
-			p.logf("run %d stopped (%s)", o.RunID, t.RunStatus)
+			p.logf("run %d stopped by the runner", o.RunID)
 			return
 		}
 		if api.IsRedirect(err) {
