@@ -108,7 +108,7 @@ func TestTaskModelSaysAccepted(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, sim.Options{})
 	ids := sim.DemoTemplateIDs()
-	r := h.run(context.Background(), h.tpEnv("CODEARTS_TASK_IDS="+strings.Join(ids, ","), "CODEARTS_SUT_NAME=shop"), "taskmodel")
+	r := h.run(context.Background(), h.tpEnv(append([]string{"CODEARTS_TASK_IDS=" + strings.Join(ids, ","), "CODEARTS_SUT_NAME=shop"}, passwordAuth...)...), "taskmodel")
 	if r.code != ExitPassed {
 		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}

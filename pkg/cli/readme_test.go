@@ -119,6 +119,8 @@ var inlineNotRun = map[string]string{
 	"runner simulate --addr 127.0.0.1:8080": "serves until stopped",
 	"runner perftest --run-id N":            "N is a placeholder",
 	"runner <command> --help":               "<command> is a placeholder",
+	"runner workflow":                       "a command name in prose: needs a MAS workflow (the --simulate form runs)",
+	"runner workflow --mas-endpoint https://… --workflow <id or exact name>": "the endpoint and the workflow are placeholders",
 }
 
 // docRunner runs the examples of one Markdown text.
