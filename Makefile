@@ -55,7 +55,6 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzDecode$$' -fuzztime=$(FUZZTIME) ./pkg/api/cpts/
 	$(GO) test -run='^$$' -fuzz='^FuzzDecode$$' -fuzztime=$(FUZZTIME) ./pkg/api/cloudtest/
 	$(GO) test -run='^$$' -fuzz='^FuzzLoad$$' -fuzztime=$(FUZZTIME) ./pkg/config/
-	$(GO) test -run='^$$' -fuzz='^FuzzNumbers$$' -fuzztime=$(FUZZTIME) ./pkg/api/
 
 ## image: codearts-runner:dev built offline with buildah, then the simulated gated run inside it
 image:
