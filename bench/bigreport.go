@@ -57,6 +57,8 @@ type bigVariant struct {
 	points    int       // curve points per series
 	size      int64     // bytes of one case report
 	wall, rss []float64 // seconds and bytes per child run
+	cpu       []float64 // user + system seconds per child run
+	load      string    // the load average (/proc/loadavg) before the first run
 	summary   string    // the child's account of the last run
 }
 
@@ -96,6 +98,9 @@ func measureBigReport(ctx context.Context, cfg config) (*bigResult, error) {
 		}
 		logf("big report: %d cases × %d requests, %s-point curves; one case report is %s; %d child runs",
 			bigCases, bigRequests, thousands(v.points), megabytes(float64(v.size)), cfg.bigRuns)
+		if la, err := os.ReadFile("/proc/loadavg"); err == nil {
+			v.load = strings.Join(strings.Fields(string(la))[:3], " ")
+		}
 		for i := range cfg.bigRuns {
 			out := filepath.Join(dir, fmt.Sprintf("out-%d-%d", v.points, i))
 			var stdout, stderr bytes.Buffer
@@ -113,6 +118,7 @@ func measureBigReport(ctx context.Context, cfg config) (*bigResult, error) {
 			}
 			v.wall = append(v.wall, wall.Seconds())
 			v.rss = append(v.rss, float64(ru.Maxrss)*1024) // KiB on Linux
+			v.cpu = append(v.cpu, time.Duration(ru.Utime.Nano()+ru.Stime.Nano()).Seconds())
 			v.summary = strings.TrimSpace(stdout.String())
 		}
 	}
@@ -142,8 +148,11 @@ func (b *bigResult) rows(t *table) {
 		"with the runner's own reader (steps.PerfTest.Reports: pkg/api/cpts client, encoding/json, %d reports at a time, each digested as it arrives, curves bucketed to the %d points the runner asks for), "+
 		"converts with steps.ToRun, evaluates 10 gates, builds report.Result and writes JUnit, the result JSON and the summary; "+
 		"wall time from the parent (process start to exit), peak RSS = rusage Maxrss; median [min–max] of %d. "+
+		"The wall time depends on what else the machine runs: the child's CPU time (user + system, median [min–max]) was %s with %d points and %s with %s, "+
+		"the load average before the runs %s and %s. "+
 		"Child, %s points: %s. Child, %d points: %s.",
 		bigRequests, megabytes(float64(b.full.size)), thousands(b.full.points), megabytes(float64(b.asRequested.size)), b.asRequested.points, bigCases, steps.DefaultReportConcurrency, runnerPoints, len(b.full.wall),
+		statsOf(b.asRequested.cpu).format(sec), b.asRequested.points, statsOf(b.full.cpu).format(sec), thousands(b.full.points), b.asRequested.load, b.full.load,
 		thousands(b.full.points), b.full.summary, b.asRequested.points, b.asRequested.summary)
 }
 
