@@ -135,7 +135,8 @@ func parseEndpoint(endpoint string) (*url.URL, error) {
 }
 
 // Do performs call, retrying it when it is idempotent. A 2xx answer is decoded as JSON into
-// out (when out is non-nil and the body is not empty) by json.Unmarshal, after the shape check.
+// out (when out is non-nil and the body is not empty) by json.Unmarshal, after the shape check
+// of a body over 1 MiB.
 // A non-2xx answer after retries is an *APIError; a network failure is returned wrapped as
 // "op: error".
 func (c *Client) Do(ctx context.Context, call Call, out any) error {
