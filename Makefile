@@ -54,11 +54,10 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) ./pkg/gates/
 	$(GO) test -run='^$$' -fuzz='^FuzzParseFile$$' -fuzztime=$(FUZZTIME) ./pkg/gates/
 	$(GO) test -run='^$$' -fuzz='^FuzzDecode$$' -fuzztime=$(FUZZTIME) ./pkg/api/cpts/
-	$(GO) test -run='^$$' -fuzz='^FuzzDecodeReport$$' -fuzztime=$(FUZZTIME) ./pkg/api/cpts/
 	$(GO) test -run='^$$' -fuzz='^FuzzDecode$$' -fuzztime=$(FUZZTIME) ./pkg/api/cloudtest/
 	$(GO) test -run='^$$' -fuzz='^FuzzLoad$$' -fuzztime=$(FUZZTIME) ./pkg/config/
-	$(GO) test -run='^$$' -fuzz='^FuzzNumbers$$' -fuzztime=$(FUZZTIME) ./pkg/api/
 	$(GO) test -run='^$$' -fuzz='^FuzzRead$$' -fuzztime=$(FUZZTIME) ./pkg/api/mas/
+	$(GO) test -run='^$$' -fuzz='^FuzzCleaners$$' -fuzztime=$(FUZZTIME) ./pkg/redact/
 
 ## image: codearts-runner:dev built offline with buildah, then the simulated gated run inside it
 image:

@@ -5,7 +5,8 @@
 //     against the simulator on a scaled clock) next to a fixed 5 s poller (poller.go), for runs of
 //     1, 5, 15 and 30 simulated minutes;
 //  2. the big report: decode + gates + JUnit + summary + result JSON of a 100-case × 500-request
-//     report with 10,000-point curves, in a child process (time and peak RSS);
+//     report with the 100-point curves the runner requests (and, for information, 10,000-point
+//     curves), in a child process (time and peak RSS);
 //  3. start-up: `runner version` against `node -e 0`;
 //  4. the size of the stripped binary;
 //  5. the size of the container image codearts-runner:dev (when buildah and the image exist).

@@ -135,7 +135,8 @@ func parseEndpoint(endpoint string) (*url.URL, error) {
 }
 
 // Do performs call, retrying it when it is idempotent. A 2xx answer is decoded as JSON into
-// out (when out is non-nil and the body is not empty), by out itself when it is a RawDecoder.
+// out (when out is non-nil and the body is not empty) by json.Unmarshal, after the shape check
+// of a body over 1 MiB.
 // A non-2xx answer after retries is an *APIError; a redirect is never followed nor retried
 // (the error wraps a *RedirectError); a network failure is returned wrapped as "op: error".
 func (c *Client) Do(ctx context.Context, call Call, out any) error {
@@ -196,22 +197,6 @@ func (c *Client) do(ctx context.Context, call Call, out any) error {
 	if out == nil || len(bytes.TrimSpace(data)) == 0 {
 		return nil
 	}
-	if rd, ok := out.(RawDecoder); ok {
-		if err := rd.DecodeJSON(data); err != nil {
-			if !errors.Is(err, ErrShape) && len(data) > shapeCheckFrom {
-				// A body over the limits is refused as such even when the decoder stopped
-				// earlier on a bad value, as it was when the shape was checked first.
-				if shapeErr := checkShape(data); shapeErr != nil {
-					err = shapeErr
-				}
-			}
-			if errors.Is(err, ErrShape) {
-				return fmt.Errorf("%s: %d bytes: %w", op, len(data), err)
-			}
-			return &unreadableError{decodeError(op, resp.StatusCode, data, err)}
-		}
-		return nil
-	}
 	if len(data) > shapeCheckFrom {
 		if err := checkShape(data); err != nil {
 			return fmt.Errorf("%s: %d bytes: %w", op, len(data), err)
@@ -221,21 +206,6 @@ func (c *Client) do(ctx context.Context, call Call, out any) error {
 		return &unreadableError{decodeError(op, resp.StatusCode, data, err)}
 	}
 	return nil
-}
-
-// RawDecoder is implemented by an answer type that decodes its body itself, in one pass over
-// the bytes, instead of through json.Unmarshal (a big report: reflection costs more than the
-// network). Do calls DecodeJSON with a 2xx body that is not empty or white space, in place of
-// the shape check and json.Unmarshal, so DecodeJSON must:
-//   - give what json.Unmarshal gives for every body it accepts, and fail where it fails;
-//   - apply the shape limits through NewShapeGuard(len(data)), returning their error (which
-//     wraps ErrShape) as is: such a body is refused without being asked for again.
-//
-// Any other error is a body that could not be decoded, and an idempotent call is sent again,
-// unless the body is over the shape limits (checked then, as a decoder may stop before).
-type RawDecoder interface {
-	// DecodeJSON decodes the whole body data into the receiver.
-	DecodeJSON(data []byte) error
 }
 
 // decodeError describes a 2xx body that did not decode.

@@ -18,40 +18,33 @@ type Int int64
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (n *Int) UnmarshalJSON(b []byte) error {
-	v, err := ParseInt(b)
-	if err != nil {
-		return err
-	}
-	*n = v
-	return nil
-}
-
-// ParseInt decodes one JSON token (a literal, a string with its quotes, or the bytes of an
-// object or array) as Int.UnmarshalJSON does. Decoders that walk a body themselves call it so
-// that their integers follow the same rules.
-func ParseInt(b []byte) (Int, error) {
 	if IsNullOrEmpty(b) {
-		return 0, nil
+		*n = 0
+		return nil
 	}
 	if v, err := strconv.ParseInt(string(b), 10, 64); err == nil {
-		return Int(v), nil // fast path: a plain JSON integer
+		*n = Int(v) // a plain JSON integer
+		return nil
 	}
 	s, ok := scalarText(b)
 	if !ok {
-		return 0, fmt.Errorf("cannot decode %.40s as an integer", b)
+		return fmt.Errorf("cannot decode %.40s as an integer", b)
 	}
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return 0, nil
+		*n = 0
+		return nil
 	}
 	if v, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return Int(v), nil
+		*n = Int(v)
+		return nil
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil || f != math.Trunc(f) || math.Abs(f) > 1<<63-1 {
-		return 0, fmt.Errorf("cannot decode %.40s as an integer", b)
+		return fmt.Errorf("cannot decode %.40s as an integer", b)
 	}
-	return Int(f), nil
+	*n = Int(f)
+	return nil
 }
 
 // Number is a nullable, tolerant floating-point value for report figures:
@@ -71,22 +64,19 @@ func NumberOf(v float64) Number { return Number{Value: v, Valid: true} }
 // Get returns the value and whether it was reported.
 func (n Number) Get() (float64, bool) { return n.Value, n.Valid }
 
-// UnmarshalJSON implements json.Unmarshaler.
+// UnmarshalJSON implements json.Unmarshaler; on error the Number is not Valid.
 func (n *Number) UnmarshalJSON(b []byte) error {
-	v, err := ParseNumber(b)
-	*n = v // not Valid on error
+	v, err := parseNumber(b)
+	*n = v
 	return err
 }
 
-// ParseNumber decodes one JSON token (a literal, a string with its quotes, or the bytes of an
-// object or array) as Number.UnmarshalJSON does; on error the Number is not Valid. Decoders
-// that walk a body themselves call it so that their figures follow the same rules.
-func ParseNumber(b []byte) (Number, error) {
+// parseNumber is the Number of the JSON token b.
+func parseNumber(b []byte) (Number, error) {
 	if IsNullOrEmpty(b) {
 		return Number{}, nil
 	}
 	if c := b[0]; c == '-' || c >= '0' && c <= '9' {
-		// Fast path for a JSON number: no allocation.
 		f, err := strconv.ParseFloat(string(b), 64)
 		if math.IsInf(f, 0) {
 			return Number{}, nil // out of range: not reported
@@ -95,11 +85,6 @@ func ParseNumber(b []byte) (Number, error) {
 			return Number{}, fmt.Errorf("cannot decode %.40s as a number", b)
 		}
 		return Number{Value: f, Valid: true}, nil
-	}
-	if raw, ok := RawText(b); ok {
-		// A string without escapes: parsed from the bytes, without a copy.
-		f, err := strconv.ParseFloat(string(bytes.TrimSpace(raw)), 64)
-		return textNumber(b, f, err)
 	}
 	s, ok := scalarText(b)
 	if !ok {
@@ -141,26 +126,16 @@ func (t Text) String() string { return string(t) }
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (t *Text) UnmarshalJSON(b []byte) error {
-	v, err := ParseText(b)
-	if err != nil {
-		return err
-	}
-	*t = v
-	return nil
-}
-
-// ParseText decodes one JSON token (a literal, a string with its quotes, or the bytes of an
-// object or array) as Text.UnmarshalJSON does. Decoders that walk a body themselves call it so
-// that their texts follow the same rules.
-func ParseText(b []byte) (Text, error) {
 	if string(b) == "null" {
-		return "", nil
+		*t = ""
+		return nil
 	}
 	s, ok := scalarText(b)
 	if !ok {
-		return "", fmt.Errorf("cannot decode %.40s as text", b)
+		return fmt.Errorf("cannot decode %.40s as text", b)
 	}
-	return Text(s), nil
+	*t = Text(s)
+	return nil
 }
 
 // IsNullOrEmpty reports whether b is JSON null or the empty string "".
@@ -169,7 +144,9 @@ func IsNullOrEmpty(b []byte) bool {
 }
 
 // scalarText returns the text of a JSON scalar: a string unquoted, a number
-// or boolean as written. Objects and arrays are refused.
+// or boolean as written. Objects and arrays are refused. A string without a
+// backslash is taken as it is (invalid UTF-8 kept); the others are unquoted
+// by encoding/json.
 func scalarText(b []byte) (string, bool) {
 	if len(b) == 0 {
 		return "", false
@@ -178,8 +155,8 @@ func scalarText(b []byte) (string, bool) {
 	case '{', '[':
 		return "", false
 	case '"':
-		if raw, ok := RawText(b); ok {
-			return string(raw), true
+		if len(b) >= 2 && b[len(b)-1] == '"' && bytes.IndexByte(b, '\\') < 0 {
+			return string(b[1 : len(b)-1]), true
 		}
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
@@ -190,82 +167,5 @@ func scalarText(b []byte) (string, bool) {
 	return string(b), true
 }
 
-// RawText returns the contents of a JSON string token that Text (and the numeric scalars)
-// take as they are, without unquoting: one without a backslash. It returns false for other
-// tokens. Decoders that walk a body themselves use it to take such texts without a copy.
-func RawText(tok []byte) ([]byte, bool) {
-	if len(tok) < 2 || tok[0] != '"' || tok[len(tok)-1] != '"' || bytes.IndexByte(tok, '\\') >= 0 {
-		return nil, false
-	}
-	return tok[1 : len(tok)-1], true
-}
-
-// Numbers is a list of Number, as report curves send them (10,000 points and more). It decodes
-// in one pass over the array instead of one reflective call per point.
+// Numbers is a list of Number, as report curves send them.
 type Numbers []Number
-
-// UnmarshalJSON implements json.Unmarshaler: an array of numbers, numeric strings and nulls.
-func (ns *Numbers) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if string(b) == "null" {
-		*ns = nil
-		return nil
-	}
-	if len(b) < 2 || b[0] != '[' || b[len(b)-1] != ']' {
-		return fmt.Errorf("cannot decode %.40s as a list of numbers", b)
-	}
-	rest := b[1 : len(b)-1]
-	out := make(Numbers, 0, bytes.Count(rest, []byte{','})+1)
-	for {
-		rest = skipSpace(rest)
-		if len(rest) == 0 {
-			break
-		}
-		end := 0
-		if rest[0] == '"' {
-			end = 1
-			for end < len(rest) && rest[end] != '"' {
-				if rest[end] == '\\' {
-					end++
-				}
-				end++
-			}
-			end++
-			if end > len(rest) {
-				return fmt.Errorf("cannot decode %.40s as a list of numbers: unterminated string", b)
-			}
-		} else if i := bytes.IndexByte(rest, ','); i >= 0 {
-			end = i
-		} else {
-			end = len(rest)
-		}
-		var n Number
-		elem := rest[:end]
-		for len(elem) > 0 && isSpace(elem[len(elem)-1]) {
-			elem = elem[:len(elem)-1]
-		}
-		if err := n.UnmarshalJSON(elem); err != nil {
-			return err
-		}
-		out = append(out, n)
-		rest = skipSpace(rest[end:])
-		if len(rest) > 0 {
-			if rest[0] != ',' {
-				return fmt.Errorf("cannot decode %.40s as a list of numbers", b)
-			}
-			rest = rest[1:]
-		}
-	}
-	*ns = out
-	return nil
-}
-
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
-
-// skipSpace drops leading JSON white space.
-func skipSpace(b []byte) []byte {
-	for len(b) > 0 && isSpace(b[0]) {
-		b = b[1:]
-	}
-	return b
-}

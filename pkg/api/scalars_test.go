@@ -1,63 +1,9 @@
 package api
 
-import (
-	"encoding/json"
-	"reflect"
-	"testing"
-)
+import "testing"
 
-// TestNumbersDecodesLikeOneByOne checks the one-pass curve decoder against decoding the same
-// array element by element with Number.
-func TestNumbersDecodesLikeOneByOne(t *testing.T) {
-	t.Parallel()
-	tests := []string{
-		`[]`, `null`, `[1]`, `[1,2.5,-3e2]`, `[ 1 , null ,"2", "N/A", "" ]`, `[1e999, 0]`,
-		`["a,b", 3]`, `["x\"y", 4]`, "[\n1,\n2\n]",
-	}
-	for _, in := range tests {
-		t.Run(in, func(t *testing.T) {
-			t.Parallel()
-			var got Numbers
-			if err := json.Unmarshal([]byte(in), &got); err != nil {
-				t.Fatalf("Numbers: %v", err)
-			}
-			var want []Number
-			if err := json.Unmarshal([]byte(in), &want); err != nil {
-				t.Fatalf("[]Number: %v", err)
-			}
-			if !reflect.DeepEqual([]Number(got), want) && !(len(got) == 0 && len(want) == 0) {
-				t.Errorf("Numbers %v, one by one %v", got, want)
-			}
-		})
-	}
-	for _, bad := range []string{`{"a":1}`, `[{"a":1}]`, `[[1,2]]`, `[true]`, `"12"`} {
-		var got Numbers
-		if err := json.Unmarshal([]byte(bad), &got); err == nil {
-			t.Errorf("%s decoded as %v; want an error", bad, got)
-		}
-	}
-}
-
-func FuzzNumbers(f *testing.F) {
-	for _, s := range []string{`[1,2]`, `[null,"3"]`, `["a,b",1]`, `[1,`, `["\"",2]`} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, in string) {
-		var got Numbers
-		errGot := json.Unmarshal([]byte(in), &got)
-		var want []Number
-		errWant := json.Unmarshal([]byte(in), &want)
-		if errWant == nil && errGot != nil {
-			t.Fatalf("%q: one by one decodes, Numbers fails: %v", in, errGot)
-		}
-		if errWant == nil && errGot == nil && !reflect.DeepEqual([]Number(got), want) && !(len(got) == 0 && len(want) == 0) {
-			t.Fatalf("%q: Numbers %v, one by one %v", in, got, want)
-		}
-	})
-}
-
-// TestParseScalars checks the functions behind the UnmarshalJSON methods on the tokens a
-// service sends, including quoted numbers read without a copy (no backslash) and with one.
+// TestParseScalars checks the UnmarshalJSON methods on the tokens a service sends, including
+// quoted numbers without a backslash and with one.
 func TestParseScalars(t *testing.T) {
 	t.Parallel()
 	valid := func(v float64) Number { return NumberOf(v) }
@@ -92,48 +38,24 @@ func TestParseScalars(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.tok, func(t *testing.T) {
 			t.Parallel()
-			n, err := ParseNumber([]byte(tt.tok))
+			n, err := parseNumber([]byte(tt.tok))
 			if n != tt.num || (err != nil) != tt.numErr {
-				t.Errorf("ParseNumber = %+v, %v; want %+v, error %v", n, err, tt.num, tt.numErr)
+				t.Errorf("parseNumber = %+v, %v; want %+v, error %v", n, err, tt.num, tt.numErr)
 			}
-			i, err := ParseInt([]byte(tt.tok))
+			var i Int
+			err = i.UnmarshalJSON([]byte(tt.tok))
 			if (err != nil) != tt.intErr || err == nil && i != tt.integer {
-				t.Errorf("ParseInt = %d, %v; want %d, error %v", i, err, tt.integer, tt.intErr)
+				t.Errorf("Int.UnmarshalJSON = %d, %v; want %d, error %v", i, err, tt.integer, tt.intErr)
 			}
-			s, err := ParseText([]byte(tt.tok))
+			var s Text
+			err = s.UnmarshalJSON([]byte(tt.tok))
 			if (err != nil) != tt.textErr || err == nil && s != tt.text {
-				t.Errorf("ParseText = %q, %v; want %q, error %v", s, err, tt.text, tt.textErr)
+				t.Errorf("Text.UnmarshalJSON = %q, %v; want %q, error %v", s, err, tt.text, tt.textErr)
 			}
 			// The methods are the same functions.
 			var un Number
 			if err := un.UnmarshalJSON([]byte(tt.tok)); un != tt.num || (err != nil) != tt.numErr {
 				t.Errorf("Number.UnmarshalJSON = %+v, %v", un, err)
-			}
-		})
-	}
-}
-
-func TestRawText(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		tok  string
-		want string
-		ok   bool
-	}{
-		{`"abc"`, "abc", true},
-		{`""`, "", true},
-		{"\"\xff\"", "\xff", true},
-		{`"a\"b"`, "", false},
-		{`"`, "", false},
-		{`12`, "", false},
-		{`null`, "", false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.tok, func(t *testing.T) {
-			t.Parallel()
-			got, ok := RawText([]byte(tt.tok))
-			if string(got) != tt.want || ok != tt.ok {
-				t.Errorf("RawText = %q, %v; want %q, %v", got, ok, tt.want, tt.ok)
 			}
 		})
 	}

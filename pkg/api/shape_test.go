@@ -40,3 +40,36 @@ func TestHostileAnswersAreBounded(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckShapeLimits: each limit is refused one past it, not at it.
+func TestCheckShapeLimits(t *testing.T) {
+	t.Parallel()
+	nest := func(n int) string { return strings.Repeat("[", n) + strings.Repeat("]", n) }
+	objects := func(n int) string { return "[" + strings.Repeat("{},", n-1) + "{}]" }
+	tests := []struct {
+		name, body, wantErr string
+	}{
+		{"depth 64", nest(64), ""},
+		{"depth 65", nest(65), "nested deeper than 64 levels"},
+		{"brackets in strings do not count", `["` + strings.Repeat("[", 100) + `\"` + strings.Repeat("{", 100) + `"]`, ""},
+		{"200000 objects", objects(maxObjects), ""},
+		{"200001 objects", objects(maxObjects + 1), "more than 200000 objects"},
+		{"20000000 separators", "[" + strings.Repeat("1,", maxValues) + "1]", ""},
+		{"20000001 separators", "[" + strings.Repeat("1,", maxValues+1) + "1]", "more than 20000000 values"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			err := checkShape([]byte(tc.body))
+			if tc.wantErr == "" {
+				if err != nil {
+					t.Fatalf("err = %v", err)
+				}
+				return
+			}
+			if !errors.Is(err, ErrShape) || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Fatalf("err = %v, want ErrShape %q", err, tc.wantErr)
+			}
+		})
+	}
+}

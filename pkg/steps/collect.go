@@ -3,11 +3,11 @@ package steps
 import (
 	"context"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/codearts-runner/codearts-runner/pkg/api/cpts"
 	"github.com/codearts-runner/codearts-runner/pkg/gates"
+	"golang.org/x/sync/errgroup"
 )
 
 // DefaultReportConcurrency is how many reports Reports reads at a time when
@@ -84,39 +84,31 @@ func (p *PerfTest) caseRuns(ctx context.Context, taskID, runID int64, task *cpts
 
 // Reports reads the reports of the case runs refs of run runID with curves of points points,
 // at most ReportConcurrency at a time, and digests each as it arrives (see ToRun). The results
-// are in refs' order.
+// are in refs' order; the first failed read cancels the others and is the error.
 func (p *PerfTest) Reports(ctx context.Context, runID int64, refs []CaseRun, points int) ([]CaseResult, error) {
 	out := make([]CaseResult, len(refs))
-	errs := make([]error, len(refs))
 	limit := p.ReportConcurrency
 	if limit <= 0 {
 		limit = DefaultReportConcurrency
 	}
-	sem := make(chan struct{}, limit)
-	var wg sync.WaitGroup
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(limit)
 	for i, r := range refs {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			rep, err := p.CPTS.ShowReport(ctx, runID, r.ID, points)
+		g.Go(func() error {
+			rep, err := p.CPTS.ShowReport(gctx, runID, r.ID, points)
 			if err != nil {
-				errs[i] = fmt.Errorf("case %q: %w", r.Name, err)
-				return
+				return fmt.Errorf("case %q: %w", r.Name, err)
 			}
 			// A service that ignores brokens_limit_count still leaves the points asked for.
 			rep.Brokens.Downsample(points)
 			out[i] = CaseResult{Name: r.Name, CaseRunID: r.ID, Status: r.Status, Report: rep,
 				RowsSent: len(rep.Details.Data), RowsTotal: int(rep.Details.Total), truncated: rep.Truncated()}
 			out[i].digest()
-		}()
+			return nil
+		})
 	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

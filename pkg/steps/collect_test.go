@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/codearts-runner/codearts-runner/pkg/api"
 	"github.com/codearts-runner/codearts-runner/pkg/api/cpts"
@@ -99,5 +100,48 @@ func TestReportsDigestAndBucket(t *testing.T) {
 				t.Errorf("error_rate %v %v, want 1 (derived)", v, ok)
 			}
 		})
+	}
+}
+
+// TestReportsFirstErrorCancelsTheRest fails one report read while the others hang: Reports
+// returns that failure without waiting for the others, whose requests are cancelled.
+func TestReportsFirstErrorCancelsTheRest(t *testing.T) {
+	t.Parallel()
+	const hanging = 3
+	started := make(chan struct{}, 6)
+	var cancelled atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.Contains(r.URL.Path, "/case-run-infos/1/") {
+			for range hanging { // fail once the others are in flight
+				<-started
+			}
+			w.WriteHeader(http.StatusBadRequest)
+			w.Write([]byte(`{"error_code":"SVCSTG.CPTS.4001","error_msg":"no such case run"}`))
+			return
+		}
+		started <- struct{}{}
+		<-r.Context().Done() // hangs until the client gives up
+		cancelled.Add(1)
+	}))
+	defer srv.Close()
+	ac, err := api.New(api.Config{Endpoint: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &PerfTest{CPTS: cpts.New(ac, "p"), ReportConcurrency: 4}
+	refs := []CaseRun{{ID: 1, Name: "bad"}, {ID: 2, Name: "b"}, {ID: 3, Name: "c"}, {ID: 4, Name: "d"}, {ID: 5, Name: "e"}, {ID: 6, Name: "f"}}
+	// A failsafe only: without the cancellation the hanging reads would end at this deadline.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cases, err := p.Reports(ctx, 9, refs, 100)
+	if ctx.Err() != nil {
+		t.Fatalf("Reports returned only when the caller's context ended: %v", err)
+	}
+	if err == nil || cases != nil || !strings.Contains(err.Error(), `case "bad"`) || !api.IsStatus(err, http.StatusBadRequest) {
+		t.Fatalf("cases %v, err = %v; want the failed read of case \"bad\"", cases, err)
+	}
+	srv.Close() // waits for the handlers: the hanging ones end as their requests are cancelled
+	if n := cancelled.Load(); n < hanging {
+		t.Errorf("%d hanging reads cancelled, want %d", n, hanging)
 	}
 }

@@ -1,5 +1,7 @@
 package cpts
 
+import "math"
+
 // Report is the report of one case run (ShowReport `result`): summary,
 // per-case and per-request tables, curves and the response-time histogram.
 // Every figure is a Number, so a null is told apart from zero.
@@ -413,4 +415,74 @@ type BandwidthCurves struct {
 
 type reportAnswer struct {
 	Result *Report `json:"result"`
+}
+
+// Downsample shortens the curves to n points when they are longer (n > 0): the charts and the
+// result file need a few hundred points, and a service that ignores brokens_limit_count sends
+// 10,000. The points are cut into n buckets of consecutive indexes over the longest series
+// (Timestamps included); a series' value per bucket is the mean of its valid points in the
+// bucket (not Valid when there is none) and a bucket's timestamp is its first one. A series
+// shorter than the longest is bucketed by the same index ranges, so it keeps the buckets that
+// start within it.
+func (c *Curves) Downsample(n int) {
+	series := c.series()
+	longest := len(c.Timestamps)
+	for _, s := range series {
+		longest = max(longest, len(*s))
+	}
+	if n <= 0 || longest <= n {
+		return
+	}
+	// Bucket k holds the indexes [start(k), start(k+1)).
+	start := func(k int) int { return k * longest / n }
+	if len(c.Timestamps) > 0 {
+		ts := make([]Text, 0, n)
+		for k := 0; k < n && start(k) < len(c.Timestamps); k++ {
+			ts = append(ts, c.Timestamps[start(k)])
+		}
+		c.Timestamps = ts
+	}
+	for _, p := range series {
+		s := *p
+		if len(s) == 0 {
+			continue
+		}
+		out := make(Numbers, 0, n)
+		for k := 0; k < n && start(k) < len(s); k++ {
+			out = append(out, mean(s[start(k):min(start(k+1), len(s))]))
+		}
+		*p = out
+	}
+}
+
+// series lists every curve but the timestamps.
+func (c *Curves) series() []*Numbers {
+	return []*Numbers{&c.TPS.TPS, &c.TPS.Average, &c.VUsers.VUsers,
+		&c.RespCode.Success, &c.RespCode.Error, &c.RespCode.CheckPointFailed, &c.RespCode.OthersFailed,
+		&c.RespCode.ParsedFailed, &c.RespCode.RefusedFailed, &c.RespCode.Timeout,
+		&c.Bandwidth.RecBytes, &c.Bandwidth.SentBytes}
+}
+
+// mean is the mean of the valid points of ns, not Valid when there is none.
+func mean(ns Numbers) Number {
+	sum, count := 0.0, 0
+	for _, x := range ns {
+		if x.Valid {
+			sum += x.Value
+			count++
+		}
+	}
+	if count == 0 {
+		return Number{}
+	}
+	if math.IsInf(sum, 0) { // huge figures: divide first
+		sum = 0
+		for _, x := range ns {
+			if x.Valid {
+				sum += x.Value / float64(count)
+			}
+		}
+		return NumberOf(sum)
+	}
+	return NumberOf(sum / float64(count))
 }

@@ -43,7 +43,7 @@ type (
 	Number = api.Number
 	// Text is api.Text.
 	Text = api.Text
-	// Numbers is api.Numbers: a curve, decoded in one pass.
+	// Numbers is api.Numbers: a curve.
 	Numbers = api.Numbers
 )
 
