@@ -91,6 +91,8 @@ func Main(ctx context.Context, env Env) int {
 		return a.taskmodel(ctx, rest)
 	case "gates":
 		return a.gates(rest)
+	case "definition": // issue 14
+		return a.definitionCmd(ctx, rest)
 	case "docs":
 		// docs settings|metrics: the README's tables, generated from the code itself.
 		if len(rest) == 1 && rest[0] == "metrics" {
@@ -117,6 +119,8 @@ Commands:
   testplan   add cases to a CodeArts TestPlan plan (found by id or name, or created)
   taskmodel  execute CodeArts task templates
   gates      check a gates file (gates check) or list the metrics (gates --list)
+  definition check a PerfTest definition file offline (definition check FILE), or write one
+             for an existing task (definition export --test-suite S --task T --definition OUT)
   simulate   serve the built-in simulator of the CodeArts APIs (--addr 127.0.0.1:8080)
   version    print the version
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/codearts-runner/codearts-runner/pkg/api"
@@ -23,6 +24,8 @@ func (a *app) perftest(ctx context.Context, args []string) int {
 		return code
 	}
 	scale := s.Scale(s.Simulate)
+	def, defProblems := a.loadDefinition(s) // issue 14: the suite and the task come from the file
+	userGates := s.Gates
 	if s.Simulate {
 		stop, err := a.startSimulator(s, config.PerfTest, scale)
 		if err != nil {
@@ -30,8 +33,15 @@ func (a *app) perftest(ctx context.Context, args []string) int {
 			return ExitAPI
 		}
 		defer stop()
+		if def != nil && (len(def.Gates) > 0 || def.GatesNone) {
+			s.Gates = userGates // the definition's gates replace the demo gates
+		}
 	}
 	gs, file, problems := a.loadGates(s)
+	problems = append(problems, defProblems...)
+	if def != nil {
+		gs = append(gs, def.Gates...)
+	}
 	if err := s.Validate(config.PerfTest); err != nil {
 		var ue *config.UsageError
 		if errors.As(err, &ue) {
@@ -54,6 +64,18 @@ func (a *app) perftest(ctx context.Context, args []string) int {
 	if err != nil {
 		fmt.Fprintf(a.errw, "runner perftest: %v\n", err)
 		return ExitUsage
+	}
+	if def != nil { // issue 14: sync the definition, then run its task
+		ap, code, done := a.syncDefinition(ctx, s, client, def)
+		if done {
+			return code
+		}
+		in.Suite, in.Task = strconv.FormatInt(ap.SuiteID, 10), strconv.FormatInt(ap.TaskID, 10)
+		if s.Preflight {
+			if code, done := a.preflight(ctx, s, client, def, ap, in.Cluster); done {
+				return code
+			}
+		}
 	}
 	flow := &steps.PerfTest{CPTS: client, Log: a.out, Now: a.env.Now, Poll: pollPolicy(s, scale)}
 	// In GitHub the progress lines fold into a group; the summary stays outside it.

@@ -304,7 +304,7 @@ func (f *File) resolve(profile string, probs []Problem) (*Definition, []Problem)
 	fail := func(format string, args ...any) {
 		probs = append(probs, Problem{Msg: fmt.Sprintf(format, args...)})
 	}
-	d := &Definition{Suite: f.Suite, Task: f.Task, Prune: f.Prune, Profile: profile}
+	d := &Definition{Suite: f.Suite, Task: f.Task, Prune: f.Prune, Profile: profile, Profiles: slices.Sorted(mapsKeys(f.Profiles))}
 	var p Profile
 	if profile != "" {
 		var ok bool

@@ -286,7 +286,7 @@ func diffStages(have, want []cpts.StageSpec) []string {
 	}
 	var out []string
 	for i := range have {
-		out = append(out, diffFields(fmt.Sprintf("stages[%d]", i), reflect.ValueOf(have[i]), reflect.ValueOf(want[i]), func(f reflect.StructField) string {
+		out = append(out, diffFields(fmt.Sprintf("stages[%d]", i), reflect.ValueOf(effective(have[i])), reflect.ValueOf(effective(want[i])), func(f reflect.StructField) string {
 			n, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 			return n
 		})...)
@@ -370,4 +370,19 @@ func Apply(ctx context.Context, svc Service, p *Plan) (*Applied, error) {
 		out.Writes++
 	}
 	return out, nil
+}
+
+// effective keeps the fields a stage's modes use: a duration stage ignores
+// count, a count stage time, a concurrency stage the TPS values (the console
+// fills unused fields with its own values).
+func effective(s cpts.StageSpec) cpts.StageSpec {
+	if s.OperateMode == 0 {
+		s.Count = 0
+	} else {
+		s.Time = 0
+	}
+	if s.PressureMode == 0 {
+		s.TPSValue, s.CurrentTPS = 0, 0
+	}
+	return s
 }

@@ -186,4 +186,6 @@ type Definition struct {
 	Gates []gates.Gate
 	// GatesNone is true when the file says `gates: none`.
 	GatesNone bool
+	// Profiles are the names of the file's profiles, sorted.
+	Profiles []string
 }

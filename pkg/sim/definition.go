@@ -191,6 +191,7 @@ func (s *Server) updateCaseStage(c *call) (int, any, *apiErr) {
 	tc.stages = stages
 	p := tc.profile
 	p.Stages = profileStages(stages, p.AvgRT)
+	p.TPS = 0 // follows the new stages' users
 	tc.profile = p.normalized()
 	tc.updated = c.now
 	return http.StatusAccepted, nil, nil
