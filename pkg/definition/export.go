@@ -103,7 +103,7 @@ func Export(ctx context.Context, svc Service, suite, task string) ([]byte, error
 		return nil, fmt.Errorf("export: the file cannot express:\n  %s", strings.Join(probs, "\n  "))
 	}
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "# yaml-language-server: $schema=https://raw.githubusercontent.com/codearts-runner/codearts-runner/main/schema/perftest.schema.json\n")
+	fmt.Fprintf(&b, "# Editors check this file against the runner's schema/perftest.schema.json: add a first line\n# yaml-language-server: $schema=<path to>/perftest.schema.json\n")
 	fmt.Fprintf(&b, "# Exported from task %d of suite %d. Add gates: (or gates: none) before running it.\n", taskID, int64(s.ID))
 	enc := yaml.NewEncoder(&b)
 	enc.SetIndent(2)
