@@ -57,7 +57,7 @@ func (e *Error) Error() string {
 func Parse(source string, data []byte, o Options) (*Definition, error) {
 	f, gs, none, probs := decode(data, o.Env)
 	var d *Definition
-	if f != nil {
+	if f != nil && len(probs) == 0 {
 		d, probs = f.resolve(o.Profile, probs)
 	}
 	if len(probs) > 0 {
@@ -215,8 +215,11 @@ func (dc *decoder) scalar(n *yaml.Node, v reflect.Value, path string) {
 	}
 	c := *n
 	c.Value = s
-	if s != n.Value && v.Kind() == reflect.String {
-		c.Tag = "!!str"
+	if s != n.Value { // an expanded value is read as if written in place
+		c.Tag = ""
+		if v.Kind() == reflect.String {
+			c.Tag = "!!str"
+		}
 	}
 	if err := c.Decode(v.Addr().Interface()); err != nil {
 		var te *yaml.TypeError
@@ -240,6 +243,9 @@ func fieldsOf(t reflect.Type) (keys []string, index map[string]int) {
 	index = map[string]int{}
 	for i := range t.NumField() {
 		k, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
+		if k == "-" {
+			continue
+		}
 		keys = append(keys, k)
 		index[k] = i
 	}
@@ -259,6 +265,9 @@ func (dc *decoder) object(n *yaml.Node, v reflect.Value, path string) {
 	}
 	t := v.Type()
 	keys, index := fieldsOf(t)
+	if at := v.FieldByName("At"); at.IsValid() {
+		at.Set(reflect.ValueOf(Pos{n.Line, n.Column}))
+	}
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i], n.Content[i+1]
@@ -301,9 +310,10 @@ func (dc *decoder) object(n *yaml.Node, v reflect.Value, path string) {
 // resolve applies the profile and the defaults, and checks what the types
 // cannot say.
 func (f *File) resolve(profile string, probs []Problem) (*Definition, []Problem) {
-	fail := func(format string, args ...any) {
-		probs = append(probs, Problem{Msg: fmt.Sprintf(format, args...)})
+	failAt := func(at Pos, format string, args ...any) {
+		probs = append(probs, Problem{Line: at.Line, Col: at.Col, Msg: fmt.Sprintf(format, args...)})
 	}
+	fail := func(format string, args ...any) { failAt(Pos{}, format, args...) }
 	d := &Definition{Suite: f.Suite, Task: f.Task, Prune: f.Prune, Profile: profile, Profiles: slices.Sorted(mapsKeys(f.Profiles))}
 	var p Profile
 	if profile != "" {
@@ -324,7 +334,7 @@ func (f *File) resolve(profile string, probs []Problem) (*Definition, []Problem)
 	names := map[string]bool{}
 	for i, c := range f.Cases {
 		if names[c.Name] {
-			fail("cases[%d]: case %q is defined twice", i, c.Name)
+			failAt(c.At, "cases[%d]: case %q is defined twice", i, c.Name)
 		}
 		names[c.Name] = true
 		if pc, ok := p.Cases[c.Name]; ok {
@@ -337,7 +347,7 @@ func (f *File) resolve(profile string, probs []Problem) (*Definition, []Problem)
 			r := &c.Requests[j]
 			r.defaults()
 			if err := r.check(); err != nil {
-				fail("cases[%d] %q requests[%d] %q: %v", i, c.Name, j, r.Name, err)
+				failAt(r.At, "cases[%d] %q requests[%d] %q: %v", i, c.Name, j, r.Name, err)
 			}
 		}
 		c.Stages = slices.Clone(c.Stages)
@@ -345,14 +355,14 @@ func (f *File) resolve(profile string, probs []Problem) (*Definition, []Problem)
 			st := &c.Stages[j]
 			st.defaults(j)
 			if err := st.check(); err != nil {
-				fail("cases[%d] %q stages[%d]: %v", i, c.Name, j, err)
+				failAt(st.At, "cases[%d] %q stages[%d]: %v", i, c.Name, j, err)
 			}
 		}
 		if len(c.Requests) == 0 {
-			fail("cases[%d] %q: at least one request is required", i, c.Name)
+			failAt(c.At, "cases[%d] %q: at least one request is required", i, c.Name)
 		}
 		if len(c.Stages) == 0 {
-			fail("cases[%d] %q: at least one stage is required", i, c.Name)
+			failAt(c.At, "cases[%d] %q: at least one stage is required", i, c.Name)
 		}
 		d.Cases = append(d.Cases, c)
 	}

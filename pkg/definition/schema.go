@@ -62,6 +62,9 @@ func schemaOf(t reflect.Type) map[string]any {
 	for i := range t.NumField() {
 		f := t.Field(i)
 		key, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if key == "-" {
+			continue
+		}
 		s := schemaOf(f.Type)
 		if d := f.Tag.Get("desc"); d != "" {
 			s["description"] = d

@@ -60,6 +60,8 @@ type Case struct {
 	Requests []Request `yaml:"requests" required:"true" desc:"The requests of the case, sent in order: UpdateCase (PUT /v1/{project_id}/task-cases/{case_id}/target/content) contents[].content[] with content_type 2 (a request card)."`
 	// Stages are the case's load stages, in order.
 	Stages []Stage `yaml:"stages" required:"true" desc:"The load stages of the case, in order: UpdateCase (PUT /v1/{project_id}/task-cases/{case_id}/target/stage) stages[] (TestCaseStage)."`
+	// At is where the case starts in the file.
+	At Pos `yaml:"-"`
 }
 
 // Request is one HTTP/HTTPS request card (ContentInfo).
@@ -78,6 +80,8 @@ type Request struct {
 	ConnectTimeout Duration `yaml:"connect_timeout" api:"connect_timeout" default:"5s" desc:"ContentInfo.connect_timeout, sent in milliseconds (e.g. 5s, 500ms); the console's default is 5000."`
 	// ResponseTimeout is the response timeout (`return_timeout`, milliseconds).
 	ResponseTimeout Duration `yaml:"response_timeout" api:"return_timeout" default:"5s" desc:"ContentInfo.return_timeout, sent in milliseconds; the console's default is 5000."`
+	// At is where the request starts in the file.
+	At Pos `yaml:"-"`
 }
 
 // Stage is one load stage (TestCaseStage).
@@ -100,7 +104,12 @@ type Stage struct {
 	StartTPS int `yaml:"start_tps" api:"current_tps" desc:"TestCaseStage.current_tps: the starting TPS; default 0."`
 	// RampUp is the climb from the start value to the target (`ramp_up`, seconds).
 	RampUp Duration `yaml:"ramp_up" api:"ramp_up" desc:"TestCaseStage.ramp_up in seconds: the climb from the start to the target, e.g. 30s; default 0."`
+	// At is where the stage starts in the file.
+	At Pos `yaml:"-"`
 }
+
+// Pos is a 1-based line and column of the file (zero when built in code).
+type Pos struct{ Line, Col int }
 
 // Profile is a named variant of the file.
 type Profile struct {
