@@ -113,3 +113,30 @@ func TestDebugAnswerSeedExample(t *testing.T) {
 		t.Errorf("decoded %+v", a.Result)
 	}
 }
+
+// TestSeedCaseBodiesDecode: the document's UpdateCase content example and
+// the CreateProject/CreateCase answers decode into the client's types.
+func TestSeedCaseBodiesDecode(t *testing.T) {
+	t.Parallel()
+	const content = `{"contents": [{"content_id": 0, "content": [{"content_type": 2, "content": {"body_type": 0, "bodys": [],
+	  "check_end_length": null, "check_end_str": null, "check_end_type": null, "connect_timeout": 5000, "connect_type": 1,
+	  "headers": [{"key": "Content-Type", "value": "application/json"}], "http_version": "HTTP/1.1", "method": "GET",
+	  "name": "Msg-24642", "protocol_type": 1, "return_timeout": 5000, "return_timeout_param": null, "url": "http://1.1.1.1"}}],
+	  "index": 0, "selected_temp_name": "", "data": null, "data_type": 0, "conditions": null, "is_disabled": false}]}`
+	var b caseContentsBody
+	if err := json.Unmarshal([]byte(content), &b); err != nil {
+		t.Fatal(err)
+	}
+	r := b.Contents[0].Content[0].Content
+	if r.URL != "http://1.1.1.1" || r.ConnectTimeout != 5000 || r.ProtocolType != ProtocolHTTP || r.Headers[0].Key != "Content-Type" {
+		t.Errorf("decoded %+v", r)
+	}
+	var s createSuiteAnswer
+	var c createCaseAnswer
+	if json.Unmarshal([]byte(`{"code":"SVCSTG.CPTS.0000000","message":"success","project_id":123632}`), &s) != nil || s.ProjectID != 123632 {
+		t.Errorf("suite answer %+v", s)
+	}
+	if json.Unmarshal([]byte(`{"code":"SVCSTG.CPTS.0000000","json":{"task_case_id":213142},"message":"success"}`), &c) != nil || c.JSON.TaskCaseID != 213142 {
+		t.Errorf("case answer %+v", c)
+	}
+}
