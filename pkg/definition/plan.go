@@ -274,7 +274,12 @@ func diffContents(have, want []cpts.CaseContents) []string {
 	}
 	var out []string
 	for i := range h {
+		hs, ws := h[i].Headers, w[i].Headers
+		h[i].Headers, w[i].Headers = "", ""
 		out = append(out, diffFields(fmt.Sprintf("requests[%d]", i), reflect.ValueOf(h[i]), reflect.ValueOf(w[i]), func(f reflect.StructField) string { return itemLabels[f.Name] })...)
+		if hs != ws { // header values may be credentials: never printed
+			out = append(out, fmt.Sprintf("requests[%d].headers: differ (values not shown)", i))
+		}
 	}
 	return out
 }

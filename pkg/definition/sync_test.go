@@ -158,3 +158,23 @@ func TestPruneAndKeep(t *testing.T) {
 		}
 	}
 }
+
+// TestHeaderValuesNeverPrinted: a changed header (a credential, say) shows in
+// the plan without its values.
+func TestHeaderValuesNeverPrinted(t *testing.T) {
+	t.Parallel()
+	_, c := simClient(t)
+	sync(t, c, loadExample(t, "", nil))
+	d := loadExample(t, "", func(s string) string {
+		return strings.Replace(s, "Accept: application/json", "Authorization: Bearer s3cr3t-token", 1)
+	})
+	p, err := MakePlan(context.Background(), c, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	p.Write(&b)
+	if strings.Contains(b.String(), "s3cr3t") || !strings.Contains(b.String(), "requests[0].headers: differ (values not shown)") {
+		t.Errorf("plan:\n%s", b.String())
+	}
+}

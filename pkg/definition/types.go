@@ -49,7 +49,7 @@ type Task struct {
 	// Name is the task name (`name`).
 	Name string `yaml:"name" required:"true" api:"name" desc:"Task name: CreateTask and UpdateTaskRelatedTestCase name; the task is found by this exact name in the suite (ShowTaskSet)."`
 	// Parallel runs the cases at the same time instead of one after another.
-	Parallel bool `yaml:"parallel" api:"parallel" desc:"UpdateTaskRelatedTestCase parallel: true runs the cases at the same time, false (default, the console's default) one after another."`
+	Parallel bool `yaml:"parallel" api:"parallel" desc:"UpdateTaskRelatedTestCase parallel: true runs the cases at the same time, false (default) one after another."`
 }
 
 // Case is one case of the task.
