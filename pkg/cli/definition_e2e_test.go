@@ -39,14 +39,14 @@ func TestDefinitionAcceptance(t *testing.T) {
 	example := filepath.Join("..", "..", "examples", "perftest.yaml")
 
 	r := h.run(ctx, h.defEnv(), "perftest", "--definition", example)
-	if r.code != ExitPassed || !strings.Contains(r.stdout, "definition: 4 created, 0 updated, 0 unchanged\n") ||
+	if r.code != ExitPassed || !strings.Contains(r.stdout, "definition: 6 created, 0 updated, 0 unchanged\n") ||
 		!strings.Contains(r.stdout, "PASS  p95 <= 800ms") {
 		t.Fatalf("first run: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 
 	n := len(h.srv.Requests())
 	r = h.run(ctx, h.defEnv(), "perftest", "--definition", example)
-	if r.code != ExitPassed || !strings.Contains(r.stdout, "definition: 0 created, 0 updated, 4 unchanged\n") {
+	if r.code != ExitPassed || !strings.Contains(r.stdout, "definition: 0 created, 0 updated, 6 unchanged\n") {
 		t.Fatalf("second run: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 	for _, w := range writeRequests(h.srv, n) {
@@ -63,7 +63,7 @@ func TestDefinitionAcceptance(t *testing.T) {
 	os.WriteFile(changed, []byte(strings.Replace(string(data), "users: 50", "users: 70", 1)), 0o644)
 	n = len(h.srv.Requests())
 	r = h.run(ctx, h.defEnv(), "perftest", "--definition", changed, "--sync-only")
-	if r.code != ExitPassed || !strings.Contains(r.stdout, "definition: 0 created, 1 updated, 3 unchanged\n") ||
+	if r.code != ExitPassed || !strings.Contains(r.stdout, "definition: 0 created, 1 updated, 5 unchanged\n") ||
 		!strings.Contains(r.stdout, "drift: stages[1].issue_num: service 50, file 70") {
 		t.Fatalf("changed stage: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
@@ -74,7 +74,7 @@ func TestDefinitionAcceptance(t *testing.T) {
 	os.WriteFile(changed, []byte(strings.Replace(string(data), "users: 50", "users: 90", 1)), 0o644)
 	n = len(h.srv.Requests())
 	r = h.run(ctx, h.defEnv(), "perftest", "--definition", changed, "--dry-run")
-	if r.code != ExitPassed || !strings.Contains(r.stdout, "definition: 0 created, 1 updated, 3 unchanged\n") {
+	if r.code != ExitPassed || !strings.Contains(r.stdout, "definition: 0 created, 1 updated, 5 unchanged\n") {
 		t.Fatalf("dry-run: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 	if w := writeRequests(h.srv, n); len(w) != 0 {
@@ -150,7 +150,8 @@ func TestDefinitionExportRoundTrip(t *testing.T) {
 	}
 	n := len(h.srv.Requests())
 	r = h.run(ctx, h.defEnv(), "perftest", "--definition", out, "--sync-only")
-	if r.code != ExitPassed || !strings.Contains(r.stdout, "definition: 0 created, 0 updated, 4 unchanged\n") {
+	// suite, task, 2 cases and the demo suite's 3 variables
+	if r.code != ExitPassed || !strings.Contains(r.stdout, "definition: 0 created, 0 updated, 7 unchanged\n") {
 		exported, _ := os.ReadFile(out)
 		t.Fatalf("sync of the export: exit %d\n%s\n%s\n%s", r.code, r.stdout, r.stderr, exported)
 	}

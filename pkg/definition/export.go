@@ -17,9 +17,16 @@ import (
 // The exported file's shape: the File types with defaults left out.
 type (
 	exportFile struct {
-		Suite Suite        `yaml:"suite"`
+		Suite     Suite            `yaml:"suite"`
+		Variables []exportVariable `yaml:"variables,omitempty"`
 		Task  exportTask   `yaml:"task"`
 		Cases []exportCase `yaml:"cases"`
+	}
+	exportVariable struct {
+		Name   string   `yaml:"name"`
+		Text   *string  `yaml:"text,omitempty"`
+		Range  []int64  `yaml:"range,omitempty,flow"`
+		Values []string `yaml:"values,omitempty,flow"`
 	}
 	exportTask struct {
 		Name     string `yaml:"name"`
@@ -91,6 +98,21 @@ func Export(ctx context.Context, svc Service, suite, task string) ([]byte, error
 	}
 	f := exportFile{Suite: Suite{Name: s.Name, Description: s.Description}, Task: exportTask{Name: t.Name, Parallel: t.Parallel}}
 	var probs []string
+	vars, err := svc.ListAllVariables(ctx, int64(s.ID))
+	if err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	for _, v := range vars {
+		if v.IsSensitive || int(v.Type) == cpts.VariableFile {
+			continue // not readable or not expressible: left alone by a sync, as every unnamed variable
+		}
+		ev, err := exportVariableOf(v)
+		if err != nil {
+			probs = append(probs, fmt.Sprintf("variable %q: %v", v.Name, err))
+			continue
+		}
+		f.Variables = append(f.Variables, ev)
+	}
 	for _, cd := range t.Cases {
 		c, err := exportCaseOf(cd)
 		if err != nil {
@@ -193,6 +215,37 @@ func exportStageOf(i int, s cpts.StageSpec) (exportStage, error) {
 	}
 	if s.RampUp != 0 {
 		out.RampUp = Duration(time.Duration(s.RampUp) * time.Second).String()
+	}
+	return out, nil
+}
+
+func exportVariableOf(v cpts.Variable) (exportVariable, error) {
+	out := exportVariable{Name: v.Name}
+	switch int(v.Type) {
+	case cpts.VariableText:
+		if len(v.Values) != 1 {
+			return out, fmt.Errorf("a text variable with %d values", len(v.Values))
+		}
+		t := fmt.Sprint(v.Values[0])
+		out.Text = &t
+	case cpts.VariableInteger:
+		if len(v.Values) != 2 {
+			return out, fmt.Errorf("an integer variable with %d values (want [min, max])", len(v.Values))
+		}
+		for _, x := range v.Values {
+			n, err := strconv.ParseInt(fmt.Sprint(x), 10, 64)
+			if err != nil {
+				return out, fmt.Errorf("integer range value %v", x)
+			}
+			out.Range = append(out.Range, n)
+		}
+	case cpts.VariableEnum:
+		out.Values = []string{}
+		for _, x := range v.Values {
+			out.Values = append(out.Values, fmt.Sprint(x))
+		}
+	default:
+		return out, fmt.Errorf("variable_type %d", int(v.Type))
 	}
 	return out, nil
 }

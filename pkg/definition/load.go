@@ -314,7 +314,27 @@ func (f *File) resolve(profile string, probs []Problem) (*Definition, []Problem)
 		probs = append(probs, Problem{Line: at.Line, Col: at.Col, Msg: fmt.Sprintf(format, args...)})
 	}
 	fail := func(format string, args ...any) { failAt(Pos{}, format, args...) }
-	d := &Definition{Suite: f.Suite, Task: f.Task, Prune: f.Prune, Profile: profile, Profiles: slices.Sorted(mapsKeys(f.Profiles))}
+	seenVar := map[string]bool{}
+	for i, v := range f.Variables {
+		n := 0
+		for _, set := range []bool{v.Text != nil, v.Range != nil, v.Values != nil} {
+			if set {
+				n++
+			}
+		}
+		switch {
+		case seenVar[v.Name]:
+			failAt(v.At, "variables[%d]: variable %q is defined twice", i, v.Name)
+		case n != 1:
+			failAt(v.At, "variables[%d] %q: give exactly one of text (text variable), range: [min, max] (integer range) or values: [...] (enumeration)", i, v.Name)
+		case v.Range != nil && (len(v.Range) != 2 || v.Range[0] > v.Range[1]):
+			failAt(v.At, "variables[%d] %q: range is [min, max] with min <= max", i, v.Name)
+		case v.Values != nil && len(v.Values) == 0:
+			failAt(v.At, "variables[%d] %q: values lists at least one value", i, v.Name)
+		}
+		seenVar[v.Name] = true
+	}
+	d := &Definition{Suite: f.Suite, Variables: f.Variables, Task: f.Task, Prune: f.Prune, Profile: profile, Profiles: slices.Sorted(mapsKeys(f.Profiles))}
 	var p Profile
 	if profile != "" {
 		var ok bool

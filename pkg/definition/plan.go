@@ -23,6 +23,9 @@ type Service interface {
 	CreateCase(ctx context.Context, taskID int64, name string) (int64, error)
 	SetCaseContents(ctx context.Context, caseID int64, contents []cpts.CaseContents) error
 	SetCaseStages(ctx context.Context, caseID int64, stages []cpts.StageSpec) error
+	ListAllVariables(ctx context.Context, suiteID int64) ([]cpts.Variable, error)
+	CreateVariable(ctx context.Context, suiteID int64, name string, varType int, values ...any) (int64, error)
+	UpdateVariables(ctx context.Context, suiteID int64, vs []cpts.Variable) error
 }
 
 // Action is what a plan does to one object.
@@ -37,7 +40,7 @@ const (
 
 // Change is the plan for one object (the suite, the task or a case).
 type Change struct {
-	// Kind is "suite", "task" or "case".
+	// Kind is "suite", "variable", "task" or "case".
 	Kind string
 	// Name is the object's name.
 	Name string
@@ -56,7 +59,8 @@ type Change struct {
 
 // Plan is the set of changes that make the service match a definition.
 type Plan struct {
-	// Changes are the suite, the task, then the cases in file order.
+	// Changes are the suite, the task, the cases in file order, then the
+	// variables in file order.
 	Changes []Change
 	// Kept are the task's cases the file does not define (left alone).
 	Kept []string
@@ -208,7 +212,48 @@ func MakePlan(ctx context.Context, svc Service, d *Definition) (*Plan, error) {
 	}
 	p.Changes = append(p.Changes, task)
 	p.Changes = append(p.Changes, cases...)
+	vars, err := p.planVariables(ctx, svc)
+	if err != nil {
+		return nil, err
+	}
+	p.Changes = append(p.Changes, vars...)
 	return p, nil
+}
+
+// planVariables compares the managed global variables by name.
+func (p *Plan) planVariables(ctx context.Context, svc Service) ([]Change, error) {
+	have := map[string]cpts.Variable{}
+	if p.suiteID != 0 && len(p.def.Variables) > 0 {
+		vs, err := svc.ListAllVariables(ctx, p.suiteID)
+		if err != nil {
+			return nil, fmt.Errorf("plan: %w", err)
+		}
+		for _, v := range vs {
+			if _, dup := have[v.Name]; !dup {
+				have[v.Name] = v
+			}
+		}
+	}
+	var out []Change
+	for _, v := range p.def.Variables {
+		ch := Change{Kind: "variable", Name: v.Name, Action: Create}
+		if cur, ok := have[v.Name]; ok {
+			ch.ID, ch.Action = int64(cur.ID), Unchanged
+			typ, vals := v.Type()
+			switch {
+			case int(cur.Type) != typ:
+				ch.Diffs = append(ch.Diffs, fmt.Sprintf("variable_type: service %d, file %d", int(cur.Type), typ))
+			case cur.IsSensitive: // a sensitive value is not readable: compared by type only
+			case fmt.Sprint(cur.Values) != fmt.Sprint(vals):
+				ch.Diffs = append(ch.Diffs, "variable: values differ (not shown)")
+			}
+			if len(ch.Diffs) > 0 {
+				ch.Action, ch.Drift = Update, true
+			}
+		}
+		out = append(out, ch)
+	}
+	return out, nil
 }
 
 func hasCreate(cs []Change) bool {
@@ -342,7 +387,7 @@ func Apply(ctx context.Context, svc Service, p *Plan) (*Applied, error) {
 	}
 	taskChange := p.Changes[1]
 	newCases := false
-	for i := 2; i < len(p.Changes); i++ {
+	for i := 2; i < 2+len(d.Cases); i++ {
 		ch := &p.Changes[i]
 		c := d.Cases[i-2]
 		if ch.Action == Create {
@@ -368,9 +413,29 @@ func Apply(ctx context.Context, svc Service, p *Plan) (*Applied, error) {
 	}
 	if taskChange.Action != Unchanged || newCases {
 		err := svc.SetTaskCases(ctx, out.TaskID, cpts.SetTaskCasesRequest{Name: d.Task.Name, Parallel: d.Task.Parallel,
-			SuiteID: out.SuiteID, CaseIDs: p.wantIDs(p.Changes[2:])})
+			SuiteID: out.SuiteID, CaseIDs: p.wantIDs(p.Changes[2 : 2+len(d.Cases)])})
 		if err != nil {
 			return out, fmt.Errorf("apply task %q: %w", d.Task.Name, err)
+		}
+		out.Writes++
+	}
+	var changed []cpts.Variable
+	for i, v := range d.Variables {
+		ch := &p.Changes[2+len(d.Cases)+i]
+		typ, vals := v.Type()
+		switch ch.Action {
+		case Create:
+			if ch.ID, err = svc.CreateVariable(ctx, out.SuiteID, v.Name, typ, vals...); err != nil {
+				return out, fmt.Errorf("apply variable %q: %w", v.Name, err)
+			}
+			out.Writes++
+		case Update:
+			changed = append(changed, cpts.Variable{ID: cpts.Int(ch.ID), Name: v.Name, Type: cpts.Int(typ), Values: vals})
+		}
+	}
+	if len(changed) > 0 {
+		if err := svc.UpdateVariables(ctx, out.SuiteID, changed); err != nil {
+			return out, fmt.Errorf("apply variables: %w", err)
 		}
 		out.Writes++
 	}

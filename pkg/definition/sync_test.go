@@ -80,7 +80,7 @@ func TestSyncIdempotent(t *testing.T) {
 	s, c := simClient(t)
 	d := loadExample(t, "", nil)
 	p, a := sync(t, c, d)
-	if got := p.Summary(); got != "definition: 4 created, 0 updated, 0 unchanged" {
+	if got := p.Summary(); got != "definition: 6 created, 0 updated, 0 unchanged" {
 		t.Errorf("first sync: %s", got)
 	}
 	if len(a.CaseIDs) != 2 {
@@ -88,12 +88,12 @@ func TestSyncIdempotent(t *testing.T) {
 	}
 	before := len(writes(s))
 	// suite, task, 2 × (case, content, stage), task cases
-	if before != 1+1+2*3+1 {
+	if before != 1+1+2*3+1+2 { // + 2 variables
 		t.Errorf("first sync writes: %v", writes(s))
 	}
 
 	p, _ = sync(t, c, d)
-	if got := p.Summary(); got != "definition: 0 created, 0 updated, 4 unchanged" {
+	if got := p.Summary(); got != "definition: 0 created, 0 updated, 6 unchanged" {
 		var b bytes.Buffer
 		p.Write(&b)
 		t.Errorf("second sync: %s\n%s", got, b.String())
@@ -104,7 +104,7 @@ func TestSyncIdempotent(t *testing.T) {
 
 	d2 := loadExample(t, "", func(s string) string { return strings.Replace(s, "users: 50", "users: 60", 1) })
 	p, _ = sync(t, c, d2)
-	if got := p.Summary(); got != "definition: 0 created, 1 updated, 3 unchanged" {
+	if got := p.Summary(); got != "definition: 0 created, 1 updated, 5 unchanged" {
 		t.Errorf("third sync: %s", got)
 	}
 	w := writes(s)[before:]
@@ -139,13 +139,13 @@ func TestPruneAndKeep(t *testing.T) {
 	p, _ := sync(t, c, d)
 	var b bytes.Buffer
 	p.Write(&b)
-	if !strings.Contains(b.String(), `case "console-made" is in the task but not in the file: left alone`) || p.Summary() != "definition: 0 created, 0 updated, 4 unchanged" {
+	if !strings.Contains(b.String(), `case "console-made" is in the task but not in the file: left alone`) || p.Summary() != "definition: 0 created, 0 updated, 6 unchanged" {
 		t.Errorf("keep:\n%s", b.String())
 	}
 	before := len(writes(s))
 	d.Prune = true
 	p, _ = sync(t, c, d)
-	if p.Summary() != "definition: 0 created, 1 updated, 3 unchanged" {
+	if p.Summary() != "definition: 0 created, 1 updated, 5 unchanged" {
 		t.Errorf("prune: %s", p.Summary())
 	}
 	if w := writes(s)[before:]; len(w) != 1 || !strings.HasPrefix(w[0], "PUT /v3/") {

@@ -17,6 +17,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/codearts-runner/codearts-runner/pkg/api/cpts"
 	"github.com/codearts-runner/codearts-runner/pkg/gates"
 )
 
@@ -24,6 +25,8 @@ import (
 type File struct {
 	// Suite is the PerfTest project the task lives in.
 	Suite Suite `yaml:"suite" required:"true" desc:"The PerfTest project (test suite). Created with CreateProject (POST /v1/{project_id}/test-suites) when no suite has this name."`
+	// Variables are global variables of the suite the file manages.
+	Variables []Variable `yaml:"variables" desc:"Global variables of the suite, matched by name: created with CreateVariable (POST /v1/{project_id}/variables/{test_suite_id}), changed with UpdateVariable (PUT). Variables the file does not name are left alone."`
 	// Task is the task that runs the cases.
 	Task Task `yaml:"task" required:"true" desc:"The task that runs the cases. Created with CreateTask (POST /v1/{project_id}/tasks) when the suite has no task of this name; its name, parallel flag and case list are set with UpdateTaskRelatedTestCase (PUT /v3/{project_id}/tasks/{task_id})."`
 	// Prune removes from the task the cases the file does not define.
@@ -42,6 +45,37 @@ type Suite struct {
 	Name string `yaml:"name" required:"true" api:"name" desc:"Suite name: CreateProject name; the suite is found by this exact name in ListProjectSets."`
 	// Description is written when the suite is created (`description`).
 	Description string `yaml:"description" api:"description" desc:"CreateProject description; sent when the suite is created only."`
+}
+
+// Variable is a global variable of the suite (VariableDetail); give exactly
+// one of text, range and values. File variables (type 3) take an upload the
+// runner does not make and are refused.
+type Variable struct {
+	// Name is the variable name (`name`).
+	Name string `yaml:"name" required:"true" api:"name" desc:"Variable name (VariableDetail.name)."`
+	// Text is a text variable's value (variable_type 5).
+	Text *string `yaml:"text" api:"variable" desc:"A text variable: variable_type 5, variable [text]."`
+	// Range is an integer range variable's [min, max] (variable_type 1).
+	Range []int `yaml:"range" api:"variable" desc:"An integer range variable: variable_type 1, variable [min, max]."`
+	// Values are an enumeration variable's values (variable_type 2).
+	Values []string `yaml:"values" api:"variable" desc:"An enumeration variable: variable_type 2, variable [values…]."`
+	// At is where the variable starts in the file.
+	At Pos `yaml:"-"`
+}
+
+// Type is the documented variable_type and the values sent as `variable`.
+func (v Variable) Type() (int, []any) {
+	switch {
+	case v.Text != nil:
+		return cpts.VariableText, []any{*v.Text}
+	case v.Range != nil:
+		return cpts.VariableInteger, []any{v.Range[0], v.Range[1]}
+	}
+	out := make([]any, len(v.Values))
+	for i, x := range v.Values {
+		out[i] = x
+	}
+	return cpts.VariableEnum, out
 }
 
 // Task is the PerfTest task.
@@ -183,6 +217,8 @@ func ParseDuration(s string) (Duration, error) {
 type Definition struct {
 	// Suite is the suite.
 	Suite Suite
+	// Variables are the suite's managed global variables.
+	Variables []Variable
 	// Task is the task (the profile's name applied).
 	Task Task
 	// Prune removes unmanaged cases from the task.
