@@ -19,8 +19,8 @@ type (
 	exportFile struct {
 		Suite     Suite            `yaml:"suite"`
 		Variables []exportVariable `yaml:"variables,omitempty"`
-		Task  exportTask   `yaml:"task"`
-		Cases []exportCase `yaml:"cases"`
+		Task      exportTask       `yaml:"task"`
+		Cases     []exportCase     `yaml:"cases"`
 	}
 	exportVariable struct {
 		Name   string   `yaml:"name"`
