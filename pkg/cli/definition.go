@@ -43,7 +43,7 @@ func (a *app) loadDefinition(s *config.Settings) (*definition.Definition, []stri
 }
 
 // syncDefinition prints the plan and applies it. done=true means the step ends with code
-// (dry-run, sync-only, an error).
+// (dry-run, an error).
 func (a *app) syncDefinition(ctx context.Context, s *config.Settings, c *cpts.Client, d *definition.Definition) (ap *definition.Applied, code int, done bool) {
 	p, err := definition.MakePlan(ctx, c, d)
 	if err != nil {
@@ -64,10 +64,6 @@ func (a *app) syncDefinition(ctx context.Context, s *config.Settings, c *cpts.Cl
 	if err != nil {
 		fmt.Fprintf(a.errw, "runner perftest: definition %s: %v\n", s.Definition, err)
 		return nil, apiExit(err), true
-	}
-	if s.SyncOnly {
-		fmt.Fprintf(a.out, "sync-only: task %d of suite %d is up to date; no run started\n", ap.TaskID, ap.SuiteID)
-		return ap, ExitPassed, true
 	}
 	return ap, 0, false
 }
@@ -217,5 +213,11 @@ func (a *app) definitionExport(ctx context.Context, args []string) int {
 		return ExitUsage
 	}
 	fmt.Fprintf(a.out, "definition of task %s written to %s\n", strconv.Quote(s.Task), out)
+	return ExitPassed
+}
+
+// syncOnly ends a sync-only step (after the preflight, when asked for).
+func (a *app) syncOnly(ap *definition.Applied) int {
+	fmt.Fprintf(a.out, "sync-only: task %d of suite %d is up to date; no run started\n", ap.TaskID, ap.SuiteID)
 	return ExitPassed
 }

@@ -98,7 +98,7 @@ func TestDefinitionPreflight(t *testing.T) {
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 	for _, rq := range h.srv.Requests() {
-		if rq.Method == http.MethodPost && strings.HasSuffix(rq.Path, "/tasks/"+lastSegment(rq.Path)) && strings.Contains(rq.Body, `"status":9`) && !strings.Contains(rq.Path, "/debug") {
+		if strings.Contains(rq.Body, `"network_info"`) { // UpdateTaskStatus, the start
 			t.Errorf("a run was started: %s %s", rq.Method, rq.Path)
 		}
 	}
@@ -131,7 +131,21 @@ func TestDefinitionPreflight(t *testing.T) {
 	}
 }
 
-func lastSegment(p string) string { return p[strings.LastIndex(p, "/")+1:] }
+// TestDefinitionSyncOnlyPreflight: sync-only with preflight applies, debugs every request and
+// starts nothing.
+func TestDefinitionSyncOnlyPreflight(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, sim.Options{})
+	r := h.run(context.Background(), h.defEnv(), "perftest", "--definition", filepath.Join("..", "..", "examples", "perftest.yaml"), "--sync-only", "--preflight")
+	if r.code != ExitPassed || !strings.Contains(r.stdout, "preflight: 3 request(s) of 2 case(s) answered") || !strings.Contains(r.stdout, "no run started") {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	for _, rq := range h.srv.Requests() {
+		if strings.Contains(rq.Body, `"network_info"`) {
+			t.Errorf("a start or stop was sent: %s %s", rq.Method, rq.Path)
+		}
+	}
+}
 
 // TestDefinitionExportRoundTrip: export of an existing simulator task, check, then a sync of the
 // exported file changes nothing.
@@ -170,6 +184,19 @@ func TestDefinitionCheck(t *testing.T) {
 	if r.code != ExitUsage || !strings.Contains(r.stderr, `bad.yaml:10:9: cases[0].requests[0]: unknown key "methd" (did you mean "method"?)`) ||
 		!strings.Contains(r.stderr, `bad.yaml:12:19: cases[0].stages[0].duration: "5" has no unit`) {
 		t.Errorf("exit %d\n%s", r.code, r.stderr)
+	}
+	// perftest refuses the file before any remote call
+	r = h.run(context.Background(), h.defEnv(), "perftest", "--definition", bad)
+	if r.code != ExitUsage || !strings.Contains(r.stderr, `unknown key "methd"`) || len(h.srv.Requests()) != 0 {
+		t.Errorf("perftest with a bad file: exit %d, %d requests\n%s", r.code, len(h.srv.Requests()), r.stderr)
+	}
+	r = h.run(context.Background(), h.defEnv("CODEARTS_TASK=other"), "perftest", "--definition", filepath.Join("..", "..", "examples", "perftest.yaml"))
+	if r.code != ExitUsage || !strings.Contains(r.stderr, "leave test-suite and task unset") || len(h.srv.Requests()) != 0 {
+		t.Errorf("perftest with task and a definition: exit %d\n%s", r.code, r.stderr)
+	}
+	r = h.run(context.Background(), h.env(), "perftest", "--dry-run")
+	if r.code != ExitUsage || !strings.Contains(r.stderr, "apply to a definition file") {
+		t.Errorf("dry-run without a definition: exit %d\n%s", r.code, r.stderr)
 	}
 	r = h.run(context.Background(), nil, "definition", "check", filepath.Join("..", "..", "examples", "perftest.yaml"))
 	if r.code != ExitPassed || !strings.Contains(r.stdout, "2 case(s), 2 gate(s), profiles: [nightly pr]") {

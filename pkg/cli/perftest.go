@@ -76,6 +76,9 @@ func (a *app) perftest(ctx context.Context, args []string) int {
 				return code
 			}
 		}
+		if s.SyncOnly {
+			return a.syncOnly(ap)
+		}
 	}
 	flow := &steps.PerfTest{CPTS: client, Log: a.out, Now: a.env.Now, Poll: pollPolicy(s, scale)}
 	// In GitHub the progress lines fold into a group; the summary stays outside it.
