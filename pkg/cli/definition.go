@@ -120,6 +120,9 @@ func (a *app) definitionCmd(ctx context.Context, args []string) int {
 		return ExitUsage
 	}
 	switch args[0] {
+	case "help", "--help", "-h", "-help":
+		fmt.Fprintln(a.out, usage[len("runner definition: "):])
+		return ExitPassed
 	case "check":
 		return a.definitionCheck(args[1:])
 	case "export":

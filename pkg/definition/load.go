@@ -42,7 +42,11 @@ func (e *Error) Error() string {
 	}
 	lines := make([]string, len(e.Problems))
 	for i, p := range e.Problems {
-		lines[i] = src + ":" + p.String()
+		sep := ":"
+		if p.Line == 0 {
+			sep = ": "
+		}
+		lines[i] = src + sep + p.String()
 	}
 	if len(lines) == 1 {
 		return lines[0]

@@ -178,3 +178,25 @@ func TestHeaderValuesNeverPrinted(t *testing.T) {
 		t.Errorf("plan:\n%s", b.String())
 	}
 }
+
+// TestExportRefusesWhatTheFileCannotSay: a stage in a pressure mode the file
+// does not declare makes export fail, naming the case.
+func TestExportRefusesWhatTheFileCannotSay(t *testing.T) {
+	t.Parallel()
+	_, c := simClient(t)
+	_, a := sync(t, c, loadExample(t, "", nil))
+	ctx := context.Background()
+	if _, err := Export(ctx, c, "shop-as-code", "shop-nightly"); err != nil {
+		t.Fatalf("export of a synced task: %v", err)
+	}
+	if err := c.SetCaseStages(ctx, a.CaseIDs["checkout"], []cpts.StageSpec{{Name: "peak", Time: 60, PressureMode: 2, IssueNum: 10}}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Export(ctx, c, "shop-as-code", "shop-nightly")
+	if err == nil || !strings.Contains(err.Error(), `case "checkout": stage 1: pressure_mode 2`) {
+		t.Errorf("export: %v", err)
+	}
+	if _, err := Export(ctx, c, "shop-as-code", "nope"); err == nil || !strings.Contains(err.Error(), `task "nope"`) {
+		t.Errorf("missing task: %v", err)
+	}
+}
