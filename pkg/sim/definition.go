@@ -127,11 +127,14 @@ func (s *Server) updateCaseContent(c *call) (int, any, *apiErr) {
 				continue
 			}
 			r := it.Content
-			if r.URL == "" || r.Method == "" {
-				return 0, nil, badParam("contents[%d].content[%d]: a request needs method and url", i, j)
-			}
-			if r.ProtocolType != 1 && r.ProtocolType != 2 {
-				return 0, nil, badParam("contents[%d].content[%d]: protocol_type %d is not HTTP (1) or HTTPS (2)", i, j, r.ProtocolType)
+			switch r.ProtocolType {
+			case 1, 2: // HTTP, HTTPS
+				if r.URL == "" || r.Method == "" {
+					return 0, nil, badParam("contents[%d].content[%d]: an HTTP request needs method and url", i, j)
+				}
+			case 3, 4, 7, 9, 10, 11: // TCP, UDP, HLS/RTMP, WebSocket, HTTP-FLV, MQTT: documented, not modelled
+			default:
+				return 0, nil, badParam("contents[%d].content[%d]: protocol_type %d is not documented (1, 2, 3, 4, 7, 9, 10, 11)", i, j, r.ProtocolType)
 			}
 			reqs = append(reqs, reqSpec{name: r.Name, method: strings.ToUpper(r.Method), url: r.URL})
 			names = append(names, r.Name)
