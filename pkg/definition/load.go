@@ -273,8 +273,9 @@ func (dc *decoder) object(n *yaml.Node, v reflect.Value, path string) {
 		at.Set(reflect.ValueOf(Pos{n.Line, n.Column}))
 	}
 	seen := map[string]bool{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, val := n.Content[i], n.Content[i+1]
+	pairs := dc.merged(n)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		k, val := pairs[i], pairs[i+1]
 		if seen[k.Value] {
 			dc.fail(k, "%s: key %q is given twice", where, k.Value)
 			continue
@@ -309,6 +310,47 @@ func (dc *decoder) object(n *yaml.Node, v reflect.Value, path string) {
 			dc.fail(n, "%s: %s is required", where, k)
 		}
 	}
+}
+
+// merged returns a mapping's key/value nodes with YAML merge keys (`<<: *anchor`, or a list
+// of anchors) expanded: a key given in the mapping itself wins over a merged one.
+func (dc *decoder) merged(n *yaml.Node) []*yaml.Node {
+	var own, from []*yaml.Node
+	explicit := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Tag == "!!merge" || (k.Value == "<<" && k.Style == 0) {
+			srcs := []*yaml.Node{v}
+			if r := resolveAlias(v); r.Kind == yaml.SequenceNode {
+				srcs = r.Content
+			}
+			for _, src := range srcs {
+				src = resolveAlias(src)
+				if src.Kind != yaml.MappingNode {
+					dc.fail(v, "<< merges a mapping (an anchor such as *defaults), not a %s", kindLabels[src.Kind])
+					continue
+				}
+				from = append(from, dc.merged(src)...)
+			}
+			continue
+		}
+		explicit[k.Value] = true
+		own = append(own, k, v)
+	}
+	for i := 0; i+1 < len(from); i += 2 {
+		if !explicit[from[i].Value] {
+			explicit[from[i].Value] = true
+			own = append(own, from[i], from[i+1])
+		}
+	}
+	return own
+}
+
+func resolveAlias(n *yaml.Node) *yaml.Node {
+	for n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	return n
 }
 
 // resolve applies the profile and the defaults, and checks what the types

@@ -121,3 +121,27 @@ func TestDurationString(t *testing.T) {
 		}
 	}
 }
+
+// TestParseMergeKeys: stages shared through an x- anchor and YAML merge keys;
+// a key of the mapping wins over the merged one.
+func TestParseMergeKeys(t *testing.T) {
+	t.Parallel()
+	src := `x-stage: &stage {duration: 2m, users: 5, ramp_up: 10s}
+suite: {name: s}
+task: {name: t}
+cases:
+  - name: a
+    requests: [{name: r, url: "https://a.example.com/"}]
+    stages:
+      - <<: *stage
+        users: 7
+`
+	d, err := Parse("f.yaml", []byte(src), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := d.Cases[0].Stages[0]
+	if st.Users != 7 || time.Duration(st.Duration) != 2*time.Minute || time.Duration(st.RampUp) != 10*time.Second {
+		t.Errorf("%+v", st)
+	}
+}
