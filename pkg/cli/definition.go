@@ -84,7 +84,7 @@ func (a *app) preflight(ctx context.Context, s *config.Settings, c *cpts.Client,
 			Reason: r.ErrorReason, ResponseTimeMS: int64(r.ResponseTime)})
 		if !r.OK() {
 			failed++
-			fmt.Fprintf(a.errw, "preflight: case %q request %q failed: status %q, reason %q, %s, %d ms\n",
+			fmt.Fprintf(a.errw, "preflight: case %q request %q failed: status %q, reason %q, %q, %d ms\n",
 				ch.Case, r.Name, r.StatusCode, r.ErrorReason, r.URL, int64(r.ResponseTime))
 		}
 	}

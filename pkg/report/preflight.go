@@ -34,7 +34,7 @@ func WritePreflightJUnit(path string, checks []PreflightCheck, redact func(strin
 	for _, c := range checks {
 		tc := junit.Testcase{Name: unique(seen, clean(redact(c.Case+" / "+c.Request))), Classname: "codearts.perftest.preflight", Time: seconds(float64(c.ResponseTimeMS) / 1000)}
 		if !c.OK {
-			msg := fmt.Sprintf("request %q of case %q failed its debug: status %q, reason %q, %s, response time %d ms",
+			msg := fmt.Sprintf("request %q of case %q failed its debug: status %q, reason %q, %q, response time %d ms",
 				c.Request, c.Case, c.Status, c.Reason, c.URL, c.ResponseTimeMS)
 			tc.Failure = &junit.Result{Message: clean(redact(msg)), Type: "PreflightFailed", Data: clean(redact(msg))}
 		}
