@@ -429,7 +429,28 @@ func scenarios() []scenario {
 			want:  []string{"0"},
 			check: all(firedAtLeast(sim.FaultEcho, 2), commandsSafe(false), echoReached(`checkout\n::error::pwned`)),
 		},
+		// issue 14: performance tests as code
+		{
+			id: "definition-put-503", name: "definition sync: 503 once on an UpdateCase (PUT, retried)",
+			env:    definitionEnv(),
+			before: inject(sim.Fault{Match: "/target/stage", Kind: sim.FaultStatus, Status: 503, Count: 1}),
+			want:   []string{"0"},
+			check:  all(firedAtLeast(sim.FaultStatus, 1), requestsWere("stage updates", 3, "/target/stage")),
+		},
+		{
+			id: "definition-post-500", name: "definition sync: 500 on CreateCase (POST, never retried)",
+			env:    definitionEnv(),
+			before: inject(sim.Fault{Match: "POST /v1/" + sim.DemoProjectID + "/task-cases", Kind: sim.FaultStatus, Status: 500, Count: 1}),
+			want:   []string{"5"},
+			check:  all(requestsWere("case creations", 1, "/task-cases"), stderrMentions("create case")),
+		},
 	}
+}
+
+// definitionEnv runs the example definition instead of the demo task (issue 14).
+func definitionEnv() []string {
+	abs, _ := filepath.Abs(filepath.Join("..", "..", "examples", "perftest.yaml"))
+	return []string{"CODEARTS_TEST_SUITE=", "CODEARTS_TASK=", "CODEARTS_GATES=", "CODEARTS_DEFINITION=" + abs}
 }
 
 // noRequests checks that nothing reached the simulator.

@@ -101,6 +101,8 @@ func Main(ctx context.Context, env Env) int {
 		return a.workflow(ctx, rest)
 	case "gates":
 		return a.gates(ctx, rest)
+	case "definition": // issue 14
+		return a.definitionCmd(ctx, rest)
 	case "docs":
 		// docs settings|metrics: the README's tables, generated from the code itself.
 		if len(rest) == 1 && rest[0] == "metrics" {
@@ -128,6 +130,8 @@ Commands:
   taskmodel  execute CodeArts task templates
   workflow   run a MAS workflow (a switchover or recovery drill) as a pipeline step
   gates      check gates (gates check --gates-file F) or list the metrics (gates --list)
+  definition check a PerfTest definition file offline (definition check FILE), or write one
+             for an existing task (definition export --test-suite S --task T --definition OUT)
   simulate   serve the built-in simulator of the CodeArts APIs (--addr 127.0.0.1:8080)
   docs       print the README's settings or metrics table (docs settings | docs metrics)
   version    print the version

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -26,6 +27,8 @@ func (a *app) perftest(ctx context.Context, args []string) int {
 		return code
 	}
 	scale := s.Scale(s.Simulate)
+	def, defProblems := a.loadDefinition(s) // issue 14: the suite and the task come from the file
+	userGates := s.Gates
 	if s.Simulate {
 		stop, err := a.startSimulator(s, config.PerfTest, scale)
 		if err != nil {
@@ -33,11 +36,18 @@ func (a *app) perftest(ctx context.Context, args []string) int {
 			return ExitAPI
 		}
 		defer stop()
+		if def != nil && (len(def.Gates) > 0 || def.GatesNone) {
+			s.Gates = userGates // the definition's gates replace the demo gates
+		}
 	}
 	gs, file, problems, err := a.loadGates(ctx, s)
 	if err != nil {
 		fmt.Fprintf(a.errw, "runner perftest: %v\n", err)
 		return ExitCancelled
+	}
+	problems = append(problems, defProblems...)
+	if def != nil {
+		gs = append(gs, def.Gates...)
 	}
 	if err := s.Validate(config.PerfTest); err != nil {
 		var ue *config.UsageError
@@ -45,7 +55,9 @@ func (a *app) perftest(ctx context.Context, args []string) int {
 			problems = append(ue.Problems, problems...)
 		}
 	}
-	problems = append(problems, noGatesProblem(s, gs, problems)...)
+	if def == nil || !def.GatesNone {
+		problems = append(problems, noGatesProblem(s, gs, problems)...)
+	}
 	if len(problems) > 0 {
 		ue := &config.UsageError{Problems: problems}
 		fmt.Fprintf(a.errw, "runner perftest: %v\n", ue)
@@ -68,6 +80,21 @@ func (a *app) perftest(ctx context.Context, args []string) int {
 		fmt.Fprintf(a.errRec, "runner perftest: %v\n", err)
 		a.publishUsageError(config.PerfTest, s, err)
 		return ExitUsage
+	}
+	if def != nil { // issue 14: sync the definition, then run its task
+		ap, code, done := a.syncDefinition(ctx, s, client, def)
+		if done {
+			return code
+		}
+		in.Suite, in.Task = strconv.FormatInt(ap.SuiteID, 10), strconv.FormatInt(ap.TaskID, 10)
+		if s.Preflight {
+			if code, done := a.preflight(ctx, s, client, def, ap, in.Cluster); done {
+				return code
+			}
+		}
+		if s.SyncOnly {
+			return a.syncOnly(ap)
+		}
 	}
 	flow := &steps.PerfTest{CPTS: client, Log: a.outRec, Now: a.env.Now, Poll: pollPolicy(s, scale)}
 	// In GitHub the progress lines fold into a group; the summary stays outside it.

@@ -101,6 +101,12 @@ type Settings struct {
 	RequestTimeout  time.Duration `flag:"request-timeout" env:"CODEARTS_REQUEST_TIMEOUT" envDefault:"30s" modes:"perftest,testplan,taskmodel" help:"timeout of one HTTP request attempt"`
 	Retries         int           `flag:"retries" env:"CODEARTS_RETRIES" envDefault:"4" modes:"perftest,testplan,taskmodel" help:"retries of an idempotent request (429, 5xx but 501, network errors)"`
 	Debug           bool          `flag:"debug" env:"CODEARTS_DEBUG" modes:"perftest,testplan,taskmodel,simulate" help:"log HTTP traffic (secrets redacted)"`
+	// issue 14: performance tests as code
+	Definition string `flag:"definition" env:"CODEARTS_DEFINITION" modes:"perftest" help:"PerfTest definition file (YAML): create or update its suite, task and cases, then run them with its gates"`
+	Profile    string `flag:"profile" env:"CODEARTS_PROFILE" modes:"perftest" help:"profile of the definition file to apply, e.g. pr or nightly"`
+	DryRun     bool   `flag:"dry-run" env:"CODEARTS_DRY_RUN" modes:"perftest" help:"print the definition's plan of changes, write nothing and start nothing"`
+	SyncOnly   bool   `flag:"sync-only" env:"CODEARTS_SYNC_ONLY" modes:"perftest" help:"apply the definition without starting a run"`
+	Preflight  bool   `flag:"preflight" env:"CODEARTS_PREFLIGHT" modes:"perftest" help:"debug every case of the definition once before the start; a failing request fails the step (exit 3) and no load starts"`
 }
 
 // field describes one setting for flags, help and validation.

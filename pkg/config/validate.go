@@ -68,6 +68,13 @@ func (s *Settings) Validate(mode Mode) error {
 		if s.Cases != "" && s.RunID > 0 {
 			add("cases and run-id exclude each other: run-id evaluates an existing run, cases change the task before a start")
 		}
+		// issue 14: performance tests as code
+		if s.Definition == "" && (s.Profile != "" || s.DryRun || s.SyncOnly || s.Preflight) {
+			add("profile, dry-run, sync-only and preflight apply to a definition file: set definition (--definition or CODEARTS_DEFINITION)")
+		}
+		if s.Definition != "" && (s.Cases != "" || s.RunID > 0) {
+			add("definition excludes cases and run-id: the definition file sets the task's cases and starts a new run")
+		}
 	}
 	if mode == TestPlan || mode == TaskModel || (mode == PerfTest && s.PlanCaseMap != "") {
 		if !codeartsIDRE.MatchString(s.CodeArtsProject) {

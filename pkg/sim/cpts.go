@@ -48,6 +48,13 @@ var routes = []route{
 	{"DELETE", "v1", "variables", (*Server).deleteVariable},
 	{"GET", "v2", "task-run-infos/{}/cases", (*Server).listCaseRuns},
 	{"PUT", "v3", "tasks/{}", (*Server).setTaskCases},
+	// issue 14: definitions (definition.go)
+	{"POST", "v1", "test-suites", (*Server).createSuite},
+	{"POST", "v1", "task-cases", (*Server).createCase},
+	{"PUT", "v1", "task-cases/{}/target/content", (*Server).updateCaseContent},
+	{"PUT", "v1", "task-cases/{}/target/stage", (*Server).updateCaseStage},
+	{"PUT", "v1", "task-cases/{}/target/name", (*Server).updateCaseName},
+	{"POST", "v1", "test-suites/{}/tasks/{}/cases/{}/debug", (*Server).debugCase},
 }
 
 // matchRoute matches segs against a pattern; ok is false when the shape
@@ -120,6 +127,10 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, body []byte, reqI
 		s.mu.Unlock()
 		if aerr != nil {
 			writeCPTSError(w, aerr)
+			return
+		}
+		if v == nil { // documented without a body (UpdateCase 202)
+			w.WriteHeader(status)
 			return
 		}
 		writeJSON(w, status, v)
@@ -418,6 +429,9 @@ func stagesWire(p Profile) []stageWire {
 }
 
 func (s *Server) caseInfoLocked(c *tcase, sort int) caseInfoWire {
+	if c.defined {
+		return definedCaseInfo(c, sort)
+	}
 	reqs := newReqModels(0, 0, &caseRun{id: c.id, profile: c.profile})
 	card := contentsWire{Content: []contentWire{}}
 	for _, r := range reqs {

@@ -85,6 +85,9 @@ func newReqModels(seed int64, runID int, c *caseRun) []reqModel {
 		sumE += e
 		out[i] = reqModel{name: name, method: m, url: "https://shop.example.com" + path, meanRT: f, errW: e,
 			sent: math.Round(60 + 340*rng.Float64()), rec: math.Round(800 + 15000*rng.Float64())}
+		if i < len(p.reqs) { // a request set through UpdateCase
+			out[i].method, out[i].url = p.reqs[i].method, p.reqs[i].url
+		}
 	}
 	for i := range out {
 		out[i].meanRT = p.AvgRT * out[i].meanRT * float64(n) / sumF

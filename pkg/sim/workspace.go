@@ -34,6 +34,8 @@ type Profile struct {
 	// RTSpread is the log-normal shape (sigma) of response times; larger
 	// values spread percentiles further from the mean. 0: 0.35.
 	RTSpread float64
+
+	reqs []reqSpec // requests set through UpdateCase (definition.go); overrides Requests
 }
 
 // Stage is one pressure stage of a Profile.
@@ -110,6 +112,12 @@ type tcase struct {
 	name             string
 	profile          Profile
 	created, updated time.Time
+
+	// defined: created through CreateCase; ShowTask shows contents and
+	// stages as last set through UpdateCase (definition.go).
+	defined  bool
+	contents []contentsWire
+	stages   []stageWire
 }
 
 type task struct {

@@ -237,8 +237,7 @@ func (r *RunningData) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// CaseDetail is one case of a task (`case_list[]`, CaseInfoDetail). The
-// case script (`contents`) is not decoded.
+// CaseDetail is one case of a task (`case_list[]`, CaseInfoDetail).
 type CaseDetail struct {
 	// CaseID is the case id.
 	CaseID Int `json:"case_id"`
@@ -258,6 +257,8 @@ type CaseDetail struct {
 	UserReplicas Int `json:"user_replicas"`
 	// Stages is the case's pressure plan, in order.
 	Stages []Stage `json:"stages"`
+	// Contents is the case script (cards of requests), see definition.go.
+	Contents []CaseContents `json:"contents"`
 }
 
 // Stage is one pressure stage of a case (TestCaseStage). Times are seconds.
