@@ -163,6 +163,7 @@ func TestDefinitionExportRoundTrip(t *testing.T) {
 		t.Fatalf("check: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 	n := len(h.srv.Requests())
+	// The export carries no gates (it says so): a sync-only run needs none, a run would.
 	r = h.run(ctx, h.defEnv(), "perftest", "--definition", out, "--sync-only")
 	// suite, task, 2 cases and the demo suite's 3 variables
 	if r.code != ExitPassed || !strings.Contains(r.stdout, "definition: 0 created, 0 updated, 7 unchanged\n") {

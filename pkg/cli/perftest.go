@@ -289,10 +289,11 @@ func (a *app) loadGates(ctx context.Context, s *config.Settings) ([]gates.Gate, 
 
 // noGatesProblem refuses a perftest that would evaluate no gate (nothing given, or comments
 // only) unless gates says none: a run without gates would pass whatever its figures. A start
-// without waiting (wait=false) judges nothing and needs none. Nothing is added when the gates
+// without waiting (wait=false), or a definition applied (sync-only) or planned (dry-run) without
+// a run, judges nothing and needs none. Nothing is added when the gates
 // already have problems.
 func noGatesProblem(s *config.Settings, gs []gates.Gate, problems []string) []string {
-	if len(gs) > 0 || s.GatesNone() || !s.Wait || len(problems) > 0 {
+	if len(gs) > 0 || s.GatesNone() || !s.Wait || s.SyncOnly || s.DryRun || len(problems) > 0 {
 		return nil
 	}
 	return []string{"no gates: a run without gates would pass whatever its figures; give gates or gates-file " +

@@ -55,6 +55,10 @@ func TestREADMEExamplesRun(t *testing.T) {
 				t.Fatal(err)
 			}
 			d := &docRunner{bin: bin, dir: t.TempDir(), repo: "../..", log: t.Logf}
+			// The docs' commands name the repository's examples (examples/perftest.yaml).
+			if err := os.CopyFS(filepath.Join(d.dir, "examples"), os.DirFS("../../examples")); err != nil {
+				t.Fatal(err)
+			}
 			for _, p := range d.check(string(text)) {
 				t.Errorf("%s:%s", doc, p)
 			}
@@ -120,6 +124,9 @@ var inlineNotRun = map[string]string{
 	"runner perftest --run-id N":            "N is a placeholder",
 	"runner <command> --help":               "<command> is a placeholder",
 	"runner workflow":                       "a command name in prose: needs a MAS workflow (the --simulate form runs)",
+	"runner perftest --definition FILE":     "FILE is a placeholder (the --simulate form with examples/perftest.yaml runs)",
+	"runner definition check FILE":          "FILE is a placeholder (the examples/perftest.yaml form runs)",
+	"runner definition export --test-suite S --task T --definition FILE":     "S, T and FILE are placeholders",
 	"runner workflow --mas-endpoint https://… --workflow <id or exact name>": "the endpoint and the workflow are placeholders",
 }
 
@@ -237,6 +244,13 @@ func (d *docRunner) check(text string) []string {
 			d.expect(add, b.line, "runner gates check --gates "+shellQuote(b.body), 0, "")
 		case b.info == "yaml" && isGatesFile(b.body):
 			// run above
+		case b.info == "yaml" && isDefinition(b.body):
+			name := fmt.Sprintf("definition-%d.yaml", b.line)
+			if err := os.WriteFile(filepath.Join(d.dir, name), []byte(b.body), 0o644); err != nil {
+				add(b.line, "%v", err)
+				continue
+			}
+			d.expect(add, b.line, "runner definition check "+name, 0, "")
 		case b.info == "sh" || b.info == "bash" || b.info == "console":
 			d.commands(add, b)
 		default:
@@ -288,7 +302,17 @@ func isGatesFile(body string) bool {
 	_, g := m["gates"]
 	_, c := m["cases"]
 	_, jobs := m["jobs"]
-	return (g || c) && !jobs
+	return (g || c) && !jobs && !isDefinition(body)
+}
+
+// isDefinition reports whether a YAML block is a PerfTest definition file (it names a suite).
+func isDefinition(body string) bool {
+	var m map[string]any
+	if yaml.Unmarshal([]byte(body), &m) != nil {
+		return false
+	}
+	_, suite := m["suite"]
+	return suite
 }
 
 // commands runs each line of a shell block; `make X` runs the runner commands of X's recipe
