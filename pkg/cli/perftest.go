@@ -207,7 +207,7 @@ func (a *app) perftestInput(s *config.Settings, gs []gates.Gate, file *gates.Fil
 		Cluster:          cpts.Cluster{Shared: group == 0, ID: group},
 		RestoreVariables: s.RestoreVars, Gates: gs,
 		Eval:     gates.EvalOptions{BaselineRequired: required},
-		Baseline: mode, BaselineRunID: runID,
+		Baseline: mode, BaselineRunID: runID, Trend: s.Trend,
 		Timeout:        time.Duration(float64(s.Timeout) / scale),
 		LeaveOnTimeout: s.OnTimeout == "leave", Wait: s.Wait, RunID: s.RunID, RunTag: s.RunTag,
 	}

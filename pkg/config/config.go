@@ -58,6 +58,7 @@ type Settings struct {
 	GatesFile       string        `flag:"gates-file" env:"CODEARTS_GATES_FILE" modes:"perftest,gates" help:"YAML file of gates"`
 	Baseline        string        `flag:"baseline" env:"CODEARTS_BASELINE" envDefault:"previous" modes:"perftest" help:"baseline run for 'baseline' gates: previous, previous-finished or a run id"`
 	BaselineRequire bool          `flag:"baseline-required" env:"CODEARTS_BASELINE_REQUIRED" modes:"perftest" help:"fail baseline gates when no baseline run exists (default: skip them visibly)"`
+	Trend           int           `flag:"trend" env:"CODEARTS_TREND" envDefault:"10" modes:"perftest" help:"earlier runs of the task shown as a trend and used by 'trend median' gates (0 = no trend, at most 50)"`
 	Timeout         time.Duration `flag:"timeout" env:"CODEARTS_TIMEOUT" envDefault:"2h" modes:"perftest" help:"longest wait for the run to end"`
 	OnTimeout       string        `flag:"on-timeout" env:"CODEARTS_ON_TIMEOUT" envDefault:"stop" modes:"perftest" help:"what to do with the run on timeout: stop or leave"`
 	Wait            bool          `flag:"wait" env:"CODEARTS_WAIT" envDefault:"true" modes:"perftest" help:"wait for the run; false = start, print the run id, exit 0"`

@@ -77,6 +77,9 @@ func (s *Settings) Validate(mode Mode) error {
 		if _, _, err := s.BaselineRun(); err != nil {
 			add("%v", err)
 		}
+		if s.Trend < 0 || s.Trend > 50 {
+			add("trend %d is not valid: give how many earlier runs to show, 0 (no trend) to 50", s.Trend)
+		}
 		if s.RunID < 0 {
 			add("run-id %d must be a positive run id", s.RunID)
 		}

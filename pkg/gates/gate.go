@@ -55,6 +55,9 @@ type Baseline struct {
 	// Unit is the unit an absolute Delta is shown in ("" when Delta is 0 or
 	// the metric is a count; "%" when Relative).
 	Unit string
+	// Trend makes the reference the median of the trend window
+	// (`trend median + 15%`) instead of a baseline run; see Trend.
+	Trend bool
 }
 
 // Limit returns the effective threshold for a baseline value.
@@ -68,17 +71,21 @@ func (b Baseline) Limit(base float64) float64 {
 // String returns the baseline expression, e.g. "baseline + 10%"; an absolute
 // Delta is shown in Unit.
 func (b Baseline) String() string {
+	word := "baseline"
+	if b.Trend {
+		word = "trend median"
+	}
 	if b.Delta == 0 && !b.Relative {
-		return "baseline"
+		return word
 	}
 	sign := " + "
 	if b.Delta < 0 {
 		sign = " - "
 	}
 	if b.Relative {
-		return "baseline" + sign + formatNumber(math.Abs(b.Delta)) + "%"
+		return word + sign + formatNumber(math.Abs(b.Delta)) + "%"
 	}
-	return "baseline" + sign + formatNumber(math.Abs(b.Delta)/unitFactor(b.Unit)) + b.Unit
+	return word + sign + formatNumber(math.Abs(b.Delta)/unitFactor(b.Unit)) + b.Unit
 }
 
 // ScopeKind says which figures a gate reads.

@@ -17,6 +17,7 @@ import (
 //	op    = "<" | "<=" | ">" | ">=" | "==" | "!="
 //	limit = number [ unit ]
 //	      | "baseline" [ ( "+" | "-" ) number ( "%" | unit ) ]
+//	      | "trend" "median" [ ( "+" | "-" ) number ( "%" | unit ) ]
 //
 // Examples:
 //
@@ -26,6 +27,12 @@ import (
 //	case "Checkout" request "POST /cart": avg_rt < 300, abort after 2m
 //	p95 <= baseline + 10%
 //	success_rate >= baseline - 0.5pp
+//	p95 <= trend median + 15%
+//
+// A trend gate compares an overall figure (one of TrendMetrics) with the
+// median of the earlier runs in the trend window that pass today's other
+// absolute gates (see Trend); it is skipped with the reason when fewer than
+// MinTrendRuns such runs exist.
 //
 // Units: time ms, s, m (or min), h; rates %; throughput /s; sizes B, KB,
 // MB, GB (1 KB = 1024 B); counts none. A number without a unit is in the
@@ -204,6 +211,8 @@ func (p *parser) gate() (g Gate, ok bool) {
 		switch {
 		case g.Severity == SeverityWarn:
 			p.fail(abortTok, "a warn: gate cannot abort the run (a warning never stops it); drop warn: or abort")
+		case g.Baseline != nil && g.Baseline.Trend:
+			p.fail(abortTok, "a trend gate cannot abort the run: the trend is compared after the run ends; use an absolute limit, e.g. p95 <= 750ms, abort")
 		case g.Baseline != nil:
 			p.fail(abortTok, "a baseline gate cannot abort the run: the baseline is compared after the run ends; use an absolute limit, e.g. p95 <= 750ms, abort")
 		}
@@ -300,14 +309,28 @@ func (p *parser) name(kw token) (string, bool) {
 func (p *parser) limit(g *Gate, info *MetricInfo, op token) bool {
 	t := p.peek(0)
 	switch {
-	case t.kind == tkIdent && t.text == "baseline":
+	case t.kind == tkIdent && (t.text == "baseline" || t.text == "trend"):
 		p.next()
-		b := Baseline{}
+		b := Baseline{Trend: t.text == "trend"}
+		word := t.text
+		if b.Trend {
+			if m := p.next(); m.kind != tkIdent || m.text != "median" {
+				p.fail(m, "expected \"median\" after trend, found %s (e.g. p95 <= trend median + 15%%)", describe(m))
+				return false
+			}
+			word = "trend median"
+			if !slices.Contains(TrendMetrics, g.Metric) && info != nil {
+				p.fail(t, "a trend gate reads %s, not %s (e.g. p95 <= trend median + 15%%)", strings.Join(TrendMetrics, ", "), g.Metric)
+			}
+			if g.Scope.Kind != ScopeOverall {
+				p.fail(t, "a trend gate reads the overall figures of earlier runs: drop the %s scope", g.Scope)
+			}
+		}
 		if s := p.peek(0); s.kind == tkPlus || s.kind == tkMinus {
 			p.next()
 			nt := p.next()
 			if nt.kind != tkNumber {
-				p.fail(nt, "expected an amount after \"baseline %s\", found %s (e.g. baseline + 10%% or baseline + 20ms)", s.text, describe(nt))
+				p.fail(nt, "expected an amount after \"%s %s\", found %s (e.g. %s + 10%% or %s + 20ms)", word, s.text, describe(nt), word, word)
 				return false
 			}
 			n, ok := p.number(nt)
@@ -316,7 +339,7 @@ func (p *parser) limit(g *Gate, info *MetricInfo, op token) bool {
 			case hasUnit && ut.kind == tkPercent:
 				b.Relative, b.Delta, b.Unit = true, n, "%"
 				if s.kind == tkMinus && n > 100 && ok {
-					p.fail(nt, "baseline - %s%% gives a negative limit; a relative decrease is at most 100%%", nt.text)
+					p.fail(nt, "%s - %s%% gives a negative limit; a relative decrease is at most 100%%", word, nt.text)
 				}
 			default:
 				v, u, ok2 := p.amount(info, n, nt, ut, hasUnit, true)
@@ -330,12 +353,13 @@ func (p *parser) limit(g *Gate, info *MetricInfo, op token) bool {
 				b.Delta = -b.Delta
 			}
 		} else if s.kind == tkNumber || s.kind == tkPercent {
-			p.fail(s, "expected \"+\" or \"-\" after baseline, found %s (e.g. baseline + 10%%)", describe(s))
+			p.fail(s, "expected \"+\" or \"-\" after %s, found %s (e.g. %s + 10%%)", word, describe(s), word)
 			return false
 		}
 		if info != nil {
 			b = normBaseline(info.Dimension, b)
 		}
+		b.Trend = word != "baseline"
 		g.Baseline = &b
 		return true
 	case t.kind == tkNumber:

@@ -73,6 +73,7 @@ func (r *Result) Markdown() string {
 		b.WriteString(mdCell(r.Baseline.Note) + "\n\n")
 	}
 	r.mdCharts(&b)
+	r.mdTrend(&b)
 	fmt.Fprintf(&b, "<sub>codearts-runner %s", mdText(r.Version))
 	if !r.Generated.IsZero() {
 		b.WriteString(" · " + r.Generated.UTC().Format(time.RFC3339))

@@ -47,7 +47,9 @@ type Result struct {
 	// PlanRecords are the gate outcomes written back to TestPlan cases (plan-case-map).
 	PlanRecords []PlanRecord `json:"plan_records,omitempty"`
 	// Checks are the outcomes of testplan and taskmodel runs, one JUnit testcase each.
-	Checks    []Check   `json:"checks,omitempty"`
+	Checks []Check `json:"checks,omitempty"`
+	// Trend is the overall figures of the task's earlier runs and this one (trend setting).
+	Trend     *Trend    `json:"trend,omitempty"`
 	Generated time.Time `json:"generated_at"`
 
 	curves []CaseCurves
@@ -253,6 +255,7 @@ func Build(o *steps.Outcome, m Meta) *Result {
 		r.PlanRecords = append(r.PlanRecords, pr)
 	}
 	r.curves = curvesOf(o)
+	r.Trend = trendOf(o)
 	return r
 }
 

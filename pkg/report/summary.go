@@ -46,6 +46,7 @@ func (r *Result) WriteSummary(w io.Writer) {
 			fmt.Fprintf(w, "  FAIL  %s — %s\n", c.Name, c.Message)
 		}
 	}
+	r.writeTrendSummary(w)
 	for _, p := range r.PlanRecords {
 		if p.Recorded {
 			fmt.Fprintf(w, "  TestPlan case %s ← %s: %s\n", p.CaseID, p.Name, p.Verdict)

@@ -148,6 +148,13 @@ type Options struct {
 	// page parameter): a ShowReport answer says it holds this many rows more
 	// than it sends (details.total), as if only its first page came back.
 	ReportRowsWithheld int
+
+	// issue 15: the trend.
+
+	// History is the number of extra finished runs of the demo task seeded
+	// before its earlier run (a day apart, response times varying by a few
+	// percent): the run history a trend shows. Default 0.
+	History int
 }
 
 // Server is the simulator. Create it with New; it is safe for concurrent use.
