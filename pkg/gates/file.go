@@ -86,7 +86,7 @@ var (
 	yamlLine  = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 	opIndic   = regexp.MustCompile(`^\s*(?:-\s+)?op:\s*([>!|&*%@` + "`" + `])`)
 	topLevel  = []string{"baseline", "baseline_required", "gates", "cases"}
-	gateKeys  = []string{"name", "gate", "metric", "op", "value", "severity", "abort", "abort_after", "case", "request"}
+	gateKeys  = []string{"name", "gate", "metric", "op", "value", "severity", "abort", "abort_after", "case", "request", "task"}
 	opWords   = map[string]Op{"lt": OpLT, "le": OpLE, "gt": OpGT, "ge": OpGE, "eq": OpEQ, "ne": OpNE}
 	opChoices = "<, <=, >, >=, ==, != (quoted in YAML) or lt, le, gt, ge, eq, ne"
 )
@@ -487,6 +487,12 @@ func (fp *fileParser) mapGate(m *yaml.Node, caseName string) (Gate, bool) {
 			fp.fail(n, "request: empty request name")
 		}
 		g.Scope = Scope{Kind: ScopeRequest, Case: g.Scope.Case, Request: s}
+	}
+	if s, n, ok := str("task"); ok {
+		if s == "" {
+			fp.fail(n, "task: empty task name")
+		}
+		g.Scope.Task = s
 	}
 	if g.Baseline != nil && g.Baseline.Trend && (caseName != "" || g.Scope.Kind != ScopeOverall) {
 		fp.fail(m, "a trend gate reads the overall figures of earlier runs: drop its case or request scope")

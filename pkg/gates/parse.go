@@ -13,7 +13,8 @@ import (
 // `;`-separated, `#` starts a comment, blank lines are ignored.
 //
 //	gate  = [ "warn:" | "fail:" ] [ scope ":" ] metric op limit [ "," "abort" [ "after" duration ] ]
-//	scope = `case "Name"` | `request "Name"` | `case "Name" request "Name"`
+//	scope = [ `task "Name"` ] ( `case "Name"` | `request "Name"` | `case "Name" request "Name"` )
+//	      | `task "Name"`
 //	op    = "<" | "<=" | ">" | ">=" | "==" | "!="
 //	limit = number [ unit ]
 //	      | "baseline" [ ( "+" | "-" ) number ( "%" | unit ) ]
@@ -133,11 +134,11 @@ func (p *parser) gate() (g Gate, ok bool) {
 				p.fail(p.peek(1), "unexpected \":\" after the metric %s: write the comparison directly, %s", t.text, example)
 				return g, false
 			}
-			p.fail(t, "unknown prefix %q%s; valid prefixes: warn:, fail:, case \"Name\":, request \"Name\":", t.text+":", didYouMean(suggest(t.text, []string{"warn", "fail", "case", "request"})))
+			p.fail(t, "unknown prefix %q%s; valid prefixes: warn:, fail:, task \"Name\":, case \"Name\":, request \"Name\":", t.text+":", didYouMean(suggest(t.text, []string{"warn", "fail", "task", "case", "request"})))
 		}
 		p.i += 2
 	}
-	if t := p.peek(0); t.kind == tkIdent && (t.text == "case" || t.text == "request") {
+	if t := p.peek(0); t.kind == tkIdent && (t.text == "case" || t.text == "request" || t.text == "task") {
 		if !p.scope(&g) {
 			return g, false
 		}
@@ -259,6 +260,19 @@ func (p *parser) scope(g *Gate) bool {
 	if !ok {
 		return false
 	}
+	if kw.text == "task" { // task "T" [case "C"] [request "R"]:
+		if t := p.peek(0); t.kind == tkIdent && (t.text == "case" || t.text == "request") {
+			ok := p.scope(g)
+			g.Scope.Task = name
+			return ok
+		}
+		g.Scope = Scope{Task: name}
+		if c := p.next(); c.kind != tkColon {
+			p.fail(c, "expected \":\" after %s, found %s (e.g. %s: p95 <= 750ms)", g.Scope, describe(c), g.Scope)
+			return false
+		}
+		return true
+	}
 	if kw.text == "case" {
 		g.Scope = Scope{Kind: ScopeCase, Case: name}
 		if t := p.peek(0); t.kind == tkIdent && t.text == "request" {
@@ -298,6 +312,8 @@ func (p *parser) name(kw token) (string, bool) {
 		ex := "Checkout"
 		if kw.text == "request" {
 			ex = "POST /cart"
+		} else if kw.text == "task" {
+			ex = "checkout"
 		}
 		p.fail(t, "expected a double-quoted %s name after %s, found %s (e.g. %s %q:)", kw.text, kw.text, describe(t), kw.text, ex)
 	}
