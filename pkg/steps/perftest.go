@@ -204,8 +204,14 @@ func (p *PerfTest) Run(ctx context.Context, in PerfTestInput) (*Outcome, error) 
 			return o, err
 		}
 	}
+	return o, p.conclude(ctx, in, o)
+}
+
+// conclude reads the reports of an ended run, finds its baseline and trend and evaluates the
+// gates.
+func (p *PerfTest) conclude(ctx context.Context, in PerfTestInput, o *Outcome) error {
 	if err := p.collect(ctx, in, o); err != nil {
-		return o, err
+		return err
 	}
 	if !o.EndedAt.IsZero() && !o.StartedAt.IsZero() {
 		o.Duration = p.Poll.unscaled(o.EndedAt.Sub(o.StartedAt))
@@ -229,7 +235,7 @@ func (p *PerfTest) Run(ctx context.Context, in PerfTestInput) (*Outcome, error) 
 		}
 	}
 	o.Invalid = p.judge(o)
-	return o, nil
+	return nil
 }
 
 // prepareTask finds the task, or creates it / sets its cases when cases are given.

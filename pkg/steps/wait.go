@@ -85,126 +85,153 @@ var ErrTimeout = errors.New("the run did not end within the timeout")
 // o.RunID: right after a start the service may still describe the previous run. The interval
 // follows the run's stage plan (see nextInterval) and the call budget.
 func (p *PerfTest) wait(ctx context.Context, in PerfTestInput, o *Outcome) error {
-	begin := p.now()
-	if o.StartedAt.IsZero() {
-		o.StartedAt = begin
-	}
-	deadline := begin.Add(in.Timeout)
-	interval := p.Poll.min()
-	var lastProgress, runningSince time.Time
-	failures := 0
-	hasAbort := false
-	for _, g := range in.Gates {
-		hasAbort = hasAbort || g.Abort
-	}
-	budget := &callBudget{perMinute: p.Poll.CallsPerMinute, window: p.Poll.scaled(time.Minute)}
-	lastStatus := cpts.StatusUnknown
-	if first := p.firstLook(o, hasAbort); first > 0 {
-		if err := sleep(ctx, min(first, max(time.Until(deadline), time.Millisecond))); err != nil {
+	w := p.newWaiter(in, o, &callBudget{perMinute: p.Poll.CallsPerMinute, window: p.Poll.scaled(time.Minute)})
+	if first := p.firstLook(o, w.hasAbort); first > 0 {
+		if err := sleep(ctx, min(first, max(time.Until(w.deadline), time.Millisecond))); err != nil {
 			return p.cancelled(ctx, o)
 		}
 	}
 	for {
-		if d := budget.delay(p.now()); d > 0 {
+		if d := w.budget.delay(p.now()); d > 0 {
 			if err := sleep(ctx, d); err != nil {
 				return p.cancelled(ctx, o)
 			}
 		}
-		task, err := p.CPTS.ShowTask(ctx, o.TaskID)
-		budget.spend(p.now(), 1)
-		o.Calls++
-		remaining, known := time.Duration(0), false
-		switch {
-		case ctx.Err() != nil:
-			return p.cancelled(ctx, o)
-		case err != nil:
-			failures++
-			p.logf("reading task %d failed (%d of %d tolerated): %v", o.TaskID, failures, p.Poll.tolerated(), err)
-			if failures >= p.Poll.tolerated() {
-				p.stopAfterFailure(ctx, o)
-				return fmt.Errorf("wait for run %d: %w", o.RunID, err)
-			}
-		default:
-			failures = 0
-			current := task.CurrentRunID() == o.RunID
-			o.seen = o.seen || current
-			ended, asked := p.endedUnseen(ctx, o, task)
-			if asked {
-				budget.spend(p.now(), 1)
-				o.Calls++
-			}
-			if ended {
-				o.EndedAt = p.now()
-				p.logf("run %d has ended unseen: the task now shows run %d, which someone else started", o.RunID, o.SupersededBy)
-				return nil
-			}
-			if current {
-				o.Status, o.final = task.RunStatus, task
-				if o.Status.IsTerminal() {
-					o.EndedAt = p.now()
-					p.logf("run %d %s after %s", o.RunID, o.Status, p.since(o.StartedAt))
-					return nil
-				}
-			}
-			now := p.now()
-			running := current && o.Status == cpts.StatusRunning
-			firstRunning := running && runningSince.IsZero()
-			progressDue := o.Status != lastStatus || now.Sub(lastProgress) >= p.Poll.progress()
-			var live *gates.Run
-			if running && (progressDue || hasAbort || firstRunning) {
-				if run, ran, n, err := p.liveRun(ctx, o, task); err == nil {
-					live = &run
-					budget.spend(now, n)
-					o.Calls += n
-					if ran > 0 {
-						// The report says how long the run has been running (on the service's
-						// clock): the stale window may have hidden the start for a while.
-						runningSince = now.Add(-p.Poll.scaled(ran))
-					}
-				}
-			}
-			if running && runningSince.IsZero() {
-				runningSince = now
-			}
-			if plan, ok := planLength(task); ok {
-				// Before the run is seen running, it cannot end before start + plan.
-				since := runningSince
-				if since.IsZero() {
-					since = o.StartedAt
-				}
-				remaining, known = p.Poll.scaled(plan)-now.Sub(since), true
-			}
-			if progressDue {
-				p.progress(o, current, live, remaining, known)
-				lastProgress, lastStatus = now, o.Status
-			}
-			if hasAbort && live != nil && len(gates.CheckPlausible(*live)) == 0 { // implausible figures decide nothing
-				if lost := gates.CheckAbort(in.Gates, *live, p.Poll.unscaled(now.Sub(runningSince))); lost != nil {
-					o.AbortedBy = lost
-					p.logf("gate %q lost while running (%s): stopping run %d", lost.Gate.String(), lost.Message, o.RunID)
-					p.stop(ctx, o, false)
-					return p.settle(ctx, o)
-				}
-			}
+		if done, err := w.step(ctx); done {
+			return err
 		}
-		if p.now().After(deadline) {
-			o.TimedOut = true
-			if in.LeaveOnTimeout {
-				p.logf("timeout %s reached: leaving run %d running (on-timeout=leave)", in.Timeout, o.RunID)
-			} else {
-				p.logf("timeout %s reached: stopping run %d", in.Timeout, o.RunID)
-				p.stop(ctx, o, false)
-			}
-			return fmt.Errorf("wait for run %d: %w", o.RunID, ErrTimeout)
-		}
-		interval = p.Poll.nextInterval(remaining, known, interval)
-		if hasAbort {
-			interval = min(interval, p.Poll.abortEvery())
-		}
-		if err := sleep(ctx, min(interval, max(time.Until(deadline), time.Millisecond))); err != nil {
+		if err := sleep(ctx, w.pause); err != nil {
 			return p.cancelled(ctx, o)
 		}
 	}
+}
+
+// waiter is the state of the wait for one run: wait drives one, waitMany several on one
+// schedule and one call budget.
+type waiter struct {
+	p        *PerfTest
+	in       PerfTestInput
+	o        *Outcome
+	budget   *callBudget
+	deadline time.Time
+	interval time.Duration
+	// pause is how long to sleep after the last step before the next one.
+	pause                      time.Duration
+	lastProgress, runningSince time.Time
+	failures                   int
+	hasAbort                   bool
+	lastStatus                 cpts.Status
+}
+
+func (p *PerfTest) newWaiter(in PerfTestInput, o *Outcome, budget *callBudget) *waiter {
+	begin := p.now()
+	if o.StartedAt.IsZero() {
+		o.StartedAt = begin
+	}
+	w := &waiter{p: p, in: in, o: o, budget: budget, deadline: begin.Add(in.Timeout), interval: p.Poll.min(), lastStatus: cpts.StatusUnknown}
+	for _, g := range in.Gates {
+		w.hasAbort = w.hasAbort || g.Abort
+	}
+	return w
+}
+
+// step reads the task once and acts on what it shows; done reports that the wait is over, with
+// err as its outcome. Otherwise w.pause says when to read again.
+func (w *waiter) step(ctx context.Context) (done bool, err error) {
+	p, in, o, budget := w.p, w.in, w.o, w.budget
+	task, err := p.CPTS.ShowTask(ctx, o.TaskID)
+	budget.spend(p.now(), 1)
+	o.Calls++
+	remaining, known := time.Duration(0), false
+	switch {
+	case ctx.Err() != nil:
+		return true, p.cancelled(ctx, o)
+	case err != nil:
+		w.failures++
+		p.logf("reading task %d failed (%d of %d tolerated): %v", o.TaskID, w.failures, p.Poll.tolerated(), err)
+		if w.failures >= p.Poll.tolerated() {
+			p.stopAfterFailure(ctx, o)
+			return true, fmt.Errorf("wait for run %d: %w", o.RunID, err)
+		}
+	default:
+		w.failures = 0
+		current := task.CurrentRunID() == o.RunID
+		o.seen = o.seen || current
+		ended, asked := p.endedUnseen(ctx, o, task)
+		if asked {
+			budget.spend(p.now(), 1)
+			o.Calls++
+		}
+		if ended {
+			o.EndedAt = p.now()
+			p.logf("run %d has ended unseen: the task now shows run %d, which someone else started", o.RunID, o.SupersededBy)
+			return true, nil
+		}
+		if current {
+			o.Status, o.final = task.RunStatus, task
+			if o.Status.IsTerminal() {
+				o.EndedAt = p.now()
+				p.logf("run %d %s after %s", o.RunID, o.Status, p.since(o.StartedAt))
+				return true, nil
+			}
+		}
+		now := p.now()
+		running := current && o.Status == cpts.StatusRunning
+		firstRunning := running && w.runningSince.IsZero()
+		progressDue := o.Status != w.lastStatus || now.Sub(w.lastProgress) >= p.Poll.progress()
+		var live *gates.Run
+		if running && (progressDue || w.hasAbort || firstRunning) {
+			if run, ran, n, err := p.liveRun(ctx, o, task); err == nil {
+				live = &run
+				budget.spend(now, n)
+				o.Calls += n
+				if ran > 0 {
+					// The report says how long the run has been running (on the service's
+					// clock): the stale window may have hidden the start for a while.
+					w.runningSince = now.Add(-p.Poll.scaled(ran))
+				}
+			}
+		}
+		if running && w.runningSince.IsZero() {
+			w.runningSince = now
+		}
+		if plan, ok := planLength(task); ok {
+			// Before the run is seen running, it cannot end before start + plan.
+			since := w.runningSince
+			if since.IsZero() {
+				since = o.StartedAt
+			}
+			remaining, known = p.Poll.scaled(plan)-now.Sub(since), true
+		}
+		if progressDue {
+			p.progress(o, current, live, remaining, known)
+			w.lastProgress, w.lastStatus = now, o.Status
+		}
+		if w.hasAbort && live != nil && len(gates.CheckPlausible(*live)) == 0 { // implausible figures decide nothing
+			if lost := gates.CheckAbort(in.Gates, *live, p.Poll.unscaled(now.Sub(w.runningSince))); lost != nil {
+				o.AbortedBy = lost
+				p.logf("gate %q lost while running (%s): stopping run %d", lost.Gate.String(), lost.Message, o.RunID)
+				p.stop(ctx, o, false)
+				return true, p.settle(ctx, o)
+			}
+		}
+	}
+	if p.now().After(w.deadline) {
+		o.TimedOut = true
+		if in.LeaveOnTimeout {
+			p.logf("timeout %s reached: leaving run %d running (on-timeout=leave)", in.Timeout, o.RunID)
+		} else {
+			p.logf("timeout %s reached: stopping run %d", in.Timeout, o.RunID)
+			p.stop(ctx, o, false)
+		}
+		return true, fmt.Errorf("wait for run %d: %w", o.RunID, ErrTimeout)
+	}
+	w.interval = p.Poll.nextInterval(remaining, known, w.interval)
+	if w.hasAbort {
+		w.interval = min(w.interval, p.Poll.abortEvery())
+	}
+	w.pause = min(w.interval, max(time.Until(w.deadline), time.Millisecond))
+	return false, nil
 }
 
 // firstLook is how long to wait before the first read of a run this invocation has just
