@@ -56,6 +56,9 @@ func (a *app) perftest(ctx context.Context, args []string) int {
 		return ExitUsage
 	}
 	flow := &steps.PerfTest{CPTS: client, Log: a.out, Now: a.env.Now, Poll: pollPolicy(s, scale)}
+	if len(s.TaskList()) > 1 { // issue 15: several tasks in one step
+		return a.perftestMany(ctx, s, in, flow)
+	}
 	// In GitHub the progress lines fold into a group; the summary stays outside it.
 	a.gh.Group(fmt.Sprintf("codearts-runner perftest: task %s", s.Task))
 	// Signals stay caught until the stop of a cancelled run has been sent; after that a second

@@ -35,6 +35,9 @@ func (r *Result) WriteHTML(path string) error {
 
 // html renders the HTML report.
 func (r *Result) html() ([]byte, error) {
+	if len(r.Tasks) > 0 {
+		return r.multiHTML()
+	}
 	var buf bytes.Buffer
 	if err := htmlTemplate.Execute(&buf, r.htmlView()); err != nil {
 		return nil, fmt.Errorf("render HTML report: %w", err)

@@ -36,6 +36,9 @@ var resultEmoji = map[string]string{"passed": "✅", "failed": "❌", "error": "
 // throughput and the average response time over the run. Text from the platform or the
 // settings is escaped, so it can neither break a table nor inject markup.
 func (r *Result) Markdown() string {
+	if len(r.Tasks) > 0 {
+		return r.multiMarkdown()
+	}
 	var b strings.Builder
 	emoji := resultEmoji[r.Result]
 	if emoji == "" {

@@ -3,6 +3,9 @@ package report
 // Redact applies f (a secret scrubber) to every text of the result that came from outside the
 // runner: error and gate messages, notes, names and settings. Call it before writing anything.
 func (r *Result) Redact(f func(string) string) {
+	for _, t := range r.Tasks {
+		t.Redact(f)
+	}
 	r.Error = f(r.Error)
 	for k, v := range r.Settings {
 		r.Settings[k] = f(v)

@@ -49,7 +49,9 @@ type Result struct {
 	// Checks are the outcomes of testplan and taskmodel runs, one JUnit testcase each.
 	Checks []Check `json:"checks,omitempty"`
 	// Trend is the overall figures of the task's earlier runs and this one (trend setting).
-	Trend     *Trend    `json:"trend,omitempty"`
+	Trend *Trend `json:"trend,omitempty"`
+	// Tasks are the task runs of a step that ran several tasks (see Combine).
+	Tasks     []*Result `json:"tasks,omitempty"`
 	Generated time.Time `json:"generated_at"`
 
 	curves []CaseCurves

@@ -14,6 +14,10 @@ var verdictMark = map[string]string{"passed": "PASS", "failed": "FAIL", "warned"
 // WriteSummary writes the human summary for the terminal: the run, then one line per gate
 // with the measured value and the limit, then the verdict.
 func (r *Result) WriteSummary(w io.Writer) {
+	if len(r.Tasks) > 0 {
+		r.writeMultiSummary(w)
+		return
+	}
 	fmt.Fprintln(w, "──── codearts-runner summary ────")
 	if r.Task != nil && r.Run != nil {
 		fmt.Fprintf(w, "task %q (%d), run %d: %s", r.Task.Name, r.Task.ID, r.Run.ID, r.Run.StatusText)
