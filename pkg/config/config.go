@@ -49,7 +49,7 @@ type Settings struct {
 	CPTSEndpoint    string        `flag:"cpts-endpoint" env:"CODEARTS_CPTS_ENDPOINT" modes:"perftest" help:"CPTS endpoint (default: the region's endpoint in the official SDK, e.g. https://cpts.{region}.myhuaweicloud.com)"`
 	IAMEndpoint     string        `flag:"iam-endpoint" env:"CODEARTS_IAM_ENDPOINT" modes:"perftest,testplan,taskmodel" help:"IAM endpoint (default: the region's endpoint in the official SDK, e.g. https://iam.{region}.myhuaweicloud.com)"`
 	TestSuite       string        `flag:"test-suite" env:"CODEARTS_TEST_SUITE" modes:"perftest" help:"PerfTest test suite (project): id or exact name"`
-	Task            string        `flag:"task" env:"CODEARTS_TASK" modes:"perftest" help:"PerfTest task: id or exact name"`
+	Task            string        `flag:"task" env:"CODEARTS_TASK" modes:"perftest" help:"PerfTest task: id or exact name; several tasks: comma or newline separated, suite/task for a task of another suite"`
 	Cases           string        `flag:"cases" env:"CODEARTS_CASES" modes:"perftest" help:"case ids or names (comma or newline separated): create the task if missing, or set the cases of the task of that name"`
 	ResourceGroup   string        `flag:"resource-group" env:"CODEARTS_RESOURCE_GROUP" envDefault:"shared" modes:"perftest" help:"'shared' or the id of a private resource group"`
 	Variables       string        `flag:"variables" env:"CODEARTS_VARIABLES" modes:"perftest" help:"NAME=value lines: global variables of the suite to set before the start"`
