@@ -58,7 +58,7 @@ func main() {
 	flag.IntVar(&cfg.startups, "startup-n", 20, "runs of each start-up command")
 	flag.StringVar(&cfg.image, "image", "codearts-runner:dev", "container image whose size is reported")
 	flag.StringVar(&cfg.out, "out", "", "also write the Markdown table to this file")
-	flag.StringVar(&cfg.only, "only", "", "measure only these sections (comma separated: latency,bigreport,startup,size,image,trend)")
+	flag.StringVar(&cfg.only, "only", "", "measure only these sections (comma separated: latency,bigreport,startup,size,image,trend,multi)")
 	flag.DurationVar(&cfg.timeout, "timeout", 6*time.Minute, "give up after this long")
 	flag.BoolVar(&cfg.verbose, "v", false, "print the output of every runner invocation on stderr")
 	flag.Parse()
@@ -86,7 +86,7 @@ func logf(format string, a ...any) {
 }
 
 // sections are the parts of the table, in order.
-var sections = []string{"latency", "bigreport", "startup", "size", "image", "trend"}
+var sections = []string{"latency", "bigreport", "startup", "size", "image", "trend", "multi"}
 
 // wants reports whether section is to be measured.
 func (c config) wants(section string) bool {
@@ -157,6 +157,11 @@ func run(ctx context.Context, cfg config, stdout io.Writer) error {
 			return fmt.Errorf("trend: %w", err)
 		}
 		tr.rows(t)
+	}
+	if cfg.wants("multi") {
+		if err := multiRows(ctx, cfg, t); err != nil {
+			return fmt.Errorf("several tasks: %w", err)
+		}
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "**codearts-runner bench** — %s · %s · nproc %s · CPU %s\n\n", env.date, env.goVersion, env.nproc, env.cpu)

@@ -68,6 +68,10 @@ func (p *PerfTest) RunMany(ctx context.Context, in PerfTestInput, refs []TaskRef
 		seen[o.TaskID] = i
 		flow := *p
 		flow.Log, flow.AfterStopSent = &prefixWriter{mu: &mu, w: p.Log, prefix: "[" + o.TaskName + "] "}, nil
+		// One schedule for all: a run is read when its stage plan says it may be ending (or
+		// its status is to be learnt), not for progress lines, which waitMany prints for all
+		// runs from their predicted ends.
+		flow.Poll.Progress = max(in.Timeout, p.Poll.progress())
 		flows[i] = &flow
 	}
 	if err := scopeGates(in.Gates, runs, ins); err != nil {
@@ -262,7 +266,26 @@ func (p *PerfTest) waitMany(ctx context.Context, ins []PerfTestInput, runs []Tas
 			p.AfterStopSent()
 		}
 	}
+	begin := p.now()
+	lastLine := begin
 	for len(active) > 0 {
+		if p.now().Sub(lastLine) >= p.Poll.progress() {
+			lastLine = p.now()
+			parts := make([]string, 0, len(active))
+			for _, e := range active {
+				o := runs[e.i].Outcome
+				status := o.Status.String()
+				if o.Status == cpts.StatusUnknown {
+					status = "starting"
+				}
+				s := fmt.Sprintf("%q run %d %s", o.TaskName, o.RunID, status)
+				if left := e.w.endAt.Sub(p.now()); !e.w.endAt.IsZero() && left > 0 {
+					s += fmt.Sprintf(" ~%s left", p.Poll.unscaled(left).Round(time.Second))
+				}
+				parts = append(parts, s)
+			}
+			p.logf("[%s] waiting for %d of %d runs: %s", p.since(begin), len(active), len(runs), strings.Join(parts, " · "))
+		}
 		next := 0
 		for k, e := range active {
 			if e.due.Before(active[next].due) {
@@ -271,11 +294,12 @@ func (p *PerfTest) waitMany(ctx context.Context, ins []PerfTestInput, runs []Tas
 		}
 		e := active[next]
 		if d := max(e.due.Sub(p.now()), budget.delay(p.now())); d > 0 {
-			if sleep(ctx, min(d, max(time.Until(e.w.deadline), time.Millisecond))) != nil {
+			tick := lastLine.Add(p.Poll.progress()).Sub(p.now())
+			if sleep(ctx, max(min(d, tick, time.Until(e.w.deadline)), time.Millisecond)) != nil {
 				cancelAll()
 				return
 			}
-			if budget.delay(p.now()) > 0 {
+			if e.due.After(p.now()) || budget.delay(p.now()) > 0 {
 				continue
 			}
 		}

@@ -121,6 +121,8 @@ type waiter struct {
 	failures                   int
 	hasAbort                   bool
 	lastStatus                 cpts.Status
+	// endAt is the predicted end of the run (zero when unknown), for waitMany's progress lines.
+	endAt time.Time
 }
 
 func (p *PerfTest) newWaiter(in PerfTestInput, o *Outcome, budget *callBudget) *waiter {
@@ -131,6 +133,11 @@ func (p *PerfTest) newWaiter(in PerfTestInput, o *Outcome, budget *callBudget) *
 	w := &waiter{p: p, in: in, o: o, budget: budget, deadline: begin.Add(in.Timeout), interval: p.Poll.min(), lastStatus: cpts.StatusUnknown}
 	for _, g := range in.Gates {
 		w.hasAbort = w.hasAbort || g.Abort
+	}
+	if o.plan != nil {
+		if plan, ok := planLength(o.plan); ok {
+			w.endAt = o.StartedAt.Add(p.Poll.scaled(plan))
+		}
 	}
 	return w
 }
@@ -202,6 +209,7 @@ func (w *waiter) step(ctx context.Context) (done bool, err error) {
 				since = o.StartedAt
 			}
 			remaining, known = p.Poll.scaled(plan)-now.Sub(since), true
+			w.endAt = now.Add(remaining)
 		}
 		if progressDue {
 			p.progress(o, current, live, remaining, known)
