@@ -116,3 +116,21 @@ func TestSeveralTasksAcrossSuites(t *testing.T) {
 		t.Errorf("result file: %d tasks, counts %+v", len(res.Tasks), res.Counts)
 	}
 }
+
+// TestSeveralTasksTimeout: the timeout stops every run of the step still going; exit 4.
+func TestSeveralTasksTimeout(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, sim.Options{})
+	r := h.run(context.Background(), h.env("CODEARTS_TASK="+sim.DemoTaskName+","+sim.DemoSlowTaskName, "CODEARTS_TIMEOUT=30s"), "perftest")
+	if r.code != ExitTimeout {
+		t.Fatalf("exit %d, want %d\n%s%s", r.code, ExitTimeout, r.stdout, r.stderr)
+	}
+	for _, task := range []int{sim.DemoTaskID, sim.DemoSlowTaskID} {
+		if run := lastRun(h, task); !run.StopRequested {
+			t.Errorf("task %d: run %d was not stopped", task, run.ID)
+		}
+	}
+	if res := h.result(); len(res.Tasks) != 2 || res.Result != "timeout" || !res.Tasks[0].Run.TimedOut || !res.Tasks[1].Run.TimedOut {
+		t.Errorf("result file: %+v", res)
+	}
+}

@@ -143,6 +143,7 @@ func (p *PerfTest) startMany(ctx context.Context, ins []PerfTestInput, runs []Ta
 			if o := runs[i].Outcome; o.Started {
 				flows[i].logf("stopping run %d: another task of this step could not be started", o.RunID)
 				flows[i].stop(ctx, o, false)
+				runs[i].Err = fmt.Errorf("run %d stopped: another task of this step could not be started: %w", o.RunID, err)
 			}
 		}
 		return err
