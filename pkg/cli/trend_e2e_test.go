@@ -86,3 +86,22 @@ func TestTrendOff(t *testing.T) {
 		t.Errorf("%d history reads with trend=0", n)
 	}
 }
+
+// TestGatesCheckTrendAndTask: gates check understands trend and task scopes, inline and in a file.
+func TestGatesCheckTrendAndTask(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, sim.Options{})
+	file := filepath.Join(h.dir, "gates.yaml")
+	if err := os.WriteFile(file, []byte("gates:\n  - metric: p95\n    op: <=\n    value: trend median + 15%\n    task: checkout\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := h.run(context.Background(), []string{"CODEARTS_GATES=task \"api\" case \"C\": p99<=1s\ntps >= trend median - 10%", "CODEARTS_GATES_FILE=" + file}, "gates", "check")
+	want := "task \"checkout\": p95 <= trend median + 15%\ntask \"api\" case \"C\": p99 <= 1s\ntps >= trend median - 10%\n3 gate(s) OK\n"
+	if r.code != ExitPassed || r.stdout != want {
+		t.Errorf("exit %d, stdout:\n%s\nwant:\n%s%s", r.code, r.stdout, want, r.stderr)
+	}
+	r = h.run(context.Background(), []string{`CODEARTS_GATES=case "C": p95 <= trend median + 15%`}, "gates", "check")
+	if r.code != ExitUsage || !strings.Contains(r.stderr, "a trend gate reads the overall figures of earlier runs") {
+		t.Errorf("a scoped trend gate: exit %d\n%s", r.code, r.stderr)
+	}
+}
