@@ -64,9 +64,9 @@ type loadedRun struct {
 	err error
 }
 
-// trend reads the overall figures of the latest in.Trend earlier runs of the task (the run
-// history, then per run its case-run list and one report per case) and keeps those that
-// produced requests with a plausible, complete report. The points are oldest first, our run
+// trend reads the overall figures of the latest in.Trend earlier runs of the task that produced
+// requests with a plausible, complete report (the run history, then per run its case-run list
+// and one report per case), reading at most 2 × in.Trend runs. The points are oldest first, our run
 // last. It returns what trend gates compare with, nil when the trend is off.
 func (p *PerfTest) trend(ctx context.Context, in PerfTestInput, o *Outcome) *gates.Trend {
 	if in.Trend <= 0 || o.TaskID == 0 || o.RunID == 0 {
@@ -85,22 +85,28 @@ func (p *PerfTest) trend(ctx context.Context, in PerfTestInput, o *Outcome) *gat
 			plain = append(plain, g)
 		}
 	}
+	// Newest first until in.Trend runs with requests, reading at most twice that many.
 	ids := earlierRuns(hist, o.RunID)
-	if len(ids) > in.Trend {
-		ids = ids[:in.Trend]
-	}
-	skipped := 0
-	for i := len(ids) - 1; i >= 0; i-- {
-		run, err := p.loadOnce(ctx, o, ids[i])
+	skipped, read := 0, 0
+	var pts []TrendPoint
+	for _, id := range ids {
+		if len(pts) == in.Trend || read == 2*in.Trend {
+			break
+		}
+		read++
+		run, err := p.loadOnce(ctx, o, id)
 		if err != nil || gates.NoData(run) || len(gates.CheckPlausible(run)) > 0 {
 			skipped++
 			continue
 		}
 		pt := pointOf(run)
 		pt.Passed = gates.Passed(gates.Evaluate(plain, run, nil, gates.EvalOptions{}))
-		o.Trend = append(o.Trend, pt)
-		if pt.Passed {
-			for m, v := range pt.Values {
+		pts = append(pts, pt)
+	}
+	for i := len(pts) - 1; i >= 0; i-- { // oldest first
+		o.Trend = append(o.Trend, pts[i])
+		if pts[i].Passed {
+			for m, v := range pts[i].Values {
 				t.Values[m] = append(t.Values[m], v)
 			}
 		}
@@ -112,7 +118,7 @@ func (p *PerfTest) trend(ctx context.Context, in PerfTestInput, o *Outcome) *gat
 		cur.Passed = true
 		o.Trend = append(o.Trend, cur)
 	}
-	o.TrendNote = fmt.Sprintf("trend: %d earlier run(s) of task %d with requests (of the %d latest read)", t.Window, o.TaskID, len(ids))
+	o.TrendNote = fmt.Sprintf("trend: %d earlier run(s) of task %d with requests (of the %d latest read)", t.Window, o.TaskID, read)
 	if skipped > 0 {
 		o.TrendNote += fmt.Sprintf("; %d without requests or with an unreadable, partial or implausible report left out", skipped)
 	}
