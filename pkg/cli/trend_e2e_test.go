@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/codearts-runner/codearts-runner/pkg/sim"
 )
@@ -103,5 +104,29 @@ func TestGatesCheckTrendAndTask(t *testing.T) {
 	r = h.run(context.Background(), []string{`CODEARTS_GATES=case "C": p95 <= trend median + 15%`}, "gates", "check")
 	if r.code != ExitUsage || !strings.Contains(r.stderr, "a trend gate reads the overall figures of earlier runs") {
 		t.Errorf("a scoped trend gate: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// TestTrendLeavesOutRunsWithoutRequests: an earlier run that produced no requests is not a
+// point of the trend, and the note says so.
+func TestTrendLeavesOutRunsWithoutRequests(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, sim.Options{})
+	empty := sim.Profile{Stages: []sim.Stage{{Duration: 30 * time.Second, Concurrency: 5}}, NoData: true, Requests: []string{"GET /health"}}
+	_, c := h.addTask("trend-gaps", empty)
+	env := h.env("CODEARTS_TASK=trend-gaps", "CODEARTS_GATES=requests > 0")
+	if r := h.run(context.Background(), env, "perftest"); r.code != ExitPlatform {
+		t.Fatalf("the empty run: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	full := sim.Profile{Stages: []sim.Stage{{Duration: 30 * time.Second, Concurrency: 5}}, AvgRT: 100, Requests: []string{"GET /health"}}
+	h.srv.SetProfile(c, full)
+	for i := range 2 {
+		if r := h.run(context.Background(), env, "perftest"); r.code != ExitPassed {
+			t.Fatalf("run %d: exit %d\n%s%s", i+2, r.code, r.stdout, r.stderr)
+		}
+	}
+	res := h.result()
+	if res.Trend == nil || res.Trend.Window != 1 || len(res.Trend.Runs) != 2 || !strings.Contains(res.Trend.Note, "1 without requests") {
+		t.Errorf("trend = %+v", res.Trend)
 	}
 }
