@@ -69,7 +69,7 @@ func (a *app) perftestMany(ctx context.Context, s *config.Settings, in steps.Per
 		m := meta
 		m.ExitCode, m.Result, m.Err = c, res, err
 		parts = append(parts, report.Build(r.Outcome, m))
-		if worse(code, c) != code {
+		if (runErr == nil && len(parts) == 1) || worse(code, c) != code {
 			code, result = c, res
 		}
 	}

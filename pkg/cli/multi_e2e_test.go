@@ -134,3 +134,37 @@ func TestSeveralTasksTimeout(t *testing.T) {
 		t.Errorf("result file: %+v", res)
 	}
 }
+
+// TestSeveralTasksRunTag: a step that started two runs without waiting (wait=false) is re-run
+// with the same run tag: it attaches to both runs instead of starting others, waits for them
+// and removes the run tags once they have ended.
+func TestSeveralTasksRunTag(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, sim.Options{})
+	env := h.env("CODEARTS_TASK="+sim.DemoTaskName+","+sim.DemoSlowTaskName, "CODEARTS_RUN_TAG=ci-7", "CODEARTS_GATES=requests > 0")
+	r := h.run(context.Background(), override(env, []string{"CODEARTS_WAIT=false"}), "perftest")
+	if r.code != ExitPassed || h.result().Result != "started" {
+		t.Fatalf("wait=false: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	tags := 0
+	for name := range h.srv.Variables(sim.DemoSuiteID) {
+		if strings.HasPrefix(name, "codearts_runner_") {
+			tags++
+		}
+	}
+	if tags != 2 {
+		t.Fatalf("%d run tags recorded, want 2: %v", tags, h.srv.Variables(sim.DemoSuiteID))
+	}
+	r = h.run(context.Background(), env, "perftest")
+	if r.code != ExitPassed || strings.Count(r.stdout, "attaching to it instead of starting another") != 2 {
+		t.Fatalf("re-run: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if h.srv.StartCount(sim.DemoTaskID) != 1 || h.srv.StartCount(sim.DemoSlowTaskID) != 1 {
+		t.Errorf("the re-run started runs: %d and %d starts", h.srv.StartCount(sim.DemoTaskID), h.srv.StartCount(sim.DemoSlowTaskID))
+	}
+	for name := range h.srv.Variables(sim.DemoSuiteID) {
+		if strings.HasPrefix(name, "codearts_runner_") {
+			t.Errorf("run tag %s left behind", name)
+		}
+	}
+}
