@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/codearts-runner/codearts-runner/pkg/sim"
 )
@@ -166,5 +167,35 @@ func TestSeveralTasksRunTag(t *testing.T) {
 		if strings.HasPrefix(name, "codearts_runner_") {
 			t.Errorf("run tag %s left behind", name)
 		}
+	}
+}
+
+// TestSeveralTasksCancelled: a cancellation mid-wait stops both runs of the step (stops sent
+// together), exit 130, and the outputs are written (run in-process, so -race sees the stops).
+func TestSeveralTasksCancelled(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, sim.Options{Scale: 30})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		for h.srv.StartCount(sim.DemoTaskID) == 0 || h.srv.StartCount(sim.DemoSlowTaskID) == 0 {
+			if ctx.Err() != nil {
+				return
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		cancel()
+	}()
+	r := h.run(ctx, h.env("CODEARTS_TASK="+sim.DemoTaskName+","+sim.DemoSlowTaskName), "perftest")
+	if r.code != ExitCancelled {
+		t.Fatalf("exit %d, want 130\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, task := range []int{sim.DemoTaskID, sim.DemoSlowTaskID} {
+		if run := lastRun(h, task); !run.StopRequested {
+			t.Errorf("task %d: run %d was not stopped", task, run.ID)
+		}
+	}
+	if res := h.result(); len(res.Tasks) != 2 || res.Result != "cancelled" || !res.Tasks[0].Run.Cancelled || !res.Tasks[1].Run.Cancelled {
+		t.Errorf("result file: %+v", res)
 	}
 }
