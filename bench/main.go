@@ -59,7 +59,7 @@ func main() {
 	flag.IntVar(&cfg.startups, "startup-n", 20, "runs of each start-up command")
 	flag.StringVar(&cfg.image, "image", "codearts-runner:dev", "container image whose size is reported")
 	flag.StringVar(&cfg.out, "out", "", "also write the Markdown table to this file")
-	flag.StringVar(&cfg.only, "only", "", "measure only these sections (comma separated: latency,bigreport,startup,size,image)")
+	flag.StringVar(&cfg.only, "only", "", "measure only these sections (comma separated: latency,bigreport,startup,size,image,trend,multi)")
 	flag.DurationVar(&cfg.timeout, "timeout", 6*time.Minute, "give up after this long")
 	flag.BoolVar(&cfg.verbose, "v", false, "print the output of every runner invocation on stderr")
 	flag.Parse()
@@ -87,7 +87,7 @@ func logf(format string, a ...any) {
 }
 
 // sections are the parts of the table, in order.
-var sections = []string{"latency", "bigreport", "startup", "size", "image"}
+var sections = []string{"latency", "bigreport", "startup", "size", "image", "trend", "multi"}
 
 // wants reports whether section is to be measured.
 func (c config) wants(section string) bool {
@@ -151,6 +151,18 @@ func run(ctx context.Context, cfg config, stdout io.Writer) error {
 	}
 	if cfg.wants("image") {
 		imageRow(ctx, t, cfg.image)
+	}
+	if cfg.wants("trend") {
+		tr, err := measureTrend(ctx, cfg)
+		if err != nil {
+			return fmt.Errorf("trend: %w", err)
+		}
+		tr.rows(t)
+	}
+	if cfg.wants("multi") {
+		if err := multiRows(ctx, cfg, t); err != nil {
+			return fmt.Errorf("several tasks: %w", err)
+		}
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "**codearts-runner bench** — %s · %s · nproc %s · CPU %s\n\n", env.date, env.goVersion, env.nproc, env.cpu)

@@ -444,6 +444,47 @@ func scenarios() []scenario {
 			want:   []string{"5"},
 			check:  all(requestsWere("case creations", 1, "/task-cases"), stderrMentions("create case")),
 		},
+		// issue 15: several tasks in one step
+		{
+			id: "multi-typo", name: "task list with a typo in the second task: nothing starts",
+			env:   []string{"CODEARTS_TASK=" + sim.DemoTaskName + "," + sim.DemoSlowTaskName + "x"},
+			want:  []string{"2"},
+			check: all(startsWere(0), tasksStarted(0, sim.DemoSlowTaskID), nothingChanged, stderrMentions(`no task with id or name "`+sim.DemoSlowTaskName+`x"`)),
+		},
+		{
+			id: "multi-sigterm", name: "SIGTERM while waiting for two tasks started in one batch",
+			env:    []string{"CODEARTS_TASK=" + sim.DemoTaskName + "," + sim.DemoSlowTaskName},
+			during: signals(syscall.SIGTERM),
+			want:   []string{"130"},
+			check:  all(stopsSent(2), stopsReached(sim.DemoTaskID, sim.DemoSlowTaskID), requestsWere("batch starts", 1, "POST", "batch-update-task-status")),
+		},
+	}
+}
+
+// tasksStarted checks how many runs of task were started (issue 15).
+func tasksStarted(n, task int) func(*rig, *observation) {
+	return func(r *rig, o *observation) {
+		if got := r.srv.StartCount(task); got != n {
+			o.fail("%d run(s) of task %d started, want %d", got, task, n)
+		}
+	}
+}
+
+// stopsReached checks that the run started of every task was asked to stop (issue 15).
+func stopsReached(tasks ...int) func(*rig, *observation) {
+	return func(r *rig, o *observation) {
+		for _, task := range tasks {
+			var ours []sim.RunInfo
+			for _, ri := range r.srv.Runs(task) {
+				if !ri.Seeded && !ri.Foreign {
+					ours = append(ours, ri)
+				}
+			}
+			if len(ours) != 1 || !ours[0].StopRequested {
+				o.fail("task %d: runs %+v, want one run asked to stop", task, ours)
+			}
+		}
+		o.note("every started run asked to stop")
 	}
 }
 

@@ -32,6 +32,8 @@ func (a *app) gates(ctx context.Context, args []string) int {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", m.Name, m.Unit, m.Description, m.Source, m.Aggregation)
 		}
 		tw.Flush()
+		fmt.Fprintln(a.out, "\nLimits: a number with a unit (750ms), baseline [± delta] (an earlier run), or trend median [± delta]")
+		fmt.Fprintln(a.out, "(the median of the task's recent runs; p95, avg_rt, tps and error_rate only). Scopes: [task \"T\"] [case \"C\"] [request \"R\"]:")
 		return ExitPassed
 	}
 	if len(args) > 0 && args[0] == "check" {

@@ -97,6 +97,9 @@ func (a *app) perftest(ctx context.Context, args []string) int {
 		}
 	}
 	flow := &steps.PerfTest{CPTS: client, Log: a.outRec, Now: a.env.Now, Poll: pollPolicy(s, scale)}
+	if len(s.TaskList()) > 1 { // issue 15: several tasks in one step
+		return a.perftestMany(ctx, s, in, flow)
+	}
 	// In GitHub the progress lines fold into a group; the summary stays outside it.
 	a.gh.Group(fmt.Sprintf("codearts-runner perftest: task %s", s.Task))
 	// Signals stay caught until the stop of a cancelled run has been sent; after that a second
@@ -318,7 +321,7 @@ func (a *app) perftestInput(s *config.Settings, gs []gates.Gate, file *gates.Fil
 		Cluster:          cpts.Cluster{Shared: group == 0, ID: group},
 		RestoreVariables: s.RestoreVars, Gates: gs,
 		Eval:     gates.EvalOptions{BaselineRequired: required},
-		Baseline: mode, BaselineRunID: runID,
+		Baseline: mode, BaselineRunID: runID, Trend: s.Trend,
 		Timeout:        time.Duration(float64(s.Timeout) / scale),
 		LeaveOnTimeout: s.OnTimeout == "leave", Wait: s.Wait, RunID: s.RunID, RunTag: s.RunTag,
 	}

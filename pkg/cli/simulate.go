@@ -19,11 +19,15 @@ requests >= 1000
 warn: avg_rt <= 150ms
 avg_rt <= baseline + 20%`
 
+// demoHistory is the number of extra earlier runs of the demo task in the --simulate demo.
+const demoHistory = 4
+
 // startSimulator starts the in-process simulator and fills every setting the user left empty
 // so that `runner perftest --simulate` alone is a complete demo. The IAM project id is never
 // preset: the demo looks it up in the simulator's IAM as a real run without project-id does.
 func (a *app) startSimulator(s *config.Settings, mode config.Mode, scale float64) (func(), error) {
-	srv := sim.New(sim.Options{Scale: scale, Logger: a.logger(s)})
+	// The demo task has a run history, so that the demo shows a trend (issue 15).
+	srv := sim.New(sim.Options{Scale: scale, Logger: a.logger(s), History: demoHistory})
 	url, err := srv.Start("127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("start the simulator: %w", err)

@@ -50,7 +50,7 @@ type Settings struct {
 	CPTSEndpoint    string        `flag:"cpts-endpoint" env:"CODEARTS_CPTS_ENDPOINT" modes:"perftest" help:"CPTS endpoint (default: the region's endpoint in the official SDK, e.g. https://cpts.{region}.myhuaweicloud.com)"`
 	IAMEndpoint     string        `flag:"iam-endpoint" env:"CODEARTS_IAM_ENDPOINT" modes:"perftest,testplan,taskmodel" help:"IAM endpoint (default: the region's endpoint in the official SDK, e.g. https://iam.{region}.myhuaweicloud.com)"`
 	TestSuite       string        `flag:"test-suite" env:"CODEARTS_TEST_SUITE" modes:"perftest" help:"PerfTest test suite (project): id or exact name"`
-	Task            string        `flag:"task" env:"CODEARTS_TASK" modes:"perftest" help:"PerfTest task: id or exact name"`
+	Task            string        `flag:"task" env:"CODEARTS_TASK" modes:"perftest" help:"PerfTest task: id or exact name; several tasks: comma or newline separated, suite/task for a task of another suite"`
 	Cases           string        `flag:"cases" env:"CODEARTS_CASES" modes:"perftest" help:"case ids or names (comma or newline separated): create the task if missing, or set the cases of the task of that name"`
 	ResourceGroup   string        `flag:"resource-group" env:"CODEARTS_RESOURCE_GROUP" envDefault:"shared" modes:"perftest" help:"'shared' or the id of a private resource group"`
 	Variables       string        `flag:"variables" env:"CODEARTS_VARIABLES" modes:"perftest" help:"NAME=value lines: global variables of the suite to set before the start"`
@@ -59,6 +59,7 @@ type Settings struct {
 	GatesFile       string        `flag:"gates-file" env:"CODEARTS_GATES_FILE" modes:"perftest,gates" help:"YAML file of gates"`
 	Baseline        string        `flag:"baseline" env:"CODEARTS_BASELINE" envDefault:"previous" modes:"perftest" help:"baseline run for 'baseline' gates: previous, previous-finished or a run id"`
 	BaselineRequire bool          `flag:"baseline-required" env:"CODEARTS_BASELINE_REQUIRED" modes:"perftest" help:"fail baseline gates when no baseline run exists (default: skip them visibly)"`
+	Trend           int           `flag:"trend" env:"CODEARTS_TREND" envDefault:"10" modes:"perftest" help:"earlier runs of the task shown as a trend and used by 'trend median' gates (0 = no trend, at most 50)"`
 	Timeout         time.Duration `flag:"timeout" env:"CODEARTS_TIMEOUT" envDefault:"2h" modes:"perftest" help:"longest wait for the run to end"`
 	OnTimeout       string        `flag:"on-timeout" env:"CODEARTS_ON_TIMEOUT" envDefault:"stop" modes:"perftest" help:"what to do with the run on timeout: stop or leave"`
 	Wait            bool          `flag:"wait" env:"CODEARTS_WAIT" envDefault:"true" modes:"perftest" help:"wait for the run; false = start, print the run id, exit 0"`

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -47,11 +48,22 @@ func (s *Settings) Validate(mode Mode) error {
 		}
 	}
 	if mode == PerfTest {
-		if strings.TrimSpace(s.TestSuite) == "" {
+		tasks := s.TaskList()
+		if strings.TrimSpace(s.TestSuite) == "" && (len(tasks) < 2 || slices.ContainsFunc(tasks, func(t TaskEntry) bool { return t.Suite == "" })) {
 			add("test-suite is empty: give the id or exact name of the PerfTest test suite (--test-suite or CODEARTS_TEST_SUITE)")
 		}
 		if strings.TrimSpace(s.Task) == "" {
 			add("task is empty: give the id or exact name of the PerfTest task (--task or CODEARTS_TASK)")
+		}
+		if len(tasks) > 1 { // issue 15: several tasks in one step
+			for _, t := range tasks {
+				if t.Task == "" || (t.Suite == "" && strings.HasSuffix(t.Raw, "/")) {
+					add("task %q is not valid: give a task id or name, or suite/task", t.Raw)
+				}
+			}
+			if s.RunID > 0 || s.Cases != "" || strings.TrimSpace(s.Variables) != "" {
+				add("task lists %d tasks: run-id, cases and variables apply to one task; give them with one task only", len(tasks))
+			}
 		}
 		if _, err := s.ResourceGroupID(); err != nil {
 			add("%v", err)
@@ -64,6 +76,9 @@ func (s *Settings) Validate(mode Mode) error {
 		}
 		if _, _, err := s.BaselineRun(); err != nil {
 			add("%v", err)
+		}
+		if s.Trend < 0 || s.Trend > 50 {
+			add("trend %d is not valid: give how many earlier runs to show, 0 (no trend) to 50", s.Trend)
 		}
 		if s.Cases != "" && s.RunID > 0 {
 			add("cases and run-id exclude each other: run-id evaluates an existing run, cases change the task before a start")
@@ -243,6 +258,31 @@ func (s *Settings) BaselineRun() (string, int64, error) {
 		return "", 0, fmt.Errorf("baseline %q is not valid: use previous, previous-finished or a run id", s.Baseline)
 	}
 	return "run", id, nil
+}
+
+// TaskEntry is one task of the task setting: "task" (in test-suite) or "suite/task".
+type TaskEntry struct {
+	Suite, Task string
+	// Raw is the entry as written.
+	Raw string
+}
+
+// TaskList splits the task setting into its tasks (comma or newline separated). One entry is
+// the task as written, "/" included; with several, an entry "suite/task" names its suite
+// (split at the first "/"), and one without takes test-suite.
+func (s *Settings) TaskList() []TaskEntry {
+	entries := splitEntries(s.Task, ",\n")
+	out := make([]TaskEntry, 0, len(entries))
+	for _, e := range entries {
+		t := TaskEntry{Task: e, Raw: e}
+		if len(entries) > 1 {
+			if suite, task, ok := strings.Cut(e, "/"); ok {
+				t.Suite, t.Task = strings.TrimSpace(suite), strings.TrimSpace(task)
+			}
+		}
+		out = append(out, t)
+	}
+	return out
 }
 
 // splitEntries splits on any of seps, trims, and drops blanks and '#' comment lines.

@@ -14,6 +14,7 @@
 //	case "Checkout" request "POST /cart": avg_rt < 300ms, abort after 2m
 //	p95 <= baseline + 10%
 //	success_rate >= baseline - 0.5pp
+//	p95 <= trend median + 15%
 //
 // See Parse for the grammar and ParseFile for the YAML form. Every gate
 // prints back in a normalised form (Gate.String) that parses to the same

@@ -3,6 +3,7 @@ package gates
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -20,7 +21,8 @@ const (
 	// Warn: a warn: gate is lost or cannot be evaluated; the step does not
 	// fail.
 	Warn
-	// Skip: a baseline gate had no baseline value to compare with.
+	// Skip: a baseline gate had no baseline value to compare with, or a
+	// trend gate too short a window.
 	Skip
 )
 
@@ -48,6 +50,45 @@ type EvalOptions struct {
 	// no baseline value (no baseline run, or the metric or scope missing in
 	// it).
 	BaselineRequired bool
+	// Trend is the window trend gates compare with; nil skips them.
+	Trend *Trend
+}
+
+// TrendMetrics are the overall figures a trend is kept of, and the metrics a
+// trend gate may read.
+var TrendMetrics = []string{"p95", "avg_rt", "tps", "error_rate"}
+
+// MinTrendRuns is the fewest runs a trend gate takes the median of; with
+// fewer the gate is skipped (or fails when a baseline is required).
+const MinTrendRuns = 3
+
+// Trend is the window of earlier runs a trend gate compares with.
+type Trend struct {
+	// Window is the number of earlier runs the window holds (read, with
+	// requests).
+	Window int
+	// Values holds, per metric of TrendMetrics, the overall value of every
+	// earlier run of the window that passes today's non-trend, non-baseline
+	// gates.
+	Values map[string][]float64
+}
+
+// Median returns the median of metric over the qualifying runs and their
+// number; ok is false when fewer than MinTrendRuns qualify.
+func (t *Trend) Median(metric string) (median float64, n int, ok bool) {
+	if t == nil {
+		return 0, 0, false
+	}
+	vs := slices.Clone(t.Values[metric])
+	n = len(vs)
+	if n < MinTrendRuns {
+		return 0, n, false
+	}
+	slices.Sort(vs)
+	if n%2 == 1 {
+		return vs[n/2], n, true
+	}
+	return (vs[n/2-1] + vs[n/2]) / 2, n, true
 }
 
 // Result is the evaluation of one gate.
@@ -400,7 +441,19 @@ func (e *evaluator) eval(g Gate) Result {
 		cand               sample
 		where, baseDetails string
 	)
-	if g.Baseline != nil {
+	trend := g.Baseline != nil && g.Baseline.Trend
+	if trend {
+		switch m, n, ok := e.opt.Trend.Median(g.Metric); {
+		case e.opt.Trend == nil:
+			baseWhy = "no trend was read (trend = 0)"
+		case !ok:
+			baseWhy = fmt.Sprintf("the trend window holds %d earlier run(s) that passed the other gates; a trend median needs %d", n, MinTrendRuns)
+		default:
+			baseVal, baseRead = m, true
+			limit, haveLimit = g.Baseline.Limit(m), true
+			baseDetails = fmt.Sprintf(" (trend median %s of %d runs%s)", formatValue(m, info.Dimension), n, deltaText(*g.Baseline, info.Dimension))
+		}
+	} else if g.Baseline != nil {
 		switch {
 		case e.base == nil:
 			baseWhy = "no baseline run"
@@ -426,12 +479,15 @@ func (e *evaluator) eval(g Gate) Result {
 	r.Value, r.Measured = cand.v, true
 	measured := fmt.Sprintf("%s%s = %s", where, g.Metric, formatValue(cand.v, info.Dimension))
 	if g.Baseline != nil && !baseRead {
-		if e.opt.BaselineRequired {
+		if e.opt.BaselineRequired && !trend { // a short trend window always skips
 			return finish(Fail, fmt.Sprintf("%s; %s and a baseline is required", measured, baseWhy))
 		}
 		return finish(Skip, fmt.Sprintf("%s; skipped: %s", measured, baseWhy))
 	}
-	if baseRead {
+	if baseRead && trend {
+		bv := baseVal
+		r.BaselineValue = &bv
+	} else if baseRead {
 		bv := baseVal
 		r.BaselineValue, r.BaselineRunID = &bv, e.base.run.ID
 		baseDetails = fmt.Sprintf(" (baseline %s in run %d%s)", formatValue(baseVal, info.Dimension), e.base.run.ID, deltaText(*g.Baseline, info.Dimension))

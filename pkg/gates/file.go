@@ -86,7 +86,7 @@ var (
 	yamlLine  = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 	opIndic   = regexp.MustCompile(`^\s*(?:-\s+)?op:\s*([>!|&*%@` + "`" + `])`)
 	topLevel  = []string{"baseline", "baseline_required", "gates", "cases"}
-	gateKeys  = []string{"name", "gate", "metric", "op", "value", "severity", "abort", "abort_after", "case", "request"}
+	gateKeys  = []string{"name", "gate", "metric", "op", "value", "severity", "abort", "abort_after", "case", "request", "task"}
 	opWords   = map[string]Op{"lt": OpLT, "le": OpLE, "gt": OpGT, "ge": OpGE, "eq": OpEQ, "ne": OpNE}
 	opChoices = "<, <=, >, >=, ==, != (quoted in YAML) or lt, le, gt, ge, eq, ne"
 )
@@ -323,6 +323,9 @@ func unquotedInline(m *yaml.Node) *yaml.Node {
 // an error.
 func (fp *fileParser) inCase(g *Gate, at *yaml.Node, caseName string) bool {
 	switch {
+	case g.Baseline != nil && g.Baseline.Trend:
+		fp.fail(at, "a trend gate reads the overall figures of earlier runs: it cannot sit in the group of case %q", caseName)
+		return false
 	case g.Scope.Kind == ScopeOverall:
 		g.Scope = Scope{Kind: ScopeCase, Case: caseName}
 	case g.Scope.Case == "":
@@ -485,6 +488,15 @@ func (fp *fileParser) mapGate(m *yaml.Node, caseName string) (Gate, bool) {
 		}
 		g.Scope = Scope{Kind: ScopeRequest, Case: g.Scope.Case, Request: s}
 	}
+	if s, n, ok := str("task"); ok {
+		if s == "" {
+			fp.fail(n, "task: empty task name")
+		}
+		g.Scope.Task = s
+	}
+	if g.Baseline != nil && g.Baseline.Trend && (caseName != "" || g.Scope.Kind != ScopeOverall) {
+		fp.fail(m, "a trend gate reads the overall figures of earlier runs: drop its case or request scope")
+	}
 	if caseName != "" && g.Scope.Case == "" {
 		if g.Scope.Kind == ScopeOverall {
 			g.Scope.Kind = ScopeCase
@@ -499,6 +511,8 @@ func (fp *fileParser) mapGate(m *yaml.Node, caseName string) (Gate, bool) {
 		switch {
 		case g.Severity == SeverityWarn:
 			fp.fail(at, "a warn gate cannot abort the run (a warning never stops it); drop severity: warn or abort")
+		case g.Baseline != nil && g.Baseline.Trend:
+			fp.fail(at, "a trend gate cannot abort the run: the trend is compared after the run ends; use an absolute limit")
 		case g.Baseline != nil:
 			fp.fail(at, "a baseline gate cannot abort the run: the baseline is compared after the run ends; use an absolute limit")
 		}

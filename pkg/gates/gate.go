@@ -55,6 +55,9 @@ type Baseline struct {
 	// Unit is the unit an absolute Delta is shown in ("" when Delta is 0 or
 	// the metric is a count; "%" when Relative).
 	Unit string
+	// Trend makes the reference the median of the trend window
+	// (`trend median + 15%`) instead of a baseline run; see Trend.
+	Trend bool
 }
 
 // Limit returns the effective threshold for a baseline value.
@@ -68,17 +71,21 @@ func (b Baseline) Limit(base float64) float64 {
 // String returns the baseline expression, e.g. "baseline + 10%"; an absolute
 // Delta is shown in Unit.
 func (b Baseline) String() string {
+	word := "baseline"
+	if b.Trend {
+		word = "trend median"
+	}
 	if b.Delta == 0 && !b.Relative {
-		return "baseline"
+		return word
 	}
 	sign := " + "
 	if b.Delta < 0 {
 		sign = " - "
 	}
 	if b.Relative {
-		return "baseline" + sign + formatNumber(math.Abs(b.Delta)) + "%"
+		return word + sign + formatNumber(math.Abs(b.Delta)) + "%"
 	}
-	return "baseline" + sign + formatNumber(math.Abs(b.Delta)/unitFactor(b.Unit)) + b.Unit
+	return word + sign + formatNumber(math.Abs(b.Delta)/unitFactor(b.Unit)) + b.Unit
 }
 
 // ScopeKind says which figures a gate reads.
@@ -102,12 +109,23 @@ type Scope struct {
 	Case string
 	// Request is the request name (ScopeRequest).
 	Request string
+	// Task, when set, limits the gate to the run of the task of that name or id in a step that
+	// runs several tasks (`task "checkout": p95 <= 800ms`); it composes with the kinds above.
+	// Evaluate ignores it: the caller gives each run its gates.
+	Task string
 }
 
 // String returns the scope as written in a gate without the colon:
 // `case "Checkout"`, `request "POST /cart"`, `case "C" request "R"`, or
 // "overall".
 func (s Scope) String() string {
+	if s.Task != "" {
+		t := "task " + strconv.Quote(s.Task)
+		if s.Kind == ScopeOverall {
+			return t
+		}
+		return t + " " + Scope{Kind: s.Kind, Case: s.Case, Request: s.Request}.String()
+	}
 	switch s.Kind {
 	case ScopeCase:
 		return "case " + strconv.Quote(s.Case)
@@ -186,7 +204,7 @@ func (g Gate) String() string {
 	if g.Severity == SeverityWarn {
 		b.WriteString("warn: ")
 	}
-	if g.Scope.Kind != ScopeOverall {
+	if g.Scope.Kind != ScopeOverall || g.Scope.Task != "" {
 		b.WriteString(g.Scope.String())
 		b.WriteString(": ")
 	}

@@ -13,10 +13,12 @@ import (
 // `;`-separated, `#` starts a comment, blank lines are ignored.
 //
 //	gate  = [ "warn:" | "fail:" ] [ scope ":" ] metric op limit [ "," "abort" [ "after" duration ] ]
-//	scope = `case "Name"` | `request "Name"` | `case "Name" request "Name"`
+//	scope = [ `task "Name"` ] ( `case "Name"` | `request "Name"` | `case "Name" request "Name"` )
+//	      | `task "Name"`
 //	op    = "<" | "<=" | ">" | ">=" | "==" | "!="
 //	limit = number [ unit ]
 //	      | "baseline" [ ( "+" | "-" ) number ( "%" | unit ) ]
+//	      | "trend" "median" [ ( "+" | "-" ) number ( "%" | unit ) ]
 //
 // Examples:
 //
@@ -26,6 +28,12 @@ import (
 //	case "Checkout" request "POST /cart": avg_rt < 300, abort after 2m
 //	p95 <= baseline + 10%
 //	success_rate >= baseline - 0.5pp
+//	p95 <= trend median + 15%
+//
+// A trend gate compares an overall figure (one of TrendMetrics) with the
+// median of the earlier runs in the trend window that pass today's other
+// absolute gates (see Trend); it is skipped with the reason when fewer than
+// MinTrendRuns such runs exist.
 //
 // Units: time ms, s, m (or min), h; rates %; throughput /s; sizes B, KB,
 // MB, GB (1 KB = 1024 B); counts none. A number without a unit is in the
@@ -126,11 +134,11 @@ func (p *parser) gate() (g Gate, ok bool) {
 				p.fail(p.peek(1), "unexpected \":\" after the metric %s: write the comparison directly, %s", t.text, example)
 				return g, false
 			}
-			p.fail(t, "unknown prefix %q%s; valid prefixes: warn:, fail:, case \"Name\":, request \"Name\":", t.text+":", didYouMean(suggest(t.text, []string{"warn", "fail", "case", "request"})))
+			p.fail(t, "unknown prefix %q%s; valid prefixes: warn:, fail:, task \"Name\":, case \"Name\":, request \"Name\":", t.text+":", didYouMean(suggest(t.text, []string{"warn", "fail", "task", "case", "request"})))
 		}
 		p.i += 2
 	}
-	if t := p.peek(0); t.kind == tkIdent && (t.text == "case" || t.text == "request") {
+	if t := p.peek(0); t.kind == tkIdent && (t.text == "case" || t.text == "request" || t.text == "task") {
 		if !p.scope(&g) {
 			return g, false
 		}
@@ -204,6 +212,8 @@ func (p *parser) gate() (g Gate, ok bool) {
 		switch {
 		case g.Severity == SeverityWarn:
 			p.fail(abortTok, "a warn: gate cannot abort the run (a warning never stops it); drop warn: or abort")
+		case g.Baseline != nil && g.Baseline.Trend:
+			p.fail(abortTok, "a trend gate cannot abort the run: the trend is compared after the run ends; use an absolute limit, e.g. p95 <= 750ms, abort")
 		case g.Baseline != nil:
 			p.fail(abortTok, "a baseline gate cannot abort the run: the baseline is compared after the run ends; use an absolute limit, e.g. p95 <= 750ms, abort")
 		}
@@ -250,6 +260,19 @@ func (p *parser) scope(g *Gate) bool {
 	if !ok {
 		return false
 	}
+	if kw.text == "task" { // task "T" [case "C"] [request "R"]:
+		if t := p.peek(0); t.kind == tkIdent && (t.text == "case" || t.text == "request") {
+			ok := p.scope(g)
+			g.Scope.Task = name
+			return ok
+		}
+		g.Scope = Scope{Task: name}
+		if c := p.next(); c.kind != tkColon {
+			p.fail(c, "expected \":\" after %s, found %s (e.g. %s: p95 <= 750ms)", g.Scope, describe(c), g.Scope)
+			return false
+		}
+		return true
+	}
 	if kw.text == "case" {
 		g.Scope = Scope{Kind: ScopeCase, Case: name}
 		if t := p.peek(0); t.kind == tkIdent && t.text == "request" {
@@ -289,6 +312,8 @@ func (p *parser) name(kw token) (string, bool) {
 		ex := "Checkout"
 		if kw.text == "request" {
 			ex = "POST /cart"
+		} else if kw.text == "task" {
+			ex = "checkout"
 		}
 		p.fail(t, "expected a double-quoted %s name after %s, found %s (e.g. %s %q:)", kw.text, kw.text, describe(t), kw.text, ex)
 	}
@@ -300,14 +325,28 @@ func (p *parser) name(kw token) (string, bool) {
 func (p *parser) limit(g *Gate, info *MetricInfo, op token) bool {
 	t := p.peek(0)
 	switch {
-	case t.kind == tkIdent && t.text == "baseline":
+	case t.kind == tkIdent && (t.text == "baseline" || t.text == "trend"):
 		p.next()
-		b := Baseline{}
+		b := Baseline{Trend: t.text == "trend"}
+		word := t.text
+		if b.Trend {
+			if m := p.next(); m.kind != tkIdent || m.text != "median" {
+				p.fail(m, "expected \"median\" after trend, found %s (e.g. p95 <= trend median + 15%%)", describe(m))
+				return false
+			}
+			word = "trend median"
+			if !slices.Contains(TrendMetrics, g.Metric) && info != nil {
+				p.fail(t, "a trend gate reads %s, not %s (e.g. p95 <= trend median + 15%%)", strings.Join(TrendMetrics, ", "), g.Metric)
+			}
+			if g.Scope.Kind != ScopeOverall {
+				p.fail(t, "a trend gate reads the overall figures of earlier runs: drop the %s scope", g.Scope)
+			}
+		}
 		if s := p.peek(0); s.kind == tkPlus || s.kind == tkMinus {
 			p.next()
 			nt := p.next()
 			if nt.kind != tkNumber {
-				p.fail(nt, "expected an amount after \"baseline %s\", found %s (e.g. baseline + 10%% or baseline + 20ms)", s.text, describe(nt))
+				p.fail(nt, "expected an amount after \"%s %s\", found %s (e.g. %s + 10%% or %s + 20ms)", word, s.text, describe(nt), word, word)
 				return false
 			}
 			n, ok := p.number(nt)
@@ -316,7 +355,7 @@ func (p *parser) limit(g *Gate, info *MetricInfo, op token) bool {
 			case hasUnit && ut.kind == tkPercent:
 				b.Relative, b.Delta, b.Unit = true, n, "%"
 				if s.kind == tkMinus && n > 100 && ok {
-					p.fail(nt, "baseline - %s%% gives a negative limit; a relative decrease is at most 100%%", nt.text)
+					p.fail(nt, "%s - %s%% gives a negative limit; a relative decrease is at most 100%%", word, nt.text)
 				}
 			default:
 				v, u, ok2 := p.amount(info, n, nt, ut, hasUnit, true)
@@ -330,12 +369,13 @@ func (p *parser) limit(g *Gate, info *MetricInfo, op token) bool {
 				b.Delta = -b.Delta
 			}
 		} else if s.kind == tkNumber || s.kind == tkPercent {
-			p.fail(s, "expected \"+\" or \"-\" after baseline, found %s (e.g. baseline + 10%%)", describe(s))
+			p.fail(s, "expected \"+\" or \"-\" after %s, found %s (e.g. %s + 10%%)", word, describe(s), word)
 			return false
 		}
 		if info != nil {
 			b = normBaseline(info.Dimension, b)
 		}
+		b.Trend = word != "baseline"
 		g.Baseline = &b
 		return true
 	case t.kind == tkNumber:

@@ -118,7 +118,7 @@ func TestParseErrors(t *testing.T) {
 		{"p95 < baseline, abort",
 			"gates: 1:17: a baseline gate cannot abort the run: the baseline is compared after the run ends; use an absolute limit, e.g. p95 <= 750ms, abort"},
 		{"wran: p95 < 1s",
-			"gates: 1:1: unknown prefix \"wran:\" (did you mean \"warn\"?); valid prefixes: warn:, fail:, case \"Name\":, request \"Name\":"},
+			"gates: 1:1: unknown prefix \"wran:\" (did you mean \"warn\"?); valid prefixes: warn:, fail:, task \"Name\":, case \"Name\":, request \"Name\":"},
 		{"p95: < 1s",
 			"gates: 1:4: unexpected \":\" after the metric p95: write the comparison directly, e.g. p95 <= 750ms"},
 		{"case \"C\": warn: p95 < 1s",

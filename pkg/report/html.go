@@ -36,6 +36,9 @@ func (r *Result) WriteHTML(path string) error {
 
 // html renders the HTML report.
 func (r *Result) html() ([]byte, error) {
+	if len(r.Tasks) > 0 {
+		return r.multiHTML()
+	}
 	var buf bytes.Buffer
 	if err := htmlTemplate.Execute(&buf, r.htmlView()); err != nil {
 		return nil, fmt.Errorf("render HTML report: %w", err)
@@ -54,6 +57,7 @@ type htmlView struct {
 	Columns  []string
 	Cases    []htmlCase
 	Curves   []htmlCurves
+	Trend    []svgChart
 	Settings []htmlField
 }
 
@@ -150,6 +154,7 @@ func (r *Result) htmlView() htmlView {
 		}
 		v.Curves = append(v.Curves, hc)
 	}
+	v.Trend = r.htmlTrend()
 	for _, k := range sortedKeys(r.Settings) {
 		v.Settings = append(v.Settings, htmlField{Name: k, Value: r.Settings[k]})
 	}
@@ -511,6 +516,37 @@ code { font-size: 13px; }
 </div>
 </section>
 {{- end}}
+{{- end}}
+
+{{- if .Trend}}
+<h2>Trend across runs</h2>
+<section class="curves trend">
+<div class="charts">
+{{- range .Trend}}{{$c := .}}
+<figure>
+<figcaption>{{.Title}}{{if .Stats}} <span class="muted">{{.Stats}}</span>{{end}}</figcaption>
+<svg class="chart {{.Series}}" data-series="{{.Series}}" viewBox="0 0 {{.Width}} {{.Height}}" role="img" aria-label="{{.Title}}">
+{{- range .YTicks}}
+<line class="grid" x1="{{f1 $c.Left}}" y1="{{f1 .Pos}}" x2="{{f1 $c.Right}}" y2="{{f1 .Pos}}"/>
+<text x="{{f1 $c.Left}}" y="{{f1 .Pos}}" dx="-6" dy="4" text-anchor="end">{{.Label}}</text>
+{{- end}}
+<line class="axis" x1="{{f1 .Left}}" y1="{{f1 .Bottom}}" x2="{{f1 .Right}}" y2="{{f1 .Bottom}}"/>
+<line class="axis" x1="{{f1 .Left}}" y1="{{f1 .Top}}" x2="{{f1 .Left}}" y2="{{f1 .Bottom}}"/>
+{{- range .XTicks}}
+<text x="{{f1 .Pos}}" y="{{f1 $c.Bottom}}" dy="16" text-anchor="middle">{{.Label}}</text>
+{{- end}}
+<text x="{{f1 .Right}}" y="{{.Height}}" dy="-4" text-anchor="end">{{.XTitle}}</text>
+{{- range .Lines}}
+<polyline class="series" points="{{.}}"/>
+{{- end}}
+{{- range .Dots}}
+<circle class="dot" cx="{{f1 .X}}" cy="{{f1 .Y}}" r="2.5"/>
+{{- end}}
+</svg>
+</figure>
+{{- end}}
+</div>
+</section>
 {{- end}}
 
 {{- if .Settings}}

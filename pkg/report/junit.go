@@ -16,6 +16,9 @@ import (
 // (named with the gate, the measured value and the limit in the failure), a testcase per case
 // run that did not finish, and a testcase for the run itself when it ended without a verdict.
 func (r *Result) JUnit() junit.Testsuites {
+	if len(r.Tasks) > 0 {
+		return r.multiJUnit()
+	}
 	name := "codearts." + r.Mode
 	if r.Task != nil {
 		name += " " + r.Task.Name

@@ -37,6 +37,9 @@ var resultEmoji = map[string]string{"passed": "✅", "failed": "❌", "error": "
 // throughput and the average response time over the run. Text from the platform or the
 // settings is escaped, so it can neither break a table nor inject markup.
 func (r *Result) Markdown() string {
+	if len(r.Tasks) > 0 {
+		return r.multiMarkdown()
+	}
 	var b strings.Builder
 	emoji := resultEmoji[r.Result]
 	if emoji == "" {
@@ -74,6 +77,7 @@ func (r *Result) Markdown() string {
 		b.WriteString(mdCell(r.Baseline.Note) + "\n\n")
 	}
 	r.mdCharts(&b)
+	r.mdTrend(&b)
 	fmt.Fprintf(&b, "<sub>codearts-runner %s", mdText(r.Version))
 	if !r.Generated.IsZero() {
 		b.WriteString(" · " + r.Generated.UTC().Format(time.RFC3339))

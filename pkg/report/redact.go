@@ -15,6 +15,9 @@ import (
 func (r *Result) Redact(red *redact.Redactor) {
 	r.red = red
 	f := func(s string) string { return redact.Text(red.String(s)) }
+	for _, t := range r.Tasks {
+		t.Redact(red)
+	}
 	r.Error = f(r.Error)
 	for k, v := range r.Settings {
 		r.Settings[k] = f(v)

@@ -50,7 +50,11 @@ type Result struct {
 	// Workflow is the MAS drill of `runner workflow`.
 	Workflow *Workflow `json:"workflow,omitempty"`
 	// Checks are the outcomes of testplan, taskmodel and workflow runs, one JUnit testcase each.
-	Checks    []Check   `json:"checks,omitempty"`
+	Checks []Check `json:"checks,omitempty"`
+	// Trend is the overall figures of the task's earlier runs and this one (trend setting).
+	Trend *Trend `json:"trend,omitempty"`
+	// Tasks are the task runs of a step that ran several tasks (see Combine).
+	Tasks     []*Result `json:"tasks,omitempty"`
 	Generated time.Time `json:"generated_at"`
 
 	curves []CaseCurves
@@ -259,6 +263,7 @@ func Build(o *steps.Outcome, m Meta) *Result {
 		r.PlanRecords = append(r.PlanRecords, pr)
 	}
 	r.curves = curvesOf(o)
+	r.Trend = trendOf(o)
 	return r
 }
 

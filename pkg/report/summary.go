@@ -17,6 +17,10 @@ var verdictMark = map[string]string{"passed": "PASS", "failed": "FAIL", "warned"
 // text from a server or the settings is printed through redact.Inline: it can neither start a
 // line nor carry a control character.
 func (r *Result) WriteSummary(w io.Writer) {
+	if len(r.Tasks) > 0 {
+		r.writeMultiSummary(w)
+		return
+	}
 	fmt.Fprintln(w, "──── codearts-runner summary ────")
 	if r.Task != nil && r.Run != nil {
 		fmt.Fprintf(w, "task %s (%d), run %d: %s", quoteName(r.Task.Name), r.Task.ID, r.Run.ID, redact.Inline(r.Run.StatusText))
@@ -50,6 +54,7 @@ func (r *Result) WriteSummary(w io.Writer) {
 			fmt.Fprintf(w, "  FAIL  %s — %s\n", redact.Inline(c.Name), redact.Inline(c.Message))
 		}
 	}
+	r.writeTrendSummary(w)
 	for _, p := range r.PlanRecords {
 		if p.Recorded {
 			fmt.Fprintf(w, "  TestPlan case %s ← %s: %s\n", redact.Inline(p.CaseID), redact.Inline(p.Name), p.Verdict)

@@ -154,6 +154,12 @@ type Options struct {
 	MAS MASOptions
 	// Password is the password of DemoUser; default DemoPassword.
 	Password string
+	// issue 15: the trend.
+
+	// History is the number of extra finished runs of the demo task seeded
+	// before its earlier run (a day apart, response times varying by a few
+	// percent): the run history a trend shows. Default 0.
+	History int
 }
 
 // Server is the simulator. Create it with New; it is safe for concurrent use.

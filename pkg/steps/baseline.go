@@ -3,7 +3,6 @@ package steps
 import (
 	"context"
 	"fmt"
-	"sort"
 
 	"github.com/codearts-runner/codearts-runner/pkg/api/cpts"
 	"github.com/codearts-runner/codearts-runner/pkg/gates"
@@ -15,7 +14,7 @@ const maxBaselineCandidates = 5
 // needsBaseline reports whether any gate compares with a baseline.
 func needsBaseline(gs []gates.Gate) bool {
 	for _, g := range gs {
-		if g.Baseline != nil {
+		if g.Baseline != nil && !g.Baseline.Trend {
 			return true
 		}
 	}
@@ -43,18 +42,12 @@ func (p *PerfTest) baseline(ctx context.Context, in PerfTestInput, o *Outcome) {
 		o.Baseline, o.BaselineNote = &run, fmt.Sprintf("baseline: run %d (given)", in.BaselineRunID)
 		return
 	}
-	hist, err := p.CPTS.History(ctx, o.TaskID)
+	hist, err := p.history(ctx, o)
 	if err != nil {
 		o.BaselineNote = fmt.Sprintf("no baseline: the run history of task %d could not be read: %v", o.TaskID, err)
 		return
 	}
-	ids := make([]int64, 0, len(hist))
-	for _, h := range hist {
-		if id := int64(h.RunID); id != 0 && id < o.RunID {
-			ids = append(ids, id)
-		}
-	}
-	sort.Slice(ids, func(i, j int) bool { return ids[i] > ids[j] })
+	ids := earlierRuns(hist, o.RunID)
 	var plain []gates.Gate
 	for _, g := range in.Gates {
 		if g.Baseline == nil {
@@ -65,7 +58,7 @@ func (p *PerfTest) baseline(ctx context.Context, in PerfTestInput, o *Outcome) {
 		if i == maxBaselineCandidates {
 			break
 		}
-		run, err := p.loadRun(ctx, o.TaskID, id)
+		run, err := p.loadOnce(ctx, o, id)
 		if err != nil || gates.NoData(run) || len(gates.CheckPlausible(run)) > 0 {
 			continue
 		}

@@ -37,6 +37,8 @@ type PerfTestInput struct {
 	RunID            int64  // evaluate an existing run instead of starting one
 	RunTag           string // the CI run's tag: a re-run with the same tag attaches to its run
 	CurvePoints      int
+	// Trend is how many earlier runs of the task the trend reads (0 = no trend).
+	Trend int
 }
 
 // PerfTest runs the gated PerfTest flow.
@@ -92,7 +94,12 @@ type Outcome struct {
 	Baseline *gates.Run
 	// BaselineNote says why there is no baseline, or which run it is.
 	BaselineNote string
-	Results      []gates.Result
+	// Trend holds the overall figures of the earlier runs of the trend window that produced
+	// requests, oldest first, and ours last (empty when the trend is off).
+	Trend []TrendPoint
+	// TrendNote says what the trend read.
+	TrendNote string
+	Results   []gates.Result
 
 	TimedOut      bool
 	Cancelled     bool
@@ -125,6 +132,12 @@ type Outcome struct {
 	// ended is set when an attached run had ended before the runner looked (it is in the task's
 	// history, no longer its current run): there is nothing to wait for.
 	ended bool
+	// hist, histErr and histRead hold the task's run history once read in this step;
+	// loaded holds the earlier runs read (see loadOnce).
+	hist     []cpts.HistoryRun
+	histErr  error
+	histRead bool
+	loaded   map[int64]loadedRun
 }
 
 // suite names the suite for people: its quoted name, or its id when the name was not read.
@@ -191,8 +204,14 @@ func (p *PerfTest) Run(ctx context.Context, in PerfTestInput) (*Outcome, error) 
 			return o, err
 		}
 	}
+	return o, p.conclude(ctx, in, o)
+}
+
+// conclude reads the reports of an ended run, finds its baseline and trend and evaluates the
+// gates.
+func (p *PerfTest) conclude(ctx context.Context, in PerfTestInput, o *Outcome) error {
 	if err := p.collect(ctx, in, o); err != nil {
-		return o, err
+		return err
 	}
 	if !o.EndedAt.IsZero() && !o.StartedAt.IsZero() {
 		o.Duration = p.Poll.unscaled(o.EndedAt.Sub(o.StartedAt))
@@ -204,7 +223,9 @@ func (p *PerfTest) Run(ctx context.Context, in PerfTestInput) (*Outcome, error) 
 		p.serviceTimes(ctx, o)
 	}
 	p.baseline(ctx, in, o)
-	o.Results = markPartial(o.RunID, o.Cases, gates.Evaluate(in.Gates, o.Run, o.Baseline, in.Eval))
+	eval := in.Eval
+	eval.Trend = p.trend(ctx, in, o)
+	o.Results = markPartial(o.RunID, o.Cases, gates.Evaluate(in.Gates, o.Run, o.Baseline, eval))
 	if o.AbortedBy != nil {
 		// The gate that stopped the run reports the live value it was lost at.
 		lost := *o.AbortedBy
@@ -220,7 +241,7 @@ func (p *PerfTest) Run(ctx context.Context, in PerfTestInput) (*Outcome, error) 
 		}
 	}
 	o.Invalid = p.judge(o)
-	return o, nil
+	return nil
 }
 
 // prepareTask finds the task, or creates it / sets its cases when cases are given.

@@ -103,152 +103,195 @@ func (p *PerfTest) untilDeadline(ctx context.Context, in PerfTestInput, o *Outco
 // follows the run's stage plan (see nextInterval) and the call budget; every call is bounded by
 // the timeout (an attempt in flight when it passes is abandoned).
 func (p *PerfTest) wait(ctx context.Context, in PerfTestInput, o *Outcome) error {
-	deadline := p.deadline(in, o)
-	rctx, cancel := context.WithDeadline(ctx, deadline)
-	defer cancel()
-	interval := p.Poll.min()
-	var lastProgress, runningSince time.Time
-	failures := 0
-	hasAbort := false
-	for _, g := range in.Gates {
-		hasAbort = hasAbort || g.Abort
-	}
-	budget := &callBudget{perMinute: p.Poll.CallsPerMinute, window: p.Poll.scaled(time.Minute)}
-	overBudgetSaid := false
-	lastStatus := cpts.StatusUnknown
-	timedOut := func() error {
-		o.TimedOut = true
-		if in.LeaveOnTimeout {
-			p.logf("timeout %s reached: leaving run %d running (on-timeout=leave)", p.Poll.unscaled(in.Timeout).Round(time.Millisecond), o.RunID)
-		} else {
-			p.logf("timeout %s reached: stopping run %d", p.Poll.unscaled(in.Timeout).Round(time.Millisecond), o.RunID)
-			p.stop(ctx, o, false)
-		}
-		return fmt.Errorf("wait for run %d: %w", o.RunID, ErrTimeout)
-	}
-	if first := p.firstLook(o, hasAbort); first > 0 {
-		if err := sleep(ctx, min(first, max(time.Until(deadline), time.Millisecond))); err != nil {
+	w := p.newWaiter(in, o, &callBudget{perMinute: p.Poll.CallsPerMinute, window: p.Poll.scaled(time.Minute)})
+	if first := p.firstLook(o, w.hasAbort); first > 0 {
+		if err := sleep(ctx, min(first, max(time.Until(w.deadline), time.Millisecond))); err != nil {
 			return p.cancelled(ctx, o)
 		}
 	}
 	for {
-		if d := budget.delay(p.now()); d > 0 {
-			if err := sleep(ctx, min(d, max(time.Until(deadline), time.Millisecond))); err != nil {
+		if d := w.budget.delay(p.now()); d > 0 {
+			if err := sleep(ctx, min(d, max(time.Until(w.deadline), time.Millisecond))); err != nil {
 				return p.cancelled(ctx, o)
 			}
-			if p.now().After(deadline) {
-				return timedOut()
+			if p.now().After(w.deadline) {
+				return w.timedOut(ctx)
 			}
 		}
-		task, err := p.CPTS.ShowTask(rctx, o.TaskID)
-		budget.spend(p.now(), 1)
-		o.Calls++
-		remaining, known := time.Duration(0), false
-		switch {
-		case ctx.Err() != nil:
-			return p.cancelled(ctx, o)
-		case err != nil && rctx.Err() != nil:
-			return timedOut() // the read in flight when the timeout passed
-		case api.IsRedirect(err):
-			// Not a passing failure: every later read would be refused alike.
-			p.logf("reading task %d failed: %v", o.TaskID, err)
-			p.stopAfterFailure(ctx, o)
-			return fmt.Errorf("wait for run %d: %w", o.RunID, err)
-		case err != nil:
-			failures++
-			p.logf("reading task %d failed (%d of %d tolerated): %v", o.TaskID, failures, p.Poll.tolerated(), err)
-			if failures >= p.Poll.tolerated() {
-				p.stopAfterFailure(ctx, o)
-				return fmt.Errorf("wait for run %d: %w", o.RunID, err)
-			}
-		default:
-			failures = 0
-			current := task.CurrentRunID() == o.RunID
-			o.seen = o.seen || current
-			ended, asked := p.endedUnseen(ctx, o, task)
-			if asked {
-				budget.spend(p.now(), 1)
-				o.Calls++
-			}
-			if ended {
-				o.EndedAt = p.now()
-				p.logf("run %d has ended unseen: the task now shows run %d, which someone else started", o.RunID, o.SupersededBy)
-				return nil
-			}
-			if current {
-				o.Status, o.final = task.RunStatus, task
-				if o.Status.IsTerminal() {
-					o.EndedAt = p.now()
-					if o.Attached {
-						p.logf("run %d %s", o.RunID, o.Status) // its length comes from the service
-					} else {
-						p.logf("run %d %s after %s", o.RunID, o.Status, p.since(o.StartedAt))
-					}
-					return nil
-				}
-			}
-			now := p.now()
-			running := current && o.Status == cpts.StatusRunning
-			firstRunning := running && runningSince.IsZero()
-			progressDue := o.Status != lastStatus || now.Sub(lastProgress) >= p.Poll.progress()
-			var live *gates.Run
-			if running && (progressDue || hasAbort || firstRunning) {
-				run, ran, n, err := p.liveRun(rctx, o, task, budget.room(now))
-				budget.spend(now, n)
-				o.Calls += n
-				// Said once, when it is for good; a read skipped for now is made up later.
-				var ob *overBudgetError
-				if errors.As(err, &ob) && ob.caseRuns > ob.perMinute && !overBudgetSaid {
-					overBudgetSaid = true
-					p.logf("%v", err)
-				}
-				if err == nil {
-					live = &run
-					if ran > 0 {
-						// The report says how long the run has been running (on the service's
-						// clock): the stale window may have hidden the start for a while.
-						runningSince = now.Add(-p.Poll.scaled(ran))
-					}
-				}
-			}
-			if running && runningSince.IsZero() {
-				runningSince = now
-			}
-			if plan, ok := planLength(task); ok {
-				// Before the run is seen running, it cannot end before start + plan.
-				since := runningSince
-				if since.IsZero() {
-					since = o.StartedAt
-				}
-				remaining, known = p.Poll.scaled(plan)-now.Sub(since), true
-			}
-			if progressDue {
-				p.progress(o, current, live, remaining, known)
-				lastProgress, lastStatus = now, o.Status
-			}
-			if hasAbort && live != nil && len(gates.CheckPlausible(*live)) == 0 { // implausible figures decide nothing
-				if lost := gates.CheckAbort(in.Gates, *live, p.Poll.unscaled(now.Sub(runningSince))); lost != nil {
-					o.AbortedBy = lost
-					p.logf("gate %q lost while running (%s): stopping run %d", lost.Gate.String(), lost.Message, o.RunID)
-					p.stop(ctx, o, false)
-					return p.settle(ctx, o)
-				}
-			}
+		if done, err := w.step(ctx); done {
+			return err
 		}
-		if p.now().After(deadline) || rctx.Err() != nil {
-			if ctx.Err() != nil {
-				return p.cancelled(ctx, o)
-			}
-			return timedOut()
-		}
-		interval = p.Poll.nextInterval(remaining, known, interval)
-		if hasAbort {
-			interval = min(interval, p.Poll.abortEvery())
-		}
-		if err := sleep(ctx, min(interval, max(time.Until(deadline), time.Millisecond))); err != nil {
+		if err := sleep(ctx, w.pause); err != nil {
 			return p.cancelled(ctx, o)
 		}
 	}
+}
+
+// waiter is the state of the wait for one run: wait drives one, waitMany several on one
+// schedule and one call budget.
+type waiter struct {
+	p        *PerfTest
+	in       PerfTestInput
+	o        *Outcome
+	budget   *callBudget
+	deadline time.Time
+	interval time.Duration
+	// pause is how long to sleep after the last step before the next one.
+	pause                      time.Duration
+	lastProgress, runningSince time.Time
+	failures                   int
+	hasAbort                   bool
+	lastStatus                 cpts.Status
+	overBudgetSaid             bool // the live figures skipped for good have been said
+	// endAt is the predicted end of the run (zero when unknown), for waitMany's progress lines.
+	endAt time.Time
+}
+
+// newWaiter prepares the wait for run o; its deadline is the timeout after the start (after the
+// beginning of the wait for a run attached to).
+func (p *PerfTest) newWaiter(in PerfTestInput, o *Outcome, budget *callBudget) *waiter {
+	w := &waiter{p: p, in: in, o: o, budget: budget, deadline: p.deadline(in, o), interval: p.Poll.min(), lastStatus: cpts.StatusUnknown}
+	for _, g := range in.Gates {
+		w.hasAbort = w.hasAbort || g.Abort
+	}
+	if o.plan != nil {
+		if plan, ok := planLength(o.plan); ok {
+			w.endAt = o.StartedAt.Add(p.Poll.scaled(plan))
+		}
+	}
+	return w
+}
+
+// step reads the task once and acts on what it shows; done reports that the wait is over, with
+// err as its outcome. Otherwise w.pause says when to read again.
+func (w *waiter) step(ctx context.Context) (done bool, err error) {
+	p, in, o, budget := w.p, w.in, w.o, w.budget
+	// Every call of the step is bounded by the timeout: an attempt in flight when it passes is
+	// abandoned, retries and their waits included.
+	rctx, cancel := context.WithDeadline(ctx, w.deadline)
+	defer cancel()
+	task, err := p.CPTS.ShowTask(rctx, o.TaskID)
+	budget.spend(p.now(), 1)
+	o.Calls++
+	remaining, known := time.Duration(0), false
+	switch {
+	case ctx.Err() != nil:
+		return true, p.cancelled(ctx, o)
+	case err != nil && rctx.Err() != nil:
+		return true, w.timedOut(ctx) // the read in flight when the timeout passed
+	case api.IsRedirect(err):
+		// Not a passing failure: every later read would be refused alike.
+		p.logf("reading task %d failed: %v", o.TaskID, err)
+		p.stopAfterFailure(ctx, o)
+		return true, fmt.Errorf("wait for run %d: %w", o.RunID, err)
+	case err != nil:
+		w.failures++
+		p.logf("reading task %d failed (%d of %d tolerated): %v", o.TaskID, w.failures, p.Poll.tolerated(), err)
+		if w.failures >= p.Poll.tolerated() {
+			p.stopAfterFailure(ctx, o)
+			return true, fmt.Errorf("wait for run %d: %w", o.RunID, err)
+		}
+	default:
+		w.failures = 0
+		current := task.CurrentRunID() == o.RunID
+		o.seen = o.seen || current
+		ended, asked := p.endedUnseen(ctx, o, task)
+		if asked {
+			budget.spend(p.now(), 1)
+			o.Calls++
+		}
+		if ended {
+			o.EndedAt = p.now()
+			p.logf("run %d has ended unseen: the task now shows run %d, which someone else started", o.RunID, o.SupersededBy)
+			return true, nil
+		}
+		if current {
+			o.Status, o.final = task.RunStatus, task
+			if o.Status.IsTerminal() {
+				o.EndedAt = p.now()
+				if o.Attached {
+					p.logf("run %d %s", o.RunID, o.Status) // its length comes from the service
+				} else {
+					p.logf("run %d %s after %s", o.RunID, o.Status, p.since(o.StartedAt))
+				}
+				return true, nil
+			}
+		}
+		now := p.now()
+		running := current && o.Status == cpts.StatusRunning
+		firstRunning := running && w.runningSince.IsZero()
+		progressDue := o.Status != w.lastStatus || now.Sub(w.lastProgress) >= p.Poll.progress()
+		var live *gates.Run
+		if running && (progressDue || w.hasAbort || firstRunning) {
+			run, ran, n, err := p.liveRun(rctx, o, task, budget.room(now))
+			budget.spend(now, n)
+			o.Calls += n
+			// Said once, when it is for good; a read skipped for now is made up later.
+			var ob *overBudgetError
+			if errors.As(err, &ob) && ob.caseRuns > ob.perMinute && !w.overBudgetSaid {
+				w.overBudgetSaid = true
+				p.logf("%v", err)
+			}
+			if err == nil {
+				live = &run
+				if ran > 0 {
+					// The report says how long the run has been running (on the service's
+					// clock): the stale window may have hidden the start for a while.
+					w.runningSince = now.Add(-p.Poll.scaled(ran))
+				}
+			}
+		}
+		if running && w.runningSince.IsZero() {
+			w.runningSince = now
+		}
+		if plan, ok := planLength(task); ok {
+			// Before the run is seen running, it cannot end before start + plan.
+			since := w.runningSince
+			if since.IsZero() {
+				since = o.StartedAt
+			}
+			remaining, known = p.Poll.scaled(plan)-now.Sub(since), true
+			w.endAt = now.Add(remaining)
+		}
+		if progressDue {
+			p.progress(o, current, live, remaining, known)
+			w.lastProgress, w.lastStatus = now, o.Status
+		}
+		if w.hasAbort && live != nil && len(gates.CheckPlausible(*live)) == 0 { // implausible figures decide nothing
+			if lost := gates.CheckAbort(in.Gates, *live, p.Poll.unscaled(now.Sub(w.runningSince))); lost != nil {
+				o.AbortedBy = lost
+				p.logf("gate %q lost while running (%s): stopping run %d", lost.Gate.String(), lost.Message, o.RunID)
+				p.stop(ctx, o, false)
+				return true, p.settle(ctx, o)
+			}
+		}
+	}
+	if p.now().After(w.deadline) || rctx.Err() != nil {
+		if ctx.Err() != nil {
+			return true, p.cancelled(ctx, o)
+		}
+		return true, w.timedOut(ctx)
+	}
+	w.interval = p.Poll.nextInterval(remaining, known, w.interval)
+	if w.hasAbort {
+		w.interval = min(w.interval, p.Poll.abortEvery())
+	}
+	w.pause = min(w.interval, max(time.Until(w.deadline), time.Millisecond))
+	return false, nil
+}
+
+// timedOut ends the wait at the timeout: the run is stopped (within the stop's own budget) unless
+// on-timeout=leave.
+func (w *waiter) timedOut(ctx context.Context) error {
+	p, in, o := w.p, w.in, w.o
+	o.TimedOut = true
+	if in.LeaveOnTimeout {
+		p.logf("timeout %s reached: leaving run %d running (on-timeout=leave)", p.Poll.unscaled(in.Timeout).Round(time.Millisecond), o.RunID)
+	} else {
+		p.logf("timeout %s reached: stopping run %d", p.Poll.unscaled(in.Timeout).Round(time.Millisecond), o.RunID)
+		p.stop(ctx, o, false)
+	}
+	return fmt.Errorf("wait for run %d: %w", o.RunID, ErrTimeout)
 }
 
 // firstLook is how long to wait before the first read of a run this invocation has just

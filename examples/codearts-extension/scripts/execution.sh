@@ -14,7 +14,7 @@ here=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
 INPUTS='
 region project_id ak sk security_token token username password domain cpts_endpoint
 iam_endpoint test_suite task cases resource_group variables restore_variables gates gates_file
-baseline baseline_required timeout on_timeout wait run_id run_tag codearts_project_id
+baseline baseline_required trend timeout on_timeout wait run_id run_tag codearts_project_id
 testplan_endpoint plan service_id plan_case_map junit_file result_file dotenv_file html_report simulate
 sim_scale poll_interval max_calls_per_minute request_timeout retries debug definition profile dry_run
 sync_only preflight

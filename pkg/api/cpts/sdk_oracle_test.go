@@ -59,6 +59,13 @@ func TestAgainstSDK(t *testing.T) {
 			func(ctx context.Context, c *Client) { c.StopTask(ctx, 3, 42) },
 			model.UpdateTaskStatusRequestBody{ClusterId: -1, ClusterType: "shared-cluster-internet", WithoutPackage: 0,
 				NetworkInfo: &model.NetworkInfo{NetworkType: "internet"}, Status: 2}},
+		// issue 15: the batch start.
+		{"StartTasks", sdk.GenReqDefForBatchUpdateTaskStatus(), map[string]string{"test_suit_id": "3"},
+			func(ctx context.Context, c *Client) {
+				c.StartTasks(ctx, 3, []int64{42, 43}, Cluster{Shared: true})
+			},
+			model.BatchUpdateTaskStatusRequestBody{ProjectId: 3, TaskIdList: []int32{42, 43}, ClusterId: 0, ClusterType: "shared-cluster-internet",
+				WithoutPackage: i32(0), NetworkInfo: &model.NetworkInfo{NetworkType: "internet"}, Status: 9}},
 		{"ListCaseRuns", sdk.GenReqDefForShowMergeTaskCase(), map[string]string{"task_run_id": "9"},
 			func(ctx context.Context, c *Client) { c.ListCaseRuns(ctx, 9) }, nil},
 		{"ShowReport", sdk.GenReqDefForShowReport(), map[string]string{"task_run_id": "9", "case_run_id": "10"},
