@@ -233,7 +233,15 @@ func (f *fakePlan) AddCases(_ context.Context, planID string, serviceID int64, c
 	if f.addErr != nil {
 		return nil, f.addErr
 	}
-	return &cloudtest.AddCasesResult{}, nil
+	res := &cloudtest.AddCasesResult{}
+	for _, c := range caseIDs {
+		if strings.HasPrefix(c, "bad") {
+			res.Failed = append(res.Failed, cloudtest.CaseFailure{CaseID: c, Code: "CT.1", Message: "refused"})
+		} else {
+			res.Succeeded = append(res.Succeeded, c)
+		}
+	}
+	return res, nil
 }
 
 func (f *fakePlan) RunTestCases(_ context.Context, req cloudtest.RunCasesRequest) (*cloudtest.BatchResult, error) {
@@ -249,5 +257,11 @@ func (f *fakePlan) UpdateCaseResults(_ context.Context, req cloudtest.UpdateResu
 	if f.updErr != nil {
 		return nil, f.updErr
 	}
-	return &cloudtest.BatchResult{}, nil
+	res := &cloudtest.BatchResult{}
+	for _, r := range req.Results {
+		if strings.HasPrefix(r.CaseID, "bad") {
+			res.Failed = append(res.Failed, cloudtest.CaseFailure{CaseID: r.CaseID, Code: "CT.2", Message: "no such case"})
+		}
+	}
+	return res, nil
 }

@@ -430,3 +430,89 @@ func TestResolvePlanDecisions(t *testing.T) {
 		})
 	}
 }
+
+func TestTestPlanDecisions(t *testing.T) {
+	t.Parallel()
+	plans := []cloudtest.Plan{{ID: "a1b2c3d4e5f6", Name: "release"}}
+	tests := []struct {
+		name                   string
+		in                     TestPlanInput
+		cases                  []cloudtest.PlanCase
+		addErr                 error
+		added, already, failed int
+		calls                  int
+		errText                string
+	}{
+		{"adds what is missing, once", TestPlanInput{Plan: "release", CaseIDs: []string{"c1", "c2", "c2", "c3"}},
+			[]cloudtest.PlanCase{{ID: "c1"}}, nil, 2, 1, 0, 1, ""},
+		{"a refused case is listed", TestPlanInput{Plan: "release", CaseIDs: []string{"c1", "bad1"}}, nil, nil, 1, 0, 1, 1, ""},
+		{"a created plan is not listed", TestPlanInput{Plan: "fresh", Create: true, CaseIDs: []string{"c1"}}, []cloudtest.PlanCase{{ID: "c1"}}, nil, 1, 0, 0, 1, ""},
+		{"nothing to add: no call", TestPlanInput{Plan: "release", CaseIDs: []string{"c1"}}, []cloudtest.PlanCase{{ID: "c1"}}, nil, 0, 1, 0, 0, ""},
+		{"add fails", TestPlanInput{Plan: "release", CaseIDs: []string{"c9"}}, nil, errors.New("503"), 0, 0, 0, 1, "503"},
+		{"plan missing", TestPlanInput{Plan: "gone", CaseIDs: []string{"c9"}}, nil, nil, 0, 0, 0, 0, "gone"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := &fakePlan{plans: plans, cases: tt.cases, addErr: tt.addErr, created: "newplan00001"}
+			flow := &TestPlan{Client: f, Log: &testutil.SyncBuffer{}}
+			o, err := flow.Run(context.Background(), tt.in)
+			if tt.errText != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.errText) {
+					t.Fatalf("err = %v, want %q", err, tt.errText)
+				}
+				return
+			}
+			if err != nil || len(o.Added) != tt.added || len(o.Already) != tt.already || len(o.Failed) != tt.failed || o.Calls != tt.calls {
+				t.Fatalf("err %v, added %v already %v failed %v calls %d", err, o.Added, o.Already, o.Failed, o.Calls)
+			}
+		})
+	}
+}
+
+func TestPlanRecorderDecisions(t *testing.T) {
+	t.Parallel()
+	o := &Outcome{RunID: 7,
+		Results: []gates.Result{{Gate: gates.Gate{Name: "fast"}, Verdict: gates.Pass}, {Gate: gates.Gate{Name: "slow"}, Verdict: gates.Fail, Message: "lost"},
+			{Gate: gates.Gate{Name: "vs-base"}, Verdict: gates.Skip}},
+		Run:   gates.Run{Cases: []gates.Case{{Name: "checkout"}, {Name: "browse"}}},
+		Cases: []CaseResult{{Name: "checkout", Status: cpts.StatusFinished}, {Name: "browse", Status: cpts.StatusAborted}},
+	}
+	maps := []PlanMapping{{Name: "fast", CaseID: "c1"}, {Name: "slow", CaseID: "c2"}, {Name: "vs-base", CaseID: "c3"},
+		{Name: "checkout", CaseID: "c4"}, {Name: "browse", CaseID: "bad5"}, {Name: "nothing", CaseID: "c6"}}
+	t.Run("each mapping judged and recorded", func(t *testing.T) {
+		t.Parallel()
+		f := &fakePlan{plans: []cloudtest.Plan{{ID: "a1b2c3d4e5f6", Name: "release"}}}
+		recs := (&PlanRecorder{Client: f, Plan: "release", ServiceID: 3, Mappings: maps}).Record(context.Background(), o)
+		want := []struct {
+			verdict  string
+			recorded bool
+			err      string
+		}{{"passed", true, ""}, {"failed", true, ""}, {"skipped", false, "was skipped"}, {"passed", true, ""},
+			{"failed", false, "CT.2: no such case"}, {"", false, `no gate or PerfTest case is named "nothing"`}}
+		for i, w := range want {
+			r := recs[i]
+			if r.Verdict != w.verdict || r.Recorded != w.recorded || (w.err == "") != (r.Err == nil) || (r.Err != nil && !strings.Contains(r.Err.Error(), w.err)) {
+				t.Errorf("record %d (%s) = %s recorded %v err %v; want %s %v %q", i, r.Name, r.Verdict, r.Recorded, r.Err, w.verdict, w.recorded, w.err)
+			}
+		}
+	})
+	t.Run("a failed call fails every record", func(t *testing.T) {
+		t.Parallel()
+		f := &fakePlan{plans: []cloudtest.Plan{{ID: "a1b2c3d4e5f6", Name: "release"}}, runErr: errors.New("503")}
+		for _, r := range (&PlanRecorder{Client: f, Plan: "release", Mappings: maps[:2]}).Record(context.Background(), o) {
+			if r.Recorded || r.Err == nil || !strings.Contains(r.Err.Error(), "503") {
+				t.Errorf("record %s recorded %v err %v", r.Name, r.Recorded, r.Err)
+			}
+		}
+	})
+	t.Run("plan not found", func(t *testing.T) {
+		t.Parallel()
+		f := &fakePlan{}
+		for _, r := range (&PlanRecorder{Client: f, Plan: "release", Mappings: maps[:1]}).Record(context.Background(), o) {
+			if r.Err == nil || !strings.Contains(r.Err.Error(), "find plan") {
+				t.Errorf("record %s err %v", r.Name, r.Err)
+			}
+		}
+	})
+}
