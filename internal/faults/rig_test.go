@@ -1,6 +1,8 @@
 package faults
 
 import (
+	"github.com/codearts-runner/codearts-runner/internal/testutil"
+
 	"bytes"
 	"context"
 	"encoding/base64"
@@ -42,26 +44,6 @@ const (
 // securityToken is the X-Security-Token of the AK/SK scenarios: the simulator requires it with
 // the demo keys (see newRig), the runner must never print it.
 const securityToken = "SIMsecTOKEN-q8V2mZ7rT4kX9wB3nH6pL1cF5dJ0gS"
-
-// syncBuffer is a bytes.Buffer safe for the concurrent writes of a subprocess's output.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-// Write appends p.
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-// String returns everything written so far.
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // rig is one simulator serving one run of a scenario. It is served through a thin handler
 // (instead of sim.Server.Start) that remembers every IAM token issued or presented, so that
@@ -256,7 +238,7 @@ func (r *rig) leftRunning() int {
 // proc is the runner subprocess of one run.
 type proc struct {
 	cmd            *exec.Cmd
-	stdout, stderr syncBuffer
+	stdout, stderr testutil.SyncBuffer
 }
 
 // signal sends sig to the runner.

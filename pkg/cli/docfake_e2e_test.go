@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"github.com/codearts-runner/codearts-runner/internal/testutil"
+
 	"context"
 	"encoding/json"
 	"fmt"
@@ -56,7 +58,7 @@ func (r *fakeRun) env(extra ...string) []string {
 
 func (r *fakeRun) run(env []string, args ...string) runResult {
 	r.t.Helper()
-	var out, errb syncBuffer
+	var out, errb testutil.SyncBuffer
 	code := Main(context.Background(), Env{Args: args, Environ: env, Stdout: &out, Stderr: &errb, Version: "test"})
 	return runResult{code: code, stdout: out.String(), stderr: errb.String()}
 }

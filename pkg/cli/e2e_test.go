@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"github.com/codearts-runner/codearts-runner/internal/testutil"
+
 	"context"
 	"fmt"
 	"os"
@@ -289,7 +291,7 @@ func TestPerfTestSIGTERMStopsTheRun(t *testing.T) {
 	h := newHarness(t, sim.Options{Scale: 10}) // a run of several real minutes
 	cmd := exec.Command(bin, "perftest")
 	cmd.Env = h.env()
-	var out, errb syncBuffer
+	var out, errb testutil.SyncBuffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -1,7 +1,8 @@
 package cli
 
 import (
-	"bytes"
+	"github.com/codearts-runner/codearts-runner/internal/testutil"
+
 	"context"
 	"encoding/json"
 	"encoding/xml"
@@ -10,7 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,24 +19,6 @@ import (
 
 	"github.com/codearts-runner/codearts-runner/internal/testtool"
 )
-
-// syncBuffer is a bytes.Buffer safe for the concurrent writes of a run.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // harness is one simulator and a working directory for end-to-end runs of the runner.
 type harness struct {
@@ -107,7 +89,7 @@ type runResult struct {
 // run runs the runner in-process with args and env.
 func (h *harness) run(ctx context.Context, env []string, args ...string) runResult {
 	h.t.Helper()
-	var out, errb syncBuffer
+	var out, errb testutil.SyncBuffer
 	code := Main(ctx, Env{Args: args, Environ: env, Stdout: &out, Stderr: &errb, Version: "test"})
 	return runResult{code: code, stdout: out.String(), stderr: errb.String()}
 }
@@ -121,7 +103,7 @@ func (h *harness) runProcess(env []string, args ...string) runResult {
 	}
 	cmd := exec.Command(bin, args...)
 	cmd.Env = env
-	var out, errb syncBuffer
+	var out, errb testutil.SyncBuffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	_ = cmd.Run()
 	return runResult{code: cmd.ProcessState.ExitCode(), stdout: out.String(), stderr: errb.String()}

@@ -3,6 +3,8 @@
 package cli
 
 import (
+	"github.com/codearts-runner/codearts-runner/internal/testutil"
+
 	"errors"
 	"fmt"
 	"os"
@@ -54,7 +56,7 @@ func TestUnwritableOutputSaysHowToFixIt(t *testing.T) {
 	} else if err := os.Chmod(work, 0o555); err != nil {
 		t.Fatal(err)
 	}
-	var out syncBuffer
+	var out testutil.SyncBuffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	_ = cmd.Run()
 	if code := cmd.ProcessState.ExitCode(); code != ExitPassed {

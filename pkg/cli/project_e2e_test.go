@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"github.com/codearts-runner/codearts-runner/internal/testutil"
+
 	"context"
 	"fmt"
 	"net/http"
@@ -128,7 +130,7 @@ func TestSimulateLooksUpTheProject(t *testing.T) {
 	for _, mode := range []string{"perftest", "testplan", "taskmodel"} {
 		t.Run(mode, func(t *testing.T) {
 			t.Parallel()
-			var out, errb syncBuffer
+			var out, errb testutil.SyncBuffer
 			env := []string{"CODEARTS_JUNIT_FILE=none", "CODEARTS_RESULT_FILE=none", fmt.Sprintf("CODEARTS_SIM_SCALE=%d", 600)}
 			code := Main(context.Background(), Env{Args: []string{mode, "--simulate"}, Environ: env, Stdout: &out, Stderr: &errb, Version: "test"})
 			if code != ExitPassed && !(mode == "perftest" && code == ExitGate) {

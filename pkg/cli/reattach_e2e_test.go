@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"github.com/codearts-runner/codearts-runner/internal/testutil"
+
 	"context"
 	"fmt"
 	"os/exec"
@@ -20,7 +22,7 @@ func killMidWait(t *testing.T, h *harness, env []string) {
 	}
 	cmd := exec.Command(bin, "perftest")
 	cmd.Env = env
-	var out syncBuffer
+	var out testutil.SyncBuffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"github.com/codearts-runner/codearts-runner/internal/testutil"
+
 	"bytes"
 	"context"
 	"fmt"
@@ -74,7 +76,7 @@ func TestUserTypedSecretMasked(t *testing.T) {
 		"GITHUB_STEP_SUMMARY=" + filepath.Join(dir, "summary.md"),
 		"GITHUB_OUTPUT=" + filepath.Join(dir, "output.txt"),
 	}
-	var out, errb syncBuffer
+	var out, errb testutil.SyncBuffer
 	code := Main(context.Background(), Env{Args: []string{"perftest", "--simulate"}, Environ: env, Stdout: &out, Stderr: &errb, Version: "test"})
 	if code != ExitPassed && code != ExitGate {
 		t.Fatalf("exit %d\n%s\n%s", code, out.String(), errb.String())

@@ -9,8 +9,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
-
-	"strconv"
+	"slices"
 	"strings"
 	"time"
 
@@ -193,19 +192,23 @@ func Load(mode Mode, args []string, environ map[string]string, help io.Writer) (
 			}
 		}
 	}
-	s := &Settings{}
+	// Flags are read as text into the same map, keyed by the variable (a flag wins): one
+	// converter, caarlos0/env, turns the merged map into Settings.
 	var problems []string
-	if err := env.ParseWithOptions(s, env.Options{Environment: merged}); err != nil {
-		problems = append(problems, envProblems(err, merged)...)
-	}
+	flagged := map[string]int{} // variable → index of its flag's slot in problems (filled after the conversion)
 	fs := flag.NewFlagSet("runner "+string(mode), flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	rv := reflect.ValueOf(s).Elem()
 	for _, f := range fields {
 		if !f.in(mode) {
 			continue
 		}
-		fs.Var(&fieldValue{v: rv.Field(f.index)}, f.Flag, f.Help)
+		fs.Var(&flagText{f: f, set: func(v string) {
+			merged[f.Env] = v
+			if _, ok := flagged[f.Env]; !ok {
+				flagged[f.Env] = len(problems)
+				problems = append(problems, "")
+			}
+		}}, f.Flag, f.Help)
 	}
 	// The flag package stops at the first problem; parsing goes on after it (and after a stray
 	// argument) so that every bad flag is reported at once.
@@ -230,6 +233,31 @@ func Load(mode Mode, args []string, environ map[string]string, help io.Writer) (
 		problems = append(problems, fmt.Sprintf("unexpected argument %q: settings are --name=value flags (see --help)", fs.Arg(0)))
 		rest = fs.Args()[1:]
 	}
+	s := &Settings{}
+	var envErrs []string
+	if err := env.ParseWithOptions(s, env.Options{Environment: merged}); err != nil {
+		for _, p := range envProblems(err, merged, flagged) {
+			if i, ok := flagged[p.env]; ok {
+				problems[i] = p.msg // a flag's problem where the flag was given
+			} else {
+				envErrs = append(envErrs, p.msg)
+			}
+		}
+	}
+	// An empty flag sets its setting to empty (a variable that is empty counts as unset): the
+	// library would take the default instead.
+	rv := reflect.ValueOf(s).Elem()
+	for _, f := range fields {
+		if i, ok := flagged[f.Env]; ok && merged[f.Env] == "" && f.Default != "" {
+			if f.Kind == reflect.String {
+				rv.Field(f.index).SetString("")
+			} else {
+				problems[i] = fmt.Sprintf("--%s %q is not %s", f.Flag, "", expected(rv.Field(f.index).Type()))
+			}
+		}
+	}
+	problems = append(envErrs, problems...)
+	problems = slices.DeleteFunc(problems, func(p string) bool { return p == "" })
 	if len(problems) > 0 {
 		// The settings as far as they were read come with the error: the output paths of a
 		// refused command, so that it can still write result=error.
@@ -263,26 +291,34 @@ func flagProblem(err error) string {
 	return msg
 }
 
-// envProblems turns the library's errors into messages naming the variable, the value and the
-// expected form.
-func envProblems(err error, merged map[string]string) []string {
+// problem is one conversion problem and the variable it is about ("" when none).
+type problem struct{ env, msg string }
+
+// envProblems turns the library's errors into messages naming the setting as it was given
+// (the flag, else the variable), the value and the expected form.
+func envProblems(err error, merged map[string]string, flagged map[string]int) []problem {
 	errs := []error{err}
 	var agg env.AggregateError
 	if errors.As(err, &agg) {
 		errs = agg.Errors
 	}
-	out := make([]string, 0, len(errs))
+	out := make([]problem, 0, len(errs))
 	for _, e := range errs {
 		var pe env.ParseError
 		if errors.As(e, &pe) {
 			for _, f := range fields {
-				if reflect.TypeFor[Settings]().Field(f.index).Name == pe.Name {
-					out = append(out, fmt.Sprintf("%s (--%s) %q is not %s", f.Env, f.Flag, merged[f.Env], expected(pe.Type)))
+				if reflect.TypeFor[Settings]().Field(f.index).Name != pe.Name {
+					continue
+				}
+				if _, ok := flagged[f.Env]; ok {
+					out = append(out, problem{f.Env, fmt.Sprintf("--%s %q is not %s", f.Flag, merged[f.Env], expected(pe.Type))})
+				} else {
+					out = append(out, problem{f.Env, fmt.Sprintf("%s (--%s) %q is not %s", f.Env, f.Flag, merged[f.Env], expected(pe.Type))})
 				}
 			}
 			continue
 		}
-		out = append(out, e.Error())
+		out = append(out, problem{"", e.Error()})
 	}
 	return out
 }
@@ -301,51 +337,19 @@ func expected(t reflect.Type) string {
 	}
 }
 
-// fieldValue adapts one Settings field to flag.Value.
-type fieldValue struct{ v reflect.Value }
-
-func (f *fieldValue) String() string {
-	if !f.v.IsValid() {
-		return ""
-	}
-	return fmt.Sprint(f.v.Interface())
+// flagText is one setting as a flag: it keeps the text given (converted later with the
+// environment, by caarlos0/env).
+type flagText struct {
+	f   field
+	set func(string)
 }
 
-func (f *fieldValue) IsBoolFlag() bool { return f.v.IsValid() && f.v.Kind() == reflect.Bool }
+func (t *flagText) String() string { return "" }
 
-func (f *fieldValue) Set(s string) error {
-	switch f.v.Kind() {
-	case reflect.String:
-		f.v.SetString(s)
-	case reflect.Bool:
-		b, err := strconv.ParseBool(s)
-		if err != nil {
-			return fmt.Errorf("%q is not true or false", s)
-		}
-		f.v.SetBool(b)
-	case reflect.Int, reflect.Int64:
-		if f.v.Type() == reflect.TypeFor[time.Duration]() {
-			d, err := time.ParseDuration(s)
-			if err != nil {
-				return fmt.Errorf("%q is not a duration such as 90s, 30m or 2h", s)
-			}
-			f.v.SetInt(int64(d))
-			return nil
-		}
-		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			return fmt.Errorf("%q is not a whole number", s)
-		}
-		f.v.SetInt(n)
-	case reflect.Float64:
-		x, err := strconv.ParseFloat(s, 64)
-		if err != nil {
-			return fmt.Errorf("%q is not a number", s)
-		}
-		f.v.SetFloat(x)
-	default:
-		return fmt.Errorf("unsupported setting type %s", f.v.Kind())
-	}
+func (t *flagText) IsBoolFlag() bool { return t.f.Kind == reflect.Bool }
+
+func (t *flagText) Set(s string) error {
+	t.set(s)
 	return nil
 }
 

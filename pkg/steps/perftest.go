@@ -43,7 +43,7 @@ type PerfTestInput struct {
 
 // PerfTest runs the gated PerfTest flow.
 type PerfTest struct {
-	CPTS *cpts.Client
+	CPTS CPTSAPI
 	// Log receives progress lines for people.
 	Log io.Writer
 	// Now is the clock; nil means time.Now.

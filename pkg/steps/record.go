@@ -27,7 +27,7 @@ type PlanRecord struct {
 
 // PlanRecorder writes gate outcomes back to TestPlan cases of a plan.
 type PlanRecorder struct {
-	Client    *cloudtest.Client
+	Client    PlanAPI
 	Plan      string // id or exact name
 	ServiceID int64
 	Mappings  []PlanMapping

@@ -66,7 +66,7 @@ func list(items []named) string {
 }
 
 // resolveSuite finds the test suite by id or exact name.
-func resolveSuite(ctx context.Context, c *cpts.Client, want string) (named, error) {
+func resolveSuite(ctx context.Context, c CPTSAPI, want string) (named, error) {
 	suites, err := c.ListSuites(ctx)
 	if err != nil {
 		return named{}, err
@@ -80,7 +80,7 @@ func resolveSuite(ctx context.Context, c *cpts.Client, want string) (named, erro
 
 // findTask finds the task by id or exact name. found is false when nothing matches (so that a
 // task can be created); err then still says what exists. An ambiguous name is an error.
-func findTask(ctx context.Context, c *cpts.Client, suiteID int64, want string) (t named, found bool, err error) {
+func findTask(ctx context.Context, c CPTSAPI, suiteID int64, want string) (t named, found bool, err error) {
 	tasks, err := c.ListTasks(ctx, suiteID)
 	if err != nil {
 		return named{}, false, err

@@ -23,7 +23,7 @@ type TestPlanInput struct {
 
 // TestPlan adds cases to a TestPlan plan.
 type TestPlan struct {
-	Client *cloudtest.Client
+	Client PlanAPI
 	Log    io.Writer
 }
 
@@ -50,7 +50,7 @@ func (f *TestPlan) logf(format string, a ...any) {
 var planIDRE = regexp.MustCompile(`^[0-9A-Za-z]{11,34}$`)
 
 // ResolvePlan finds a plan by id or exact name; with create it creates a missing one.
-func ResolvePlan(ctx context.Context, c *cloudtest.Client, want string, create bool, req cloudtest.CreatePlanRequest) (id, name string, created bool, err error) {
+func ResolvePlan(ctx context.Context, c PlanAPI, want string, create bool, req cloudtest.CreatePlanRequest) (id, name string, created bool, err error) {
 	plans, err := c.ListPlans(ctx, want)
 	if err != nil {
 		return "", "", false, err

@@ -46,7 +46,7 @@ type WorkflowInput struct {
 // Workflow runs a MAS workflow as a pipeline step: find it, start it (never twice), wait for
 // its end, handle manual checkpoints, stop it on cancel or timeout, read failed steps' logs.
 type Workflow struct {
-	MAS *mas.Client
+	MAS MASAPI
 	// Log receives progress lines for people (the caller's writer masks secrets).
 	Log io.Writer
 	// Now is the clock; nil means time.Now.

@@ -11,7 +11,8 @@ import (
 	"reflect"
 	"sync"
 	"testing"
-	"time"
+
+	"github.com/codearts-runner/codearts-runner/internal/testutil/apitest"
 
 	"github.com/codearts-runner/codearts-runner/pkg/api"
 )
@@ -22,17 +23,7 @@ const testProject = "9b26f58ec29943f681804a6628779a23"
 // newWire returns a wire client of srv with fast retries (2 retries).
 func newWire(t *testing.T, srv *httptest.Server) *api.Client {
 	t.Helper()
-	ac, err := api.New(api.Config{
-		Endpoint:     srv.URL,
-		RetryMax:     2,
-		RetryWaitMin: time.Millisecond,
-		RetryWaitMax: 2 * time.Millisecond,
-		Timeout:      5 * time.Second,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ac
+	return apitest.Wire(t, srv.URL)
 }
 
 // newTestClient returns a TestPlan client of srv for testProject.

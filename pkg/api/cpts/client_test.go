@@ -12,7 +12,8 @@ import (
 	"strconv"
 	"sync/atomic"
 	"testing"
-	"time"
+
+	"github.com/codearts-runner/codearts-runner/internal/testutil/apitest"
 
 	"github.com/codearts-runner/codearts-runner/pkg/api"
 )
@@ -22,17 +23,7 @@ const testProject = "0b7f5c1e8e8d4b9a"
 // newTestClient returns a client of srv with fast retries (2 retries).
 func newTestClient(t *testing.T, srv *httptest.Server) *Client {
 	t.Helper()
-	ac, err := api.New(api.Config{
-		Endpoint:     srv.URL,
-		RetryMax:     2,
-		RetryWaitMin: time.Millisecond,
-		RetryWaitMax: 2 * time.Millisecond,
-		Timeout:      5 * time.Second,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return New(ac, testProject)
+	return New(apitest.Wire(t, srv.URL), testProject)
 }
 
 // exchange is one expected request and its canned answer.
