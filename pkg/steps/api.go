@@ -21,6 +21,7 @@ type CPTSAPI interface {
 	CreateTask(ctx context.Context, req cpts.CreateTaskRequest) (int64, error)
 	SetTaskCases(ctx context.Context, taskID int64, req cpts.SetTaskCasesRequest) error
 	StartTask(ctx context.Context, suiteID, taskID int64, cl cpts.Cluster) (int64, error)
+	StartTasks(ctx context.Context, suiteID int64, taskIDs []int64, cl cpts.Cluster) (map[int64]int64, error)
 	StopTask(ctx context.Context, suiteID, taskID int64) error
 	History(ctx context.Context, taskID int64) ([]cpts.HistoryRun, error)
 	ListCaseRuns(ctx context.Context, runID int64) ([]cpts.CaseRun, error)

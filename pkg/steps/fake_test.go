@@ -101,6 +101,19 @@ func (f *fakeCPTS) StartTask(_ context.Context, suiteID, taskID int64, _ cpts.Cl
 	return f.startID, f.startErr
 }
 
+// StartTasks starts every task with the one scripted run id (the batch start of several tasks).
+func (f *fakeCPTS) StartTasks(_ context.Context, suiteID int64, taskIDs []int64, _ cpts.Cluster) (map[int64]int64, error) {
+	f.record("StartTasks %d %v", suiteID, taskIDs)
+	if f.startErr != nil {
+		return nil, f.startErr
+	}
+	runs := map[int64]int64{}
+	for _, id := range taskIDs {
+		runs[id] = f.startID
+	}
+	return runs, nil
+}
+
 func (f *fakeCPTS) StopTask(_ context.Context, suiteID, taskID int64) error {
 	f.record("StopTask %d %d", suiteID, taskID)
 	return f.stopErr
