@@ -484,8 +484,39 @@ code { font-size: 13px; }
 <section class="curves">
 <h3>{{.Name}}{{if .Span}} <span class="muted">{{.Span}}</span>{{end}}</h3>
 <div class="charts">
-{{- range .Charts}}{{$c := .}}
-<figure>
+{{- range .Charts}}
+{{template "chart" .}}
+{{- end}}
+</div>
+</section>
+{{- end}}
+{{- end}}
+
+{{- if .Trend}}
+<h2>Trend across runs</h2>
+<section class="curves trend">
+<div class="charts">
+{{- range .Trend}}
+{{template "chart" .}}
+{{- end}}
+</div>
+</section>
+{{- end}}
+
+{{- if .Settings}}
+<details class="settings">
+<summary>Settings</summary>
+<table>
+{{- range .Settings}}
+<tr><td><code>{{.Name}}</code></td><td>{{.Value}}</td></tr>
+{{- end}}
+</table>
+</details>
+{{- end}}
+<p class="muted">codearts-runner {{.R.Version}} · generated {{.R.Generated.UTC.Format "2006-01-02 15:04:05 UTC"}}</p>
+</body>
+</html>
+{{define "chart"}}{{$c := .}}<figure>
 <figcaption>{{.Title}}{{if .Stats}} <span class="muted">{{.Stats}}</span>{{end}}</figcaption>
 <svg class="chart {{.Series}}" data-series="{{.Series}}" viewBox="0 0 {{.Width}} {{.Height}}" role="img" aria-label="{{.Title}}">
 {{- range .YTicks}}
@@ -511,58 +542,7 @@ code { font-size: 13px; }
 <text x="{{f1 .Left}}" y="{{f1 .Top}}" dx="12" dy="24">no data reported</text>
 {{- end}}
 </svg>
-</figure>
-{{- end}}
-</div>
-</section>
-{{- end}}
-{{- end}}
-
-{{- if .Trend}}
-<h2>Trend across runs</h2>
-<section class="curves trend">
-<div class="charts">
-{{- range .Trend}}{{$c := .}}
-<figure>
-<figcaption>{{.Title}}{{if .Stats}} <span class="muted">{{.Stats}}</span>{{end}}</figcaption>
-<svg class="chart {{.Series}}" data-series="{{.Series}}" viewBox="0 0 {{.Width}} {{.Height}}" role="img" aria-label="{{.Title}}">
-{{- range .YTicks}}
-<line class="grid" x1="{{f1 $c.Left}}" y1="{{f1 .Pos}}" x2="{{f1 $c.Right}}" y2="{{f1 .Pos}}"/>
-<text x="{{f1 $c.Left}}" y="{{f1 .Pos}}" dx="-6" dy="4" text-anchor="end">{{.Label}}</text>
-{{- end}}
-<line class="axis" x1="{{f1 .Left}}" y1="{{f1 .Bottom}}" x2="{{f1 .Right}}" y2="{{f1 .Bottom}}"/>
-<line class="axis" x1="{{f1 .Left}}" y1="{{f1 .Top}}" x2="{{f1 .Left}}" y2="{{f1 .Bottom}}"/>
-{{- range .XTicks}}
-<text x="{{f1 .Pos}}" y="{{f1 $c.Bottom}}" dy="16" text-anchor="middle">{{.Label}}</text>
-{{- end}}
-<text x="{{f1 .Right}}" y="{{.Height}}" dy="-4" text-anchor="end">{{.XTitle}}</text>
-{{- range .Lines}}
-<polyline class="series" points="{{.}}"/>
-{{- end}}
-{{- range .Dots}}
-<circle class="dot" cx="{{f1 .X}}" cy="{{f1 .Y}}" r="2.5"/>
-{{- end}}
-</svg>
-</figure>
-{{- end}}
-</div>
-</section>
-{{- end}}
-
-{{- if .Settings}}
-<details class="settings">
-<summary>Settings</summary>
-<table>
-{{- range .Settings}}
-<tr><td><code>{{.Name}}</code></td><td>{{.Value}}</td></tr>
-{{- end}}
-</table>
-</details>
-{{- end}}
-<p class="muted">codearts-runner {{.R.Version}} · generated {{.R.Generated.UTC.Format "2006-01-02 15:04:05 UTC"}}</p>
-</body>
-</html>
-`))
+</figure>{{end}}`))
 
 // spanText shows the first and last curve timestamps on the page's clock (UTC, zone shown)
 // when they carry their zone; otherwise as sent, saying that the service gave no zone.
