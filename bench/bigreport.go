@@ -21,6 +21,7 @@ import (
 	"github.com/codearts-runner/codearts-runner/pkg/api"
 	"github.com/codearts-runner/codearts-runner/pkg/api/cpts"
 	"github.com/codearts-runner/codearts-runner/pkg/gates"
+	"github.com/codearts-runner/codearts-runner/pkg/outcome"
 	"github.com/codearts-runner/codearts-runner/pkg/redact"
 	"github.com/codearts-runner/codearts-runner/pkg/report"
 	"github.com/codearts-runner/codearts-runner/pkg/sim"
@@ -380,7 +381,7 @@ func bigReport(reportPath, dir string, cases int) error {
 		code, verdict = 1, "failed"
 	}
 	settings := map[string]string{"region": "cn-north-4", "test-suite": sim.DemoSuiteName, "task": "big", "gates": bigGates}
-	r := report.Build(o, report.Meta{Version: "bench", Mode: "perftest", Region: "cn-north-4", Settings: settings,
+	r := outcome.Build(o, report.Meta{Version: "bench", Mode: "perftest", Region: "cn-north-4", Settings: settings,
 		ExitCode: code, Result: verdict, Now: time.Now()})
 	red := redact.New(sim.DemoSK, sim.DemoPassword) // as the runner: every writer masks them
 	r.Redact(red)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/codearts-runner/codearts-runner/pkg/config"
+	"github.com/codearts-runner/codearts-runner/pkg/outcome"
 	"github.com/codearts-runner/codearts-runner/pkg/report"
 	"github.com/codearts-runner/codearts-runner/pkg/steps"
 )
@@ -68,7 +69,7 @@ func (a *app) perftestMany(ctx context.Context, s *config.Settings, in steps.Per
 		}
 		m := meta
 		m.ExitCode, m.Result, m.Err = c, res, err
-		parts = append(parts, report.Build(r.Outcome, m))
+		parts = append(parts, outcome.Build(r.Outcome, m))
 		if (runErr == nil && len(parts) == 1) || worse(code, c) != code {
 			code, result = c, res
 		}

@@ -16,6 +16,7 @@ import (
 	"github.com/codearts-runner/codearts-runner/pkg/api/cpts"
 	"github.com/codearts-runner/codearts-runner/pkg/config"
 	"github.com/codearts-runner/codearts-runner/pkg/gates"
+	"github.com/codearts-runner/codearts-runner/pkg/outcome"
 	"github.com/codearts-runner/codearts-runner/pkg/report"
 	"github.com/codearts-runner/codearts-runner/pkg/steps"
 )
@@ -122,7 +123,7 @@ func (a *app) perftest(ctx context.Context, args []string) int {
 
 // finish writes every output of a perftest run and returns the exit code.
 func (a *app) finish(s *config.Settings, o *steps.Outcome, runErr error, code int, result string) int {
-	r := report.Build(o, report.Meta{Version: a.env.Version, Mode: string(config.PerfTest), Region: s.Region,
+	r := outcome.Build(o, report.Meta{Version: a.env.Version, Mode: string(config.PerfTest), Region: s.Region,
 		Settings: s.Public(config.PerfTest), ExitCode: code, Result: result, Err: runErr, Now: a.env.Now()})
 	if o.HasRun() {
 		a.publish(s, r)
@@ -200,7 +201,7 @@ func (a *app) publishUsageError(mode config.Mode, s *config.Settings, err error)
 	if s == nil || (mode != config.PerfTest && mode != config.TestPlan && mode != config.TaskModel && mode != config.Workflow) {
 		return
 	}
-	a.publishNoRun(s, report.Build(nil, a.meta(s, mode, ExitUsage, "error", err)))
+	a.publishNoRun(s, outcome.Build(nil, a.meta(s, mode, ExitUsage, "error", err)))
 }
 
 // publishNoRun writes the result file, the dotenv file and the GitHub outputs (result=error)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/codearts-runner/codearts-runner/pkg/api/cloudtest"
 	"github.com/codearts-runner/codearts-runner/pkg/config"
+	"github.com/codearts-runner/codearts-runner/pkg/outcome"
 	"github.com/codearts-runner/codearts-runner/pkg/report"
 	"github.com/codearts-runner/codearts-runner/pkg/steps"
 )
@@ -69,7 +70,7 @@ func (a *app) testplan(ctx context.Context, args []string) int {
 	case len(o.Failed) > 0 || len(o.Unconfirmed) > 0:
 		code, result = ExitGate, "failed"
 	}
-	r := report.BuildTestPlan(o, a.meta(s, config.TestPlan, code, result, runErr))
+	r := outcome.BuildTestPlan(o, a.meta(s, config.TestPlan, code, result, runErr))
 	return a.finishChecks(s, r, o != nil && o.PlanID != "", runErr)
 }
 
@@ -99,7 +100,7 @@ func (a *app) taskmodel(ctx context.Context, args []string) int {
 	case o.Failure != nil:
 		code, result = ExitGate, "failed"
 	}
-	r := report.BuildTaskModel(o, a.meta(s, config.TaskModel, code, result, runErr))
+	r := outcome.BuildTaskModel(o, a.meta(s, config.TaskModel, code, result, runErr))
 	return a.finishChecks(s, r, runErr == nil, runErr)
 }
 

@@ -8,7 +8,7 @@ import (
 
 	"github.com/codearts-runner/codearts-runner/pkg/api/mas"
 	"github.com/codearts-runner/codearts-runner/pkg/config"
-	"github.com/codearts-runner/codearts-runner/pkg/report"
+	"github.com/codearts-runner/codearts-runner/pkg/outcome"
 	"github.com/codearts-runner/codearts-runner/pkg/steps"
 )
 
@@ -56,7 +56,7 @@ func (a *app) workflow(ctx context.Context, args []string) int {
 	}
 	a.gh.EndGroup()
 	code, result := workflowExit(o, runErr)
-	r := report.BuildWorkflow(o, a.meta(s, config.Workflow, code, result, runErr))
+	r := outcome.BuildWorkflow(o, a.meta(s, config.Workflow, code, result, runErr))
 	if o.HasJob() {
 		a.publish(s, r)
 		r.WriteSummary(a.out)

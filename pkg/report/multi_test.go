@@ -8,16 +8,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/codearts-runner/codearts-runner/pkg/api/cpts"
 	"github.com/codearts-runner/codearts-runner/pkg/gates"
-	"github.com/codearts-runner/codearts-runner/pkg/steps"
 )
 
 func taskResult(name string, id int64, verdict gates.Verdict, exit int, result string) *Result {
 	g := gates.Gate{Text: "p95 <= 800ms", Name: "p95 <= 800ms", Metric: "p95", Op: gates.OpLE, Value: 800, Unit: "ms"}
-	o := &steps.Outcome{SuiteID: 1, SuiteName: "s", TaskID: id, TaskName: name, RunID: id * 10, Status: cpts.StatusFinished,
-		Results: []gates.Result{{Gate: g, Verdict: verdict, Message: "p95 = 700 ms"}}}
-	return Build(o, Meta{Mode: "perftest", ExitCode: exit, Result: result, Now: time.Unix(0, 0)})
+	r := New(Meta{Mode: "perftest", ExitCode: exit, Result: result, Now: time.Unix(0, 0)})
+	r.Suite, r.Task = &Ref{ID: 1, Name: "s"}, &Ref{ID: id, Name: name}
+	r.Run = &Run{ID: id * 10, Status: 2, StatusText: "finished", StartedBy: "runner"}
+	r.AddGate(GateOf(gates.Result{Gate: g, Verdict: verdict, Message: "p95 = 700 ms"}))
+	return r
 }
 
 func TestCombine(t *testing.T) {

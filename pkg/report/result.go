@@ -6,16 +6,13 @@ package report
 import (
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"sort"
 	"time"
 
-	"github.com/codearts-runner/codearts-runner/pkg/api/cpts"
 	"github.com/codearts-runner/codearts-runner/pkg/gates"
 	"github.com/codearts-runner/codearts-runner/pkg/redact"
-	"github.com/codearts-runner/codearts-runner/pkg/steps"
 )
 
 // Schema is the version of the result file's layout. It changes only when a field changes
@@ -181,89 +178,15 @@ type Meta struct {
 	Now      time.Time
 }
 
-// Build turns a perftest outcome into the Result every writer renders. The result shares the
-// request rows of o.Run (a big run has 50,000 of them): neither side may change them after.
-func Build(o *steps.Outcome, m Meta) *Result {
+// New returns the Result of a run without an outcome (bad settings, a failed start): what m says
+// and empty gates and cases. The converters in pkg/outcome fill in the rest.
+func New(m Meta) *Result {
 	r := &Result{Schema: Schema, Tool: "codearts-runner", Version: m.Version, Mode: m.Mode,
 		Result: m.Result, ExitCode: m.ExitCode, Settings: m.Settings, Region: m.Region,
 		Gates: []Gate{}, Cases: []Case{}, Generated: m.Now.UTC()}
 	if m.Err != nil {
 		r.Error = m.Err.Error()
 	}
-	if o == nil {
-		return r
-	}
-	if o.SuiteID != 0 {
-		r.Suite = &Ref{ID: o.SuiteID, Name: o.SuiteName}
-	}
-	if o.TaskID != 0 {
-		r.Task = &Ref{ID: o.TaskID, Name: o.TaskName, Created: o.TaskMade}
-	}
-	if o.HasRun() {
-		by := "runner"
-		if o.Attached {
-			by = "attached"
-		}
-		run := &Run{ID: o.RunID, Status: int(o.Status), StatusText: runStatusText(o), StartedBy: by,
-			StartedAt: o.StartedAt.UTC(), EndedAt: o.EndedAt.UTC(), TimedOut: o.TimedOut, Cancelled: o.Cancelled,
-			StopSent: o.StopSent, StopConfirmed: o.StopConfirmed, AbortedEarly: o.AbortedBy != nil}
-		if !o.StartedAt.IsZero() && !o.EndedAt.IsZero() {
-			run.DurationSec = o.EndedAt.Sub(o.StartedAt).Seconds()
-		}
-		if o.Duration > 0 {
-			run.DurationSec = o.Duration.Seconds()
-		}
-		r.Run = run
-	}
-	if o.Baseline != nil || o.BaselineNote != "" {
-		b := &Baseline{Note: o.BaselineNote}
-		if o.Baseline != nil {
-			b.RunID = o.Baseline.ID
-		}
-		r.Baseline = b
-	}
-	for _, res := range o.Results {
-		g := gateOf(res)
-		if res.BaselineValue != nil && o.RunID != 0 {
-			g.Message = fmt.Sprintf("run %d: %s", o.RunID, g.Message)
-		}
-		r.Gates = append(r.Gates, g)
-		r.Counts.Gates++
-		switch g.Verdict {
-		case "passed":
-			r.Counts.Passed++
-		case "failed":
-			r.Counts.Failed++
-		case "warned":
-			r.Counts.Warned++
-		case "skipped":
-			r.Counts.Skipped++
-		}
-	}
-	if len(o.Run.Cases) > 0 {
-		r.Overall = gates.Aggregate(o.Run.Cases)
-	}
-	for i := range o.Run.Cases {
-		c := &o.Run.Cases[i]
-		rc := Case{Name: c.Name, Metrics: c.Metrics, Status: c.Status}
-		if i < len(o.Cases) {
-			rc.CaseRunID = o.Cases[i].CaseRunID
-			rc.StatusText = o.Cases[i].Status.String()
-		}
-		if len(c.Requests) > 0 {
-			rc.Requests = c.Requests // shared, not copied: 50,000 rows in a big run
-		}
-		r.Cases = append(r.Cases, rc)
-	}
-	for _, p := range o.PlanRecords {
-		pr := PlanRecord{Name: p.Name, CaseID: p.CaseID, Verdict: p.Verdict, Recorded: p.Recorded}
-		if p.Err != nil {
-			pr.Error = p.Err.Error()
-		}
-		r.PlanRecords = append(r.PlanRecords, pr)
-	}
-	r.curves = curvesOf(o)
-	r.Trend = trendOf(o)
 	return r
 }
 
@@ -320,8 +243,8 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// gateOf renders one gate result.
-func gateOf(res gates.Result) Gate {
+// GateOf renders one gate result.
+func GateOf(res gates.Result) Gate {
 	g := Gate{Name: res.Gate.Name, Text: res.Gate.String(), Metric: res.Gate.Metric, Scope: res.Gate.Scope.String(),
 		Severity: res.Gate.Severity.String(), Verdict: res.Verdict.String(), Unit: res.Unit, Message: res.Message,
 		BaselineValue: res.BaselineValue}
@@ -342,6 +265,22 @@ func gateOf(res gates.Result) Gate {
 	return g
 }
 
+// AddGate appends one gate to the result and counts it by its verdict.
+func (r *Result) AddGate(g Gate) {
+	r.Gates = append(r.Gates, g)
+	r.Counts.Gates++
+	switch g.Verdict {
+	case "passed":
+		r.Counts.Passed++
+	case "failed":
+		r.Counts.Failed++
+	case "warned":
+		r.Counts.Warned++
+	case "skipped":
+		r.Counts.Skipped++
+	}
+}
+
 // CaseCurves are the time series of one case run, for charts.
 type CaseCurves struct {
 	Name       string
@@ -355,56 +294,5 @@ type CaseCurves struct {
 // Curves returns the time series of every case run, for the charts.
 func (r *Result) Curves() []CaseCurves { return r.curves }
 
-// curvesOf extracts the report curves; a null point is carried as NaN.
-func curvesOf(o *steps.Outcome) []CaseCurves {
-	var out []CaseCurves
-	for _, c := range o.Cases {
-		if c.Report == nil {
-			continue
-		}
-		b := c.Report.Brokens
-		cc := CaseCurves{Name: c.Name, TPS: numbers(b.TPS.TPS), AvgRT: numbers(b.TPS.Average),
-			VUsers: numbers(b.VUsers.VUsers), Errors: numbers(b.RespCode.Error)}
-		for _, t := range b.Timestamps {
-			cc.Timestamps = append(cc.Timestamps, string(t))
-		}
-		if len(cc.Timestamps) > 0 || len(cc.TPS) > 0 {
-			out = append(out, cc)
-		}
-	}
-	return out
-}
-
-func numbers(ns []cpts.Number) []float64 {
-	out := make([]float64, len(ns))
-	for i, n := range ns {
-		if v, ok := n.Get(); ok {
-			out[i] = v
-		} else {
-			out[i] = math.NaN()
-		}
-	}
-	return out
-}
-
-// runStatusText is the run's status for people. The service says "stopped by user" for every
-// stop, also the runner's own (timeout, abort gate, cancel, a run it could no longer follow):
-// those say who stopped the run and why.
-func runStatusText(o *steps.Outcome) string {
-	if !o.StopSent || (o.Status != cpts.StatusStoppedByUser && o.Status != cpts.StatusStopping) {
-		return o.Status.String()
-	}
-	why := "it could no longer be followed"
-	switch {
-	case o.AbortedBy != nil:
-		why = "a live abort gate was lost"
-	case o.TimedOut:
-		why = "timeout"
-	case o.Cancelled:
-		why = "cancelled"
-	}
-	if o.Status == cpts.StatusStopping {
-		return "stopping (stopped by the runner: " + why + ")"
-	}
-	return "stopped by the runner (" + why + ")"
-}
+// SetCurves sets the time series of the case runs (not part of the result file).
+func (r *Result) SetCurves(c []CaseCurves) { r.curves = c }

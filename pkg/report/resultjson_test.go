@@ -30,23 +30,22 @@ var awkwardNames = []string{
 // whose names are all awkward.
 func awkwardBig(tb testing.TB) *Result {
 	tb.Helper()
-	o := bigOutcome(tb, 20, 300, 5)
-	for i := range o.Run.Cases {
-		c := &o.Run.Cases[i]
+	r := bigResult(tb, 20, 300, 5)
+	for i := range r.Cases {
+		c := &r.Cases[i]
 		c.Name = awkwardNames[i%len(awkwardNames)] + fmt.Sprint(i)
 		for j := range c.Requests {
 			c.Requests[j].Name = awkwardNames[(i+j)%len(awkwardNames)] + fmt.Sprint(j)
 		}
 	}
 	// Figures strconv writes in exponent form, and non-finite ones the JSON leaves out.
-	c := &o.Run.Cases[0]
+	c := &r.Cases[0]
 	c.Metrics.Set("vum", 1e21)
 	c.Metrics.Set("http_1xx", 1e6)
 	c.Metrics.Set("http_3xx", 1e-7)
 	c.Requests[0].Metrics.Set("p99", math.NaN())
 	c.Requests[1].Metrics.Set("p99", math.Inf(1))
 	c.Requests[2].Metrics = gates.Metrics{}
-	r := Build(o, benchMeta())
 	r.Error = "boom <&> \u2028"
 	return r
 }
@@ -67,7 +66,7 @@ func longNames(tb testing.TB) *Result {
 // everyField is a small result with every optional part filled, awkward text included.
 func everyField(tb testing.TB) *Result {
 	tb.Helper()
-	r := Build(bigOutcome(tb, 3, 2, 3), benchMeta())
+	r := bigResult(tb, 3, 2, 3)
 	r.Error = awkwardNames[0]
 	r.Suite.Created = true
 	r.Run.TimedOut, r.Run.StopSent, r.Run.AbortedEarly = true, true, true
@@ -114,7 +113,7 @@ func TestWriteJSONStreamsMarshalBytes(t *testing.T) {
 		{"writer sample", func(testing.TB) *Result { return writerSample() }, false, false},
 		{"cases without figures", func(testing.TB) *Result { return junitSample() }, false, false},
 		{"every field", everyField, false, false},
-		{"no outcome", func(testing.TB) *Result { return Build(nil, benchMeta()) }, false, false},
+		{"no outcome", func(testing.TB) *Result { return New(fixtureMeta()) }, false, false},
 		{"nil cases", func(testing.TB) *Result { r := writerSample(); r.Cases = nil; return r }, false, false},
 		{"20 cases × 300 requests, awkward names", awkwardBig, true, false},
 		{"20 cases × 300 requests, long awkward names", longNames, true, true},

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/codearts-runner/codearts-runner/pkg/gates"
-	"github.com/codearts-runner/codearts-runner/pkg/steps"
 )
 
 // Trend is the result file's trend: the overall figures of the earlier runs of the task that
@@ -43,29 +42,6 @@ var trendSeries = []struct {
 	{"avg_rt", "avg RT", "ms", func(p *TrendPoint) *float64 { return p.AvgRT }},
 	{"tps", "TPS", "/s", func(p *TrendPoint) *float64 { return p.TPS }},
 	{"error_rate", "error rate", "%", func(p *TrendPoint) *float64 { return p.ErrorRate }},
-}
-
-// trendOf renders the outcome's trend; nil when the trend was off.
-func trendOf(o *steps.Outcome) *Trend {
-	if len(o.Trend) == 0 && o.TrendNote == "" {
-		return nil
-	}
-	t := &Trend{Note: o.TrendNote, Runs: []TrendPoint{}}
-	for _, p := range o.Trend {
-		tp := TrendPoint{RunID: p.RunID, Current: p.Current, Passed: p.Passed}
-		val := func(m string) *float64 {
-			if v, ok := p.Values[m]; ok && !math.IsNaN(v) && !math.IsInf(v, 0) {
-				return &v
-			}
-			return nil
-		}
-		tp.P95, tp.AvgRT, tp.TPS, tp.ErrorRate = val("p95"), val("avg_rt"), val("tps"), val("error_rate")
-		if !p.Current {
-			t.Window++
-		}
-		t.Runs = append(t.Runs, tp)
-	}
-	return t
 }
 
 // series returns one metric over the trend's runs, NaN where a run did not report it.

@@ -3,8 +3,6 @@ package report
 import (
 	"fmt"
 	"io"
-
-	"github.com/codearts-runner/codearts-runner/pkg/steps"
 )
 
 // Workflow describes the MAS drill of `runner workflow`.
@@ -46,81 +44,6 @@ type Checkpoint struct {
 	Step   string `json:"step"`
 	Action string `json:"action"` // waiting, skipped, retried
 	Error  string `json:"error,omitempty"`
-}
-
-// BuildWorkflow turns the outcome of `runner workflow` into a Result: one check per step of the
-// execution when the status answer lists steps, else one for the workflow.
-func BuildWorkflow(o *steps.WorkflowOutcome, m Meta) *Result {
-	r := Build(nil, m)
-	if !o.HasJob() {
-		return r
-	}
-	w := &Workflow{ID: o.WorkflowID, Name: o.WorkflowName, Job: o.Job, StartedBy: "runner", Status: o.Status,
-		Verdict: o.Verdict.String(), DurationSec: o.Duration.Seconds(), TimedOut: o.TimedOut, Cancelled: o.Cancelled,
-		StopSent: o.StopSent, StopConfirmed: o.StopConfirmed, Unrecognised: o.Unrecognised, RawStatus: o.RawStatus, Steps: []WorkflowStep{}}
-	if o.Reconciled {
-		w.StartedBy = "history"
-	}
-	if !o.StartedAt.IsZero() {
-		w.StartedAt = o.StartedAt.UTC().Format("2006-01-02T15:04:05Z")
-	}
-	if !o.EndedAt.IsZero() {
-		w.EndedAt = o.EndedAt.UTC().Format("2006-01-02T15:04:05Z")
-	}
-	waiting := map[string]bool{}
-	for _, c := range o.Checkpoints {
-		cp := Checkpoint{TaskID: c.TaskID, Step: c.Step, Action: c.Action}
-		if c.Err != nil {
-			cp.Error = c.Err.Error()
-		}
-		w.Checkpoints = append(w.Checkpoints, cp)
-		waiting[c.Step] = true
-	}
-	ended := o.Verdict.Terminal()
-	for _, s := range o.Steps {
-		w.Steps = append(w.Steps, WorkflowStep{Name: s.Name, ID: s.StateID, TaskID: s.TaskID, Type: s.Type, Status: s.Status, Verdict: s.Verdict.String(), Log: s.Log})
-		c := Check{Name: "step " + s.Name, Group: "steps", Verdict: "passed", Message: fmt.Sprintf("status %q", s.Status)}
-		switch s.Verdict {
-		case steps.VerdictFailed:
-			if o.Verdict == steps.VerdictSucceeded {
-				// The execution decides: a failed step under a succeeded execution (retried,
-				// tolerated) is shown, not failed.
-				c.Message = fmt.Sprintf("status %q, but the execution succeeded", s.Status)
-				break
-			}
-			c.Verdict = "failed"
-			c.Message = fmt.Sprintf("step %q of job %s failed (status %q)", s.Name, o.Job, s.Status)
-			c.Output = s.Log
-			if s.Log == "" && s.LogErr != "" {
-				c.Output = "the log could not be read: " + s.LogErr
-			}
-		case steps.VerdictSkipped:
-			c.Verdict, c.Message = "skipped", fmt.Sprintf("skipped (status %q)", s.Status)
-		case steps.VerdictWaiting:
-			c.Verdict, c.Message = "failed", fmt.Sprintf("waiting for a person at this manual checkpoint (task %s, status %q) when the runner ended", orUnknown(s.TaskID), s.Status)
-		case steps.VerdictSucceeded:
-		default:
-			if ended || o.TimedOut || o.Cancelled {
-				c.Verdict, c.Message = "skipped", fmt.Sprintf("not finished when the drill ended (status %q)", s.Status)
-			} else {
-				c.Message = fmt.Sprintf("status %q", s.Status)
-			}
-		}
-		r.Checks = append(r.Checks, c)
-	}
-	if len(o.Steps) == 0 {
-		c := Check{Name: "workflow " + nameOr(o.WorkflowName, o.WorkflowID), Group: "workflow", Verdict: "passed",
-			Message: fmt.Sprintf("job %s: status %q", o.Job, o.Status)}
-		if o.Verdict == steps.VerdictFailed {
-			c.Verdict = "failed"
-		} else if o.Verdict != steps.VerdictSucceeded && (o.TimedOut || o.Cancelled) {
-			c.Verdict = "failed"
-			c.Message = fmt.Sprintf("job %s did not end (status %q)", o.Job, o.Status)
-		}
-		r.Checks = append(r.Checks, c)
-	}
-	r.Workflow = w
-	return r
 }
 
 func orUnknown(s string) string {

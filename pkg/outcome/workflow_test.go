@@ -1,7 +1,8 @@
-package report
+package outcome
 
 import (
 	"errors"
+	. "github.com/codearts-runner/codearts-runner/pkg/report"
 	"os"
 	"path/filepath"
 	"strings"

@@ -1,7 +1,8 @@
-package report
+package outcome
 
 import (
 	"fmt"
+	. "github.com/codearts-runner/codearts-runner/pkg/report"
 	"io"
 	"os"
 	"path/filepath"

@@ -1,8 +1,8 @@
-package report
+package outcome
 
 import (
 	"encoding/json"
-	"math"
+	. "github.com/codearts-runner/codearts-runner/pkg/report"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,24 +11,6 @@ import (
 
 	"github.com/codearts-runner/codearts-runner/pkg/steps"
 )
-
-func TestSparkline(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		in   []float64
-		want string
-	}{
-		{[]float64{1, 2, 3, 4, 5, 6, 7, 8}, "▁▂▃▄▅▆▇█"},
-		{[]float64{5, 5, 5}, "▄▄▄"},
-		{[]float64{10, math.NaN(), 0}, "█ ▁"},
-		{[]float64{math.NaN()}, " "},
-	}
-	for _, tt := range tests {
-		if got := sparkline(tt.in); got != tt.want {
-			t.Errorf("sparkline(%v) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
 
 // trendOutcome is an outcome whose trend has three earlier runs (one without error_rate) and
 // the current one.
@@ -65,7 +47,7 @@ func TestTrendWriters(t *testing.T) {
 			t.Errorf("job summary lacks %q:\n%s", w, md)
 		}
 	}
-	page, err := r.html()
+	page, err := pageOf(t, r)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,4 +81,14 @@ func TestNoTrendWithoutEarlierRuns(t *testing.T) {
 	if r.Trend != nil || strings.Contains(sum.String(), "trend") || strings.Contains(r.Markdown(), "Trend") {
 		t.Errorf("a trend without trend data: %+v\n%s", r.Trend, sum.String())
 	}
+}
+
+// pageOf is the HTML report WriteHTML writes for r.
+func pageOf(t *testing.T, r *Result) ([]byte, error) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "report.html")
+	if err := r.WriteHTML(path); err != nil {
+		return nil, err
+	}
+	return os.ReadFile(path)
 }
