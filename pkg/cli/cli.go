@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/codearts-runner/codearts-runner/pkg/ci"
 	"github.com/codearts-runner/codearts-runner/pkg/config"
 	"github.com/codearts-runner/codearts-runner/pkg/redact"
 	"github.com/codearts-runner/codearts-runner/pkg/report"
@@ -53,7 +54,7 @@ type app struct {
 	errRec  io.Writer // stderr, one record per Write on one line: errors carrying server text
 	red     *redact.Redactor
 	ci      config.CI
-	gh      report.GitHub     // no-op outside GitHub Actions
+	gh      ci.GitHub     // no-op outside GitHub Actions
 	tr      http.RoundTripper // the authentication every client shares (setupAuth)
 }
 
@@ -75,7 +76,7 @@ func Main(ctx context.Context, env Env) int {
 	a.ci = config.DetectCI(a.environ)
 	// Workflow commands go to stdout unguarded: ::add-mask:: must carry the secret itself
 	// (GitHub consumes the line); everything else the GitHub writer prints is masked by it.
-	a.gh = report.NewGitHub(a.ci, out.raw(), a.red)
+	a.gh = ci.NewGitHub(a.ci, out.raw(), a.red)
 	args := env.Args
 	if len(args) == 0 {
 		a.usage(a.errw)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	ghci "github.com/codearts-runner/codearts-runner/pkg/ci"
 	"github.com/codearts-runner/codearts-runner/pkg/config"
 )
 
@@ -64,7 +65,7 @@ func TestPublishGitHub(t *testing.T) {
 	t.Parallel()
 	ci, output, summary := ghFiles(t)
 	var stdout bytes.Buffer
-	gh := NewGitHub(ci, &stdout, nil)
+	gh := ghci.NewGitHub(ci, &stdout, nil)
 	r := writerSample()
 	r.Error = "token s3cr3t-T0KEN expired\n::set-output name=x::y 100%"
 	r.PublishGitHub(gh, []string{"s3cr3t-T0KEN", "", "  ", "line1-secret\r\nline2-secret\n", "s3cr3t-T0KEN"}, "out/codearts-junit.xml", "out/codearts-result.json")
@@ -110,7 +111,7 @@ func TestPublishGitHub(t *testing.T) {
 func TestGitHubOutputsStayOnOneLine(t *testing.T) {
 	t.Parallel()
 	ci, output, _ := ghFiles(t)
-	gh := NewGitHub(ci, &bytes.Buffer{}, nil)
+	gh := ghci.NewGitHub(ci, &bytes.Buffer{}, nil)
 	r := writerSample()
 	r.Result = "failed\n" + ghDelimiter + "\nevil<<X"
 	r.PublishGitHub(gh, nil, "a\r\nb.xml", "c.json")
@@ -137,7 +138,7 @@ func TestNoGitHubPrintsNothing(t *testing.T) {
 				}
 			}
 			var stdout bytes.Buffer
-			gh := NewGitHub(config.DetectCI(env), &stdout, nil)
+			gh := ghci.NewGitHub(config.DetectCI(env), &stdout, nil)
 			gh.Group("g")
 			writerSample().PublishGitHub(gh, []string{"secret-value"}, "j.xml", "r.json")
 			gh.Errorf("t", "m %d", 1)
@@ -156,7 +157,7 @@ func TestNoGitHubPrintsNothing(t *testing.T) {
 func TestGitHubWithoutFilesDoesNotPanic(t *testing.T) {
 	t.Parallel()
 	var stdout bytes.Buffer
-	gh := NewGitHub(config.CI{GitHub: true}, &stdout, nil)
+	gh := ghci.NewGitHub(config.CI{GitHub: true}, &stdout, nil)
 	writerSample().PublishGitHub(gh, []string{"secret-value"}, "j.xml", "r.json")
 	if gh.Err() != nil {
 		t.Fatal(gh.Err())
@@ -177,7 +178,7 @@ func TestGitHubFailuresAreErrorsNotPanics(t *testing.T) {
 	dir := t.TempDir()
 	ci := config.CI{GitHub: true, GitHubOutput: dir, GitHubStepSummary: dir} // directories cannot be appended to
 	var stdout bytes.Buffer
-	gh := NewGitHub(ci, &stdout, nil)
+	gh := ghci.NewGitHub(ci, &stdout, nil)
 	writerSample().PublishGitHub(gh, []string{"secret-value"}, "j.xml", "r.json")
 	if err := gh.Err(); err == nil || !strings.Contains(err.Error(), "github output task-run-id") {
 		t.Errorf("Err() = %v, want the first failure (output task-run-id)", err)
@@ -186,21 +187,10 @@ func TestGitHubFailuresAreErrorsNotPanics(t *testing.T) {
 		t.Errorf("stdout = %q", stdout.String())
 	}
 
-	gh = NewGitHub(config.CI{GitHub: true}, failingWriter{}, nil)
+	gh = ghci.NewGitHub(config.CI{GitHub: true}, failingWriter{}, nil)
 	gh.AddMask("secret-value")
 	if err := gh.Err(); err == nil || !strings.Contains(err.Error(), "stdout closed") {
 		t.Errorf("Err() = %v, want the stdout failure", err)
-	}
-}
-
-func TestGitHubGroups(t *testing.T) {
-	t.Parallel()
-	var stdout bytes.Buffer
-	gh := NewGitHub(config.CI{GitHub: true}, &stdout, nil)
-	gh.Group("Wait for run\n9001")
-	gh.EndGroup()
-	if got, want := stdout.String(), "::group::Wait for run 9001\n::endgroup::\n"; got != want {
-		t.Errorf("stdout = %q, want %q", got, want)
 	}
 }
 

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/codearts-runner/codearts-runner/pkg/gates"
@@ -687,31 +686,8 @@ func mdText(s string) string {
 // mdCell is mdText bounded to mdCellRunes runes.
 func mdCell(s string) string { return mdText(truncate(s, mdCellRunes)) }
 
-// flatten puts text on one line: CR LF, LF, CR and other control characters become a space,
-// runs of spaces collapse and the ends are trimmed. ANSI escape sequences and bidirectional
-// controls are dropped (redact.Text).
-func flatten(s string) string {
-	s = redact.Text(strings.Map(func(r rune) rune {
-		if r < 0x20 && r != 0x1b { // a control between words still separates them
-			return ' '
-		}
-		return r
-	}, s))
-	var b strings.Builder
-	space := false
-	for _, r := range s {
-		if unicode.IsControl(r) || unicode.IsSpace(r) || r == utf8.RuneError {
-			space = true
-			continue
-		}
-		if space && b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		space = false
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+// flatten puts text on one line (redact.Flatten).
+func flatten(s string) string { return redact.Flatten(s) }
 
 // truncate bounds s to n runes, marking a cut with an ellipsis.
 func truncate(s string, n int) string {

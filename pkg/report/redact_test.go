@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	ghci "github.com/codearts-runner/codearts-runner/pkg/ci"
 	"github.com/codearts-runner/codearts-runner/pkg/config"
 	"github.com/codearts-runner/codearts-runner/pkg/redact"
 )
@@ -57,7 +58,7 @@ func TestRedactEveryWriter(t *testing.T) {
 	var summary, stdout bytes.Buffer
 	r.WriteSummary(&summary)
 	ci := config.CI{GitHub: true, GitHubStepSummary: p("summary.md"), GitHubOutput: p("gh-output")}
-	gh := NewGitHub(ci, &stdout, red)
+	gh := ghci.NewGitHub(ci, &stdout, red)
 	r.PublishGitHub(gh, []string{secret}, p("junit.xml"), p("result.json"))
 	if err := gh.Err(); err != nil {
 		t.Fatal(err)
@@ -112,22 +113,5 @@ func TestRedactEveryWriter(t *testing.T) {
 	}
 	if !strings.Contains(outputs["summary"], `\n::error::pwned`) {
 		t.Errorf("the summary does not show the injected text escaped:\n%s", outputs["summary"])
-	}
-}
-
-// TestGitHubCommandEscaping: our workflow commands escape their data (% CR LF) and properties
-// (also : and ,), mask secrets in both, and never carry `##[`.
-func TestGitHubCommandEscaping(t *testing.T) {
-	t.Parallel()
-	var stdout bytes.Buffer
-	gh := NewGitHub(config.CI{GitHub: true}, &stdout, redact.New("s3cr3t-token"))
-	gh.Errorf("Gate: a,b", "100%% s3cr3t-token\n::error::pwned ##[error]x")
-	gh.Warningf("w", "%s", "line\r\nbreak")
-	gh.Group("task s3cr3t-token\n::stop-commands::x")
-	want := "::error title=Gate%3A a%2Cb::100%25 *** ::error::pwned ##\\[error]x\n" +
-		"::warning title=w::line break\n" +
-		"::group::task *** ::stop-commands::x\n"
-	if got := stdout.String(); got != want {
-		t.Errorf("commands\n got %q\nwant %q", got, want)
 	}
 }
