@@ -54,7 +54,7 @@ type app struct {
 	errRec  io.Writer // stderr, one record per Write on one line: errors carrying server text
 	red     *redact.Redactor
 	ci      config.CI
-	gh      ci.GitHub     // no-op outside GitHub Actions
+	gh      ci.GitHub         // no-op outside GitHub Actions
 	tr      http.RoundTripper // the authentication every client shares (setupAuth)
 }
 
