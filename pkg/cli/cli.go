@@ -15,19 +15,20 @@ import (
 
 	"github.com/codearts-runner/codearts-runner/pkg/ci"
 	"github.com/codearts-runner/codearts-runner/pkg/config"
+	"github.com/codearts-runner/codearts-runner/pkg/outcome"
 	"github.com/codearts-runner/codearts-runner/pkg/redact"
 	"github.com/codearts-runner/codearts-runner/pkg/report"
 )
 
 // Exit codes, documented in the README.
 const (
-	ExitPassed    = 0
-	ExitGate      = 1
-	ExitUsage     = 2
-	ExitPlatform  = 3
-	ExitTimeout   = 4
-	ExitAPI       = 5
-	ExitCancelled = 130
+	ExitPassed    = outcome.ExitPassed
+	ExitGate      = outcome.ExitGate
+	ExitUsage     = outcome.ExitUsage
+	ExitPlatform  = outcome.ExitPlatform
+	ExitTimeout   = outcome.ExitTimeout
+	ExitAPI       = outcome.ExitAPI
+	ExitCancelled = outcome.ExitCancelled
 )
 
 // Env is everything the runner takes from outside the process, so tests can substitute it.

@@ -12,27 +12,6 @@ import (
 	"github.com/codearts-runner/codearts-runner/pkg/steps"
 )
 
-// exitSeverity orders the exit codes of several task runs, worst last: the step exits with the
-// worst. A cancellation outranks everything, then bad settings, an API failure, a timeout, a
-// run that failed on the platform, a lost gate, a pass.
-var exitSeverity = []int{ExitPassed, ExitGate, ExitPlatform, ExitTimeout, ExitAPI, ExitUsage, ExitCancelled}
-
-// worse returns the worse of two exit codes by exitSeverity.
-func worse(a, b int) int {
-	rank := func(c int) int {
-		for i, x := range exitSeverity {
-			if x == c {
-				return i
-			}
-		}
-		return len(exitSeverity)
-	}
-	if rank(b) > rank(a) {
-		return b
-	}
-	return a
-}
-
 // perftestMany runs the tasks of a task list in one step (steps.RunMany) and writes one set of
 // outputs with a section per task run.
 func (a *app) perftestMany(ctx context.Context, s *config.Settings, in steps.PerfTestInput, flow *steps.PerfTest) int {
@@ -51,7 +30,7 @@ func (a *app) perftestMany(ctx context.Context, s *config.Settings, in steps.Per
 	a.gh.EndGroup()
 	code, result := ExitPassed, "passed"
 	if runErr != nil {
-		code, result = exitCode(nil, runErr, in.Wait)
+		code, result = outcome.PerfTestVerdict(nil, runErr, in.Wait)
 		if ctx.Err() != nil || errors.Is(runErr, context.Canceled) {
 			code, result = ExitCancelled, "cancelled"
 		}
@@ -62,7 +41,7 @@ func (a *app) perftestMany(ctx context.Context, s *config.Settings, in steps.Per
 		if !r.Outcome.HasRun() {
 			continue
 		}
-		c, res := exitCode(r.Outcome, r.Err, in.Wait)
+		c, res := outcome.PerfTestVerdict(r.Outcome, r.Err, in.Wait)
 		err := r.Err
 		if err == nil && r.Outcome.Invalid != nil {
 			err = r.Outcome.Invalid
@@ -70,7 +49,7 @@ func (a *app) perftestMany(ctx context.Context, s *config.Settings, in steps.Per
 		m := meta
 		m.ExitCode, m.Result, m.Err = c, res, err
 		parts = append(parts, outcome.Build(r.Outcome, m))
-		if (runErr == nil && len(parts) == 1) || worse(code, c) != code {
+		if (runErr == nil && len(parts) == 1) || outcome.Worse(code, c) != code {
 			code, result = c, res
 		}
 	}

@@ -114,7 +114,7 @@ func (a *app) perftest(ctx context.Context, args []string) int {
 		a.recordInPlan(ctx, s, o)
 	}
 	a.gh.EndGroup()
-	code, result := exitCode(o, runErr, in.Wait)
+	code, result := outcome.PerfTestVerdict(o, runErr, in.Wait)
 	if runErr == nil && o != nil && o.Invalid != nil {
 		runErr = o.Invalid // shown as the result's error
 	}
@@ -225,35 +225,6 @@ func outPath(p string) string {
 		return ""
 	}
 	return p
-}
-
-// exitCode maps the outcome to the documented exit code and result word.
-func exitCode(o *steps.Outcome, err error, wait bool) (int, string) {
-	switch {
-	case (o != nil && o.Cancelled) || errors.Is(err, context.Canceled):
-		return ExitCancelled, "cancelled"
-	case steps.IsSettings(err):
-		return ExitUsage, "error"
-	case errors.Is(err, steps.ErrTimeout):
-		return ExitTimeout, "timeout"
-	case err != nil:
-		return ExitAPI, "error"
-	case o == nil:
-		return ExitAPI, "error"
-	case !wait && o.RunID > 0 && len(o.Results) == 0:
-		return ExitPassed, "started"
-	case o.Invalid != nil: // stopped by someone else, implausible report: gates shown, no pass
-		return ExitPlatform, "error"
-	case o.AbortedBy != nil:
-		return ExitGate, "failed"
-	case o.Status == cpts.StatusAborted:
-		return ExitPlatform, "error"
-	case gates.NoData(o.Run):
-		return ExitPlatform, "error"
-	case !gates.Passed(o.Results):
-		return ExitGate, "failed"
-	}
-	return ExitPassed, "passed"
 }
 
 // loadGates parses the inline gates and the gates file (at most config.MaxGatesBytes, read so

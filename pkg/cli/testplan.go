@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/codearts-runner/codearts-runner/pkg/api/cloudtest"
@@ -59,17 +58,7 @@ func (a *app) testplan(ctx context.Context, args []string) int {
 	flow := &steps.TestPlan{Client: cloudtest.New(c, s.CodeArtsProject), Log: a.outRec}
 	o, runErr := flow.Run(ctx, steps.TestPlanInput{Plan: s.Plan, Create: s.CreatePlan, Start: start, End: end,
 		ServiceIDs: services, Assignee: s.Assignee, ServiceID: s.ServiceID, CaseIDs: s.CaseIDList()})
-	code, result := ExitPassed, "passed"
-	switch {
-	case errors.Is(runErr, context.Canceled):
-		code, result = ExitCancelled, "cancelled"
-	case steps.IsSettings(runErr):
-		code, result = ExitUsage, "error"
-	case runErr != nil:
-		code, result = ExitAPI, "error"
-	case len(o.Failed) > 0 || len(o.Unconfirmed) > 0:
-		code, result = ExitGate, "failed"
-	}
+	code, result := outcome.TestPlanVerdict(o, runErr)
 	r := outcome.BuildTestPlan(o, a.meta(s, config.TestPlan, code, result, runErr))
 	return a.finishChecks(s, r, o != nil && o.PlanID != "", runErr)
 }
@@ -90,16 +79,7 @@ func (a *app) taskmodel(ctx context.Context, args []string) int {
 	flow := &steps.TaskModel{Attask: cloudtest.NewAttask(c), Log: a.outRec}
 	o, runErr := flow.Run(ctx, cloudtest.ExecuteRequest{TaskIDs: s.TaskIDList(), SutName: s.SutName, SutBranch: s.SutBranch,
 		UserName: s.UserName, TestServiceID: s.TestServiceID, IP: s.IP, Port: s.Port})
-	// The call starts the templates and returns: "started", as a perftest run with wait=false.
-	code, result := ExitPassed, "started"
-	switch {
-	case errors.Is(runErr, context.Canceled):
-		code, result = ExitCancelled, "cancelled"
-	case runErr != nil:
-		code, result = ExitAPI, "error"
-	case o.Failure != nil:
-		code, result = ExitGate, "failed"
-	}
+	code, result := outcome.TaskModelVerdict(o, runErr)
 	r := outcome.BuildTaskModel(o, a.meta(s, config.TaskModel, code, result, runErr))
 	return a.finishChecks(s, r, runErr == nil, runErr)
 }

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -55,7 +54,7 @@ func (a *app) workflow(ctx context.Context, args []string) int {
 		a.env.StopSignals()
 	}
 	a.gh.EndGroup()
-	code, result := workflowExit(o, runErr)
+	code, result := outcome.WorkflowVerdict(o, runErr)
 	r := outcome.BuildWorkflow(o, a.meta(s, config.Workflow, code, result, runErr))
 	if o.HasJob() {
 		a.publish(s, r)
@@ -68,22 +67,4 @@ func (a *app) workflow(ctx context.Context, args []string) int {
 		fmt.Fprintf(a.errRec, "runner workflow: %v\n", runErr)
 	}
 	return code
-}
-
-// workflowExit maps a drill's outcome to the exit code and result word: 0 the drill
-// succeeded, 1 it failed, 2 bad settings, 4 timeout, 5 API failure, 130 cancelled.
-func workflowExit(o *steps.WorkflowOutcome, err error) (int, string) {
-	switch {
-	case (o != nil && o.Cancelled) || errors.Is(err, context.Canceled):
-		return ExitCancelled, "cancelled"
-	case steps.IsSettings(err):
-		return ExitUsage, "error"
-	case errors.Is(err, steps.ErrTimeout):
-		return ExitTimeout, "timeout"
-	case err != nil || o == nil:
-		return ExitAPI, "error"
-	case o.Verdict == steps.VerdictFailed:
-		return ExitGate, "failed"
-	}
-	return ExitPassed, "passed"
 }
