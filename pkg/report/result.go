@@ -1,6 +1,8 @@
-// Package report renders the outcome of a run for people and machines: the result JSON
-// (schema 1), JUnit XML, the terminal summary, the GitHub job summary and the HTML report. Every
-// writer renders the same Result, built once from the flow's outcome.
+// Package report renders the result of a run for people and machines: the result JSON
+// (schema 1), JUnit XML, the terminal summary, the GitHub job summary, the HTML report, the
+// GitLab dotenv and the CodeArts step files. Every writer renders the same plain Result, built
+// once by pkg/outcome from the flow's outcome; this package imports neither the flows, the
+// settings nor the wire types, and the CI adapters it renders onto live in pkg/ci.
 package report
 
 import (
