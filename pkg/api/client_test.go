@@ -175,8 +175,8 @@ func TestDecode(t *testing.T) {
 		{"whitespace body", reply{body: " \n"},
 			func() any { return &task{} }, `&{0 }`, nil},
 		{"nil out", reply{body: `not json at all`}, func() any { return nil }, `<nil>`, nil},
-		{"invalid JSON", reply{body: "<html>" + strings.Repeat("x", 5000)},
-			func() any { return &task{} }, "", []string{"show task 1: decode response (HTTP 200, 5006 bytes)", `body starts "<html>xxx`}},
+		{"invalid JSON", reply{body: "<html>" + strings.Repeat("xxx ", 1250)},
+			func() any { return &task{} }, "", []string{"show task 1: decode response (HTTP 200, 5006 bytes)", `body starts "<html>xxx xxx`}},
 		{"type mismatch", reply{body: `{"id":"forty-two"}`},
 			func() any { return &task{} }, "", []string{"show task 1: decode response", "forty-two"}},
 	}

@@ -188,7 +188,9 @@ func stripHTML(s string) string {
 	return strings.TrimSpace(reSpace.ReplaceAllString(s, " "))
 }
 
-// excerpt bounds s to at most n bytes, cut at a rune boundary and marked with "…".
+// excerpt bounds s to at most n bytes, cut at a rune boundary and marked with "…". A word
+// the cut would split (a run of token characters, see isWordByte) is dropped whole: the
+// redactor masks whole secrets only, so a cut token echoed by a server would leak its prefix.
 func excerpt(s string, n int) string {
 	if len(s) <= n {
 		return s
@@ -197,7 +199,19 @@ func excerpt(s string, n int) string {
 	for cut > 0 && !utf8RuneStart(s[cut]) {
 		cut--
 	}
+	if isWordByte(s[cut]) {
+		for cut > 0 && isWordByte(s[cut-1]) {
+			cut--
+		}
+	}
 	return s[:cut] + "…"
+}
+
+// isWordByte reports whether c can be part of a token, key or signature (ASCII letters,
+// digits and the characters of base64, base64url and URL encoding).
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+		strings.IndexByte("-_+/=.%~", c) >= 0
 }
 
 func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }

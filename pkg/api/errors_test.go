@@ -185,3 +185,34 @@ func TestAPIErrorWithoutOp(t *testing.T) {
 		t.Errorf("Error() = %q, want %q", got, want)
 	}
 }
+
+// TestAPIErrorExcerptKeepsNoSecretPrefix: a gateway that echoes the request's token in its
+// error page must not get a prefix of it past the redactor (which masks whole secrets only) by
+// having the excerpt cut the token in the middle: an excerpt ends before a cut word.
+func TestAPIErrorExcerptKeepsNoSecretPrefix(t *testing.T) {
+	t.Parallel()
+	const token = "MIIsimeHTcMfHrcwghdwOV5qA9N27tRC6sgyVR-UIWv1g6kGpMx7DZIQjOn4NmZ_4b8f2c3d1e0a9"
+	shapes := []struct {
+		name, contentType, body string
+	}{
+		{"HTML", "text/html", "<html><body>bad gateway %s X-Auth-Token:[" + token + "]</body></html>"},
+		{"plain", "text/plain", "bad gateway %s X-Auth-Token=" + token},
+		{"JSON message", "application/json", `{"error_code":"APIGW.0101","error_msg":"%s token ` + token + `"}`},
+		{"JSON body", "application/json", `{"note":"%s","echo":"` + token + `"}`},
+	}
+	for _, sh := range shapes {
+		t.Run(sh.name, func(t *testing.T) {
+			t.Parallel()
+			for pad := 100; pad < maxBody+200; pad += 7 {
+				body := fmt.Sprintf(sh.body, strings.Repeat("a ", pad/2))
+				resp := &http.Response{StatusCode: 502, Header: http.Header{"Content-Type": {sh.contentType}}}
+				e := ErrorFromResponse("op", resp, []byte(body))
+				for _, s := range []string{e.Error(), e.Message, e.Body} {
+					if i := strings.Index(s, token[:6]); i >= 0 && !strings.Contains(s, token) {
+						t.Fatalf("pad %d: a cut prefix of the token survives: %q", pad, s[i:])
+					}
+				}
+			}
+		})
+	}
+}

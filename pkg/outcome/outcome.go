@@ -9,6 +9,7 @@ import (
 
 	"github.com/codearts-runner/codearts-runner/pkg/api/cpts"
 	"github.com/codearts-runner/codearts-runner/pkg/gates"
+	"github.com/codearts-runner/codearts-runner/pkg/redact"
 	"github.com/codearts-runner/codearts-runner/pkg/report"
 	"github.com/codearts-runner/codearts-runner/pkg/steps"
 )
@@ -248,7 +249,7 @@ func BuildWorkflow(o *steps.WorkflowOutcome, m report.Meta) *report.Result {
 				break
 			}
 			c.Verdict = "failed"
-			c.Message = fmt.Sprintf("step %q of job %s failed (status %q)", s.Name, o.Job, s.Status)
+			c.Message = fmt.Sprintf("step %q of job %s failed (status %q)", s.Name, redact.Inline(o.Job), s.Status)
 			c.Output = s.Log
 			if s.Log == "" && s.LogErr != "" {
 				c.Output = "the log could not be read: " + s.LogErr
@@ -269,12 +270,12 @@ func BuildWorkflow(o *steps.WorkflowOutcome, m report.Meta) *report.Result {
 	}
 	if len(o.Steps) == 0 {
 		c := report.Check{Name: "workflow " + nameOr(o.WorkflowName, o.WorkflowID), Group: "workflow", Verdict: "passed",
-			Message: fmt.Sprintf("job %s: status %q", o.Job, o.Status)}
+			Message: fmt.Sprintf("job %s: status %q", redact.Inline(o.Job), o.Status)}
 		if o.Verdict == steps.VerdictFailed {
 			c.Verdict = "failed"
 		} else if o.Verdict != steps.VerdictSucceeded && (o.TimedOut || o.Cancelled) {
 			c.Verdict = "failed"
-			c.Message = fmt.Sprintf("job %s did not end (status %q)", o.Job, o.Status)
+			c.Message = fmt.Sprintf("job %s did not end (status %q)", redact.Inline(o.Job), o.Status)
 		}
 		r.Checks = append(r.Checks, c)
 	}

@@ -103,3 +103,30 @@ func TestBuildWorkflow(t *testing.T) {
 		})
 	}
 }
+
+// TestWorkflowJobNameCannotStartALine: the job name is server text of one line; in the JUnit
+// file (which a later step may print) a CR or LF in it must not start a line of its own.
+func TestWorkflowJobNameCannotStartALine(t *testing.T) {
+	t.Parallel()
+	job := "j\n::error::pwn\r::warning::cr\u2028##[group]x"
+	for _, o := range []*steps.WorkflowOutcome{
+		{WorkflowID: "w", WorkflowName: "drill", Job: job, Status: "FAILED", Verdict: steps.VerdictFailed},
+		{WorkflowID: "w", WorkflowName: "drill", Job: job, Status: "RUNNING", TimedOut: true},
+		{WorkflowID: "w", Job: job, Status: "FAILED", Verdict: steps.VerdictFailed,
+			Steps: []steps.WorkflowStep{{Name: "s", Status: "FAILED", Verdict: steps.VerdictFailed}}},
+	} {
+		path := filepath.Join(t.TempDir(), "junit.xml")
+		if err := BuildWorkflow(o, Meta{Mode: "workflow", Result: "failed", ExitCode: 1}).WriteJUnit(path); err != nil {
+			t.Fatal(err)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(string(data), "\n") {
+			if l := strings.TrimLeft(line, " \t"); strings.HasPrefix(l, "::") || strings.HasPrefix(l, "##[") {
+				t.Errorf("a line of the JUnit file starts with server text: %q", line)
+			}
+		}
+	}
+}

@@ -149,5 +149,12 @@ func bound(s string) string {
 	for cut > 0 && s[cut]&0xC0 == 0x80 {
 		cut--
 	}
+	// A word the cut would split is dropped whole, so that no prefix of an echoed token
+	// survives the redactor (which masks whole secrets only).
+	for word := func(c byte) bool {
+		return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-_+/=.%~", c) >= 0
+	}; word(s[cut]) && cut > 0 && word(s[cut-1]); {
+		cut--
+	}
 	return s[:cut] + "…"
 }
