@@ -18,13 +18,13 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/codearts-runner/codearts-runner/internal/sim"
 	"github.com/codearts-runner/codearts-runner/pkg/api"
 	"github.com/codearts-runner/codearts-runner/pkg/api/cpts"
 	"github.com/codearts-runner/codearts-runner/pkg/gates"
 	"github.com/codearts-runner/codearts-runner/pkg/outcome"
 	"github.com/codearts-runner/codearts-runner/pkg/redact"
 	"github.com/codearts-runner/codearts-runner/pkg/report"
-	"github.com/codearts-runner/codearts-runner/pkg/sim"
 	"github.com/codearts-runner/codearts-runner/pkg/steps"
 )
 

@@ -17,8 +17,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/codearts-runner/codearts-runner/internal/sim"
 	"github.com/codearts-runner/codearts-runner/pkg/report"
-	"github.com/codearts-runner/codearts-runner/pkg/sim"
 )
 
 // runLengths are the stage plans of the measured runs, in simulated time.

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/codearts-runner/codearts-runner/pkg/sim"
+	"github.com/codearts-runner/codearts-runner/internal/sim"
 )
 
 // multiTasks is the number of tasks of the several-tasks row; multiRun the length of each run.

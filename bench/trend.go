@@ -13,8 +13,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/codearts-runner/codearts-runner/internal/sim"
 	"github.com/codearts-runner/codearts-runner/pkg/report"
-	"github.com/codearts-runner/codearts-runner/pkg/sim"
 )
 
 // trendRuns is the trend window the trend row reads.

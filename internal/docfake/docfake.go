@@ -1,6 +1,6 @@
 // Package docfake is a fake of the CPTS and TestPlan APIs built from nothing but the vendor
 // documents' example payloads (testdata/, copied from ../shared/seeds; the repairs that page
-// breaks made necessary are listed in testdata/README.md). It shares no code with pkg/sim and
+// breaks made necessary are listed in testdata/README.md). It shares no code with internal/sim and
 // pkg/api: it is a second, independent reading of the same documents, for end-to-end tests of
 // the runner. Only tests use it.
 //

@@ -1,5 +1,5 @@
 // Package faults holds the fault-injection suite of codearts-runner. It has no code of its
-// own: faults_test.go builds the real runner binary once, starts one simulator (pkg/sim) per
+// own: faults_test.go builds the real runner binary once, starts one simulator (internal/sim) per
 // scenario, injects one fault, runs `runner perftest` as a subprocess against it and records
 // the exit code, the runs left running on the platform, duplicate starts and any secret found
 // in the output or the files written.

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/codearts-runner/codearts-runner/pkg/sim"
+	"github.com/codearts-runner/codearts-runner/internal/sim"
 )
 
 // Paths of the calls the scenarios aim at. The start and the stop are the same POST; they

@@ -25,8 +25,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/codearts-runner/codearts-runner/internal/sim"
 	"github.com/codearts-runner/codearts-runner/pkg/report"
-	"github.com/codearts-runner/codearts-runner/pkg/sim"
 )
 
 // authMode is how the runner authenticates in a scenario.

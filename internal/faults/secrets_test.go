@@ -11,7 +11,7 @@ import (
 	"testing"
 	"unicode"
 
-	"github.com/codearts-runner/codearts-runner/pkg/sim"
+	"github.com/codearts-runner/codearts-runner/internal/sim"
 )
 
 // TestFindSecret checks the sweep itself: a secret is found plain, URL-encoded and inside a

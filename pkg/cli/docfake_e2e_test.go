@@ -18,7 +18,7 @@ import (
 	"github.com/codearts-runner/codearts-runner/pkg/report"
 )
 
-// issue 11: every scenario also runs against docfake, a fake built independently (no pkg/sim
+// issue 11: every scenario also runs against docfake, a fake built independently (no internal/sim
 // code) from the documents' example payloads.
 
 // fakeRun is one runner invocation against a docfake server.

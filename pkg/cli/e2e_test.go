@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/codearts-runner/codearts-runner/pkg/sim"
+	"github.com/codearts-runner/codearts-runner/internal/sim"
 )
 
 var demoSecrets = []string{sim.DemoSK, sim.DemoPassword}

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/codearts-runner/codearts-runner/pkg/sim"
+	"github.com/codearts-runner/codearts-runner/internal/sim"
 )
 
 // issue 11: the runner speaks only documented behaviour (variables listed per documented

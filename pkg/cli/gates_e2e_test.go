@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/codearts-runner/codearts-runner/pkg/sim"
+	"github.com/codearts-runner/codearts-runner/internal/sim"
 )
 
 // addTask adds a one-case task with profile p to the demo suite.

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/codearts-runner/codearts-runner/pkg/sim"
+	"github.com/codearts-runner/codearts-runner/internal/sim"
 )
 
 // githubOutputs parses a GITHUB_OUTPUT file (name<<delimiter ... delimiter, or name=value).

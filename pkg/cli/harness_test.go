@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/codearts-runner/codearts-runner/internal/sim"
 	"github.com/codearts-runner/codearts-runner/pkg/report"
-	"github.com/codearts-runner/codearts-runner/pkg/sim"
 
 	"github.com/codearts-runner/codearts-runner/internal/testtool"
 )

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/codearts-runner/codearts-runner/pkg/sim"
+	"github.com/codearts-runner/codearts-runner/internal/sim"
 )
 
 // TestSettingsRefusedBeforeAnyRequest runs perftest with settings that must be refused with

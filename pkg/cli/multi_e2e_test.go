@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/codearts-runner/codearts-runner/pkg/sim"
+	"github.com/codearts-runner/codearts-runner/internal/sim"
 )
 
 // TestSeveralTasks runs the demo task and the degraded demo task in one step: both run (one

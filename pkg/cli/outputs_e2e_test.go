@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/codearts-runner/codearts-runner/pkg/sim"
+	"github.com/codearts-runner/codearts-runner/internal/sim"
 )
 
 // TestEveryOutputAnnounced: a perftest run prints the path of every file it writes (JUnit,

@@ -14,7 +14,7 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/codearts-runner/codearts-runner/pkg/sim"
+	"github.com/codearts-runner/codearts-runner/internal/sim"
 )
 
 // TestUnwritableOutputSaysHowToFixIt: the runner as a user that may not write in the working

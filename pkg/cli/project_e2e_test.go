@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/codearts-runner/codearts-runner/pkg/sim"
+	"github.com/codearts-runner/codearts-runner/internal/sim"
 )
 
 // issue 11: project scope in every mode, end to end — the real binary against the simulator.

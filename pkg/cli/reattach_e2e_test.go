@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/codearts-runner/codearts-runner/pkg/sim"
+	"github.com/codearts-runner/codearts-runner/internal/sim"
 )
 
 // killMidWait starts the runner as a process, waits until it has started its run, and kills it

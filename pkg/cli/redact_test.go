@@ -11,8 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/codearts-runner/codearts-runner/internal/sim"
 	"github.com/codearts-runner/codearts-runner/pkg/redact"
-	"github.com/codearts-runner/codearts-runner/pkg/sim"
 )
 
 func TestLineWriter(t *testing.T) {

@@ -6,8 +6,8 @@ import (
 	"log/slog"
 	"strings"
 
+	"github.com/codearts-runner/codearts-runner/internal/sim"
 	"github.com/codearts-runner/codearts-runner/pkg/config"
-	"github.com/codearts-runner/codearts-runner/pkg/sim"
 )
 
 // DemoGates are the gates of `runner perftest --simulate` when none are given.

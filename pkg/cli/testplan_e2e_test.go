@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/codearts-runner/codearts-runner/pkg/sim"
+	"github.com/codearts-runner/codearts-runner/internal/sim"
 )
 
 // tpEnv is the environment of a TestPlan or taskmodel run against the harness.

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/codearts-runner/codearts-runner/pkg/sim"
+	"github.com/codearts-runner/codearts-runner/internal/sim"
 )
 
 // TestTrendGate runs the demo task against seeded run histories: the trend gate passes, fails

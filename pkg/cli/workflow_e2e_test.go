@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/codearts-runner/codearts-runner/pkg/sim"
+	"github.com/codearts-runner/codearts-runner/internal/sim"
 )
 
 // wfEnv is the environment of a workflow run against the harness (AK/SK, no project id).

@@ -8,10 +8,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/codearts-runner/codearts-runner/internal/sim"
 	"github.com/codearts-runner/codearts-runner/pkg/api"
 	"github.com/codearts-runner/codearts-runner/pkg/api/auth"
 	"github.com/codearts-runner/codearts-runner/pkg/api/cpts"
-	"github.com/codearts-runner/codearts-runner/pkg/sim"
 )
 
 // simClient is a CPTS client of a fresh simulator.

@@ -8,11 +8,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/codearts-runner/codearts-runner/internal/sim"
 	"github.com/codearts-runner/codearts-runner/pkg/api"
 	"github.com/codearts-runner/codearts-runner/pkg/api/auth"
 	"github.com/codearts-runner/codearts-runner/pkg/api/cpts"
 	"github.com/codearts-runner/codearts-runner/pkg/gates"
-	"github.com/codearts-runner/codearts-runner/pkg/sim"
 )
 
 // simFlow is a PerfTest flow against a fresh simulator over loopback HTTP, signing with the

@@ -9,10 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/codearts-runner/codearts-runner/internal/sim"
 	"github.com/codearts-runner/codearts-runner/pkg/api"
 	"github.com/codearts-runner/codearts-runner/pkg/api/auth"
 	"github.com/codearts-runner/codearts-runner/pkg/api/mas"
-	"github.com/codearts-runner/codearts-runner/pkg/sim"
 )
 
 func TestStatusMapping(t *testing.T) {

@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/codearts-runner/codearts-runner/internal/sim"
 	"github.com/codearts-runner/codearts-runner/pkg/api"
 	"github.com/codearts-runner/codearts-runner/pkg/api/auth"
-	"github.com/codearts-runner/codearts-runner/pkg/sim"
 )
 
 // clock is a settable clock for the simulator: its executions advance only when the test says.
