@@ -18,7 +18,7 @@ import (
 // grow during a run, so a failing `>`, `>=` or `!=` gate on them can still
 // be won and is not lost, and `==` is lost only once the value is above the
 // limit; `<` and `<=` are lost as soon as they fail.
-func CheckAbort(gates []Gate, live Run, elapsed time.Duration) *Result {
+func CheckAbort(gates []Gate, live Run, elapsed time.Duration) *Evaluation {
 	e := &evaluator{cur: newRunView(live)}
 	for _, g := range gates {
 		if !g.Abort || g.Baseline != nil || g.Severity != SeverityFail || elapsed < g.AbortAfter {

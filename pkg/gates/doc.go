@@ -62,7 +62,7 @@
 //
 // # Verdicts
 //
-// Evaluate returns one Result per gate: Pass, Fail, Warn (a warn: gate that
+// Evaluate returns one Evaluation per gate: Pass, Fail, Warn (a warn: gate that
 // would fail) or Skip (a baseline gate without a baseline value, unless
 // EvalOptions.BaselineRequired). A run that produced no requests never
 // passes: Evaluate prepends a failing result for NoDataGate. CheckAbort

@@ -91,8 +91,8 @@ func (t *Trend) Median(metric string) (median float64, n int, ok bool) {
 	return (vs[n/2-1] + vs[n/2]) / 2, n, true
 }
 
-// Result is the evaluation of one gate.
-type Result struct {
+// Evaluation is the outcome of one gate: its verdict, the measured value and the limit.
+type Evaluation struct {
 	// Gate is the gate evaluated.
 	Gate Gate
 	// Verdict is the outcome.
@@ -142,12 +142,12 @@ var NoDataGate = Gate{Text: "requests > 0", Name: "run produced requests", Metri
 // (the message lists the names available). A baseline gate without a
 // baseline value is skipped with the reason in its message, or fails when
 // opt.BaselineRequired. A warn: gate that would fail warns instead.
-func Evaluate(gs []Gate, cur Run, base *Run, opt EvalOptions) []Result {
+func Evaluate(gs []Gate, cur Run, base *Run, opt EvalOptions) []Evaluation {
 	e := &evaluator{cur: newRunView(cur), opt: opt}
 	if base != nil {
 		e.base = newRunView(*base)
 	}
-	out := make([]Result, 0, len(gs)+1)
+	out := make([]Evaluation, 0, len(gs)+1)
 	if NoData(cur) {
 		out = append(out, noDataResult(cur))
 	}
@@ -182,17 +182,17 @@ func runRequests(run Run) float64 {
 	return total
 }
 
-func noDataResult(run Run) Result {
+func noDataResult(run Run) Evaluation {
 	why := "no case reported a request"
 	if len(run.Cases) == 0 {
 		why = "the run has no case report"
 	}
-	return Result{Gate: NoDataGate, Verdict: Fail, Measured: true, HasLimit: true,
+	return Evaluation{Gate: NoDataGate, Verdict: Fail, Measured: true, HasLimit: true,
 		Message: fmt.Sprintf("run %d produced no requests (%s): a run without data never passes", run.ID, why)}
 }
 
 // Passed reports whether no result failed (warnings and skips pass).
-func Passed(results []Result) bool {
+func Passed(results []Evaluation) bool {
 	for _, r := range results {
 		if r.Verdict == Fail {
 			return false
@@ -210,7 +210,7 @@ type Counts struct {
 }
 
 // Count sums results by verdict.
-func Count(results []Result) Counts {
+func Count(results []Evaluation) Counts {
 	c := Counts{Total: len(results)}
 	for _, r := range results {
 		switch r.Verdict {
@@ -413,10 +413,10 @@ type evaluator struct {
 	opt       EvalOptions
 }
 
-func (e *evaluator) eval(g Gate) Result {
+func (e *evaluator) eval(g Gate) Evaluation {
 	info, _ := Lookup(g.Metric)
-	r := Result{Gate: g, Unit: info.Unit}
-	finish := func(v Verdict, msg string) Result {
+	r := Evaluation{Gate: g, Unit: info.Unit}
+	finish := func(v Verdict, msg string) Evaluation {
 		if v == Fail && g.Severity == SeverityWarn {
 			v = Warn
 		}

@@ -224,14 +224,14 @@ func TestEvaluateNoData(t *testing.T) {
 
 func TestPassedAndCount(t *testing.T) {
 	t.Parallel()
-	rs := []Result{{Verdict: Pass}, {Verdict: Warn}, {Verdict: Skip}, {Verdict: Pass}}
+	rs := []Evaluation{{Verdict: Pass}, {Verdict: Warn}, {Verdict: Skip}, {Verdict: Pass}}
 	if !Passed(rs) {
 		t.Error("warnings and skips must pass")
 	}
 	if got, want := Count(rs), (Counts{Total: 4, Passed: 2, Warned: 1, Skipped: 1}); got != want {
 		t.Errorf("Count = %+v, want %+v", got, want)
 	}
-	rs = append(rs, Result{Verdict: Fail})
+	rs = append(rs, Evaluation{Verdict: Fail})
 	if Passed(rs) {
 		t.Error("a failure must not pass")
 	}

@@ -19,8 +19,8 @@ func TestPerfTestVerdict(t *testing.T) {
 		m.Set("requests", 100)
 		return m
 	}()}}}
-	pass := []gates.Result{{Verdict: gates.Pass}}
-	fail := []gates.Result{{Verdict: gates.Fail}}
+	pass := []gates.Evaluation{{Verdict: gates.Pass}}
+	fail := []gates.Evaluation{{Verdict: gates.Fail}}
 	settings := fmt.Errorf("resolve: %w", &steps.SettingsError{Setting: "task", Msg: "no such task"})
 	tests := []struct {
 		name string

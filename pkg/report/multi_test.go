@@ -16,7 +16,7 @@ func taskResult(name string, id int64, verdict gates.Verdict, exit int, result s
 	r := New(Meta{Mode: "perftest", ExitCode: exit, Result: result, Now: time.Unix(0, 0)})
 	r.Suite, r.Task = &Ref{ID: 1, Name: "s"}, &Ref{ID: id, Name: name}
 	r.Run = &Run{ID: id * 10, Status: 2, StatusText: "finished", StartedBy: "runner"}
-	r.AddGate(GateOf(gates.Result{Gate: g, Verdict: verdict, Message: "p95 = 700 ms"}))
+	r.AddGate(GateOf(gates.Evaluation{Gate: g, Verdict: verdict, Message: "p95 = 700 ms"}))
 	return r
 }
 

@@ -246,7 +246,7 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 // GateOf renders one gate result.
-func GateOf(res gates.Result) Gate {
+func GateOf(res gates.Evaluation) Gate {
 	g := Gate{Name: res.Gate.Name, Text: res.Gate.String(), Metric: res.Gate.Metric, Scope: res.Gate.Scope.String(),
 		Severity: res.Gate.Severity.String(), Verdict: res.Verdict.String(), Unit: res.Unit, Message: res.Message,
 		BaselineValue: res.BaselineValue}

@@ -473,7 +473,7 @@ func TestTestPlanDecisions(t *testing.T) {
 func TestPlanRecorderDecisions(t *testing.T) {
 	t.Parallel()
 	o := &Outcome{RunID: 7,
-		Results: []gates.Result{{Gate: gates.Gate{Name: "fast"}, Verdict: gates.Pass}, {Gate: gates.Gate{Name: "slow"}, Verdict: gates.Fail, Message: "lost"},
+		Results: []gates.Evaluation{{Gate: gates.Gate{Name: "fast"}, Verdict: gates.Pass}, {Gate: gates.Gate{Name: "slow"}, Verdict: gates.Fail, Message: "lost"},
 			{Gate: gates.Gate{Name: "vs-base"}, Verdict: gates.Skip}},
 		Run:   gates.Run{Cases: []gates.Case{{Name: "checkout"}, {Name: "browse"}}},
 		Cases: []CaseResult{{Name: "checkout", Status: cpts.StatusFinished}, {Name: "browse", Status: cpts.StatusAborted}},

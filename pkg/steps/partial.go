@@ -26,7 +26,7 @@ const partialNote = " (evaluated on partial report data)"
 
 // markPartial applies the partial-report rule to results when a case report of cases is
 // partial; otherwise it returns results unchanged.
-func markPartial(runID int64, cases []CaseResult, results []gates.Result) []gates.Result {
+func markPartial(runID int64, cases []CaseResult, results []gates.Evaluation) []gates.Evaluation {
 	var parts []string
 	for _, c := range cases {
 		if c.Partial() {
@@ -36,8 +36,8 @@ func markPartial(runID int64, cases []CaseResult, results []gates.Result) []gate
 	if len(parts) == 0 {
 		return results
 	}
-	out := make([]gates.Result, 0, len(results)+1)
-	out = append(out, gates.Result{Gate: PartialGate, Verdict: gates.Fail, Message: fmt.Sprintf(
+	out := make([]gates.Evaluation, 0, len(results)+1)
+	out = append(out, gates.Evaluation{Gate: PartialGate, Verdict: gates.Fail, Message: fmt.Sprintf(
 		"run %d: the service sent part of a report (%s) and documents no way to read the rest: the gates cannot be trusted",
 		runID, strings.Join(parts, "; "))})
 	for _, r := range results {

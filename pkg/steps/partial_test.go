@@ -9,7 +9,7 @@ import (
 
 func TestMarkPartial(t *testing.T) {
 	t.Parallel()
-	results := []gates.Result{
+	results := []gates.Evaluation{
 		{Gate: gates.Gate{Text: "a"}, Verdict: gates.Pass, Message: "a ok"},
 		{Gate: gates.Gate{Text: "b"}, Verdict: gates.Fail, Message: "b lost"},
 		{Gate: gates.Gate{Text: "c"}, Verdict: gates.Warn, Message: "c warned"},
@@ -28,7 +28,7 @@ func TestMarkPartial(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got := markPartial(7, tt.cases, append([]gates.Result(nil), results...))
+			got := markPartial(7, tt.cases, append([]gates.Evaluation(nil), results...))
 			if len(got) != len(tt.want) {
 				t.Fatalf("%d results, want %d", len(got), len(tt.want))
 			}

@@ -99,7 +99,7 @@ type Outcome struct {
 	Trend []TrendPoint
 	// TrendNote says what the trend read.
 	TrendNote string
-	Results   []gates.Result
+	Results   []gates.Evaluation
 
 	TimedOut      bool
 	Cancelled     bool
@@ -117,7 +117,7 @@ type Outcome struct {
 	// the start): the start compares with its run, the wait takes its stage plan.
 	plan *cpts.Task
 	// AbortedBy is the live gate that stopped the run early.
-	AbortedBy *gates.Result
+	AbortedBy *gates.Evaluation
 	// Invalid says why the run cannot pass whatever its gates say: it was stopped or aborted
 	// before its planned end by someone else, it ended unseen while someone else took the task
 	// over, or its report has implausible figures (exit 3). The gates are still evaluated.
