@@ -334,3 +334,19 @@ func firstValid(ns ...Number) (float64, bool) {
 	}
 	return 0, false
 }
+
+// RowField returns the report-row field (PerformanceInfo / DetailDataInfo
+// spelling) that carries a gate metric, e.g. "tp95" for "p95"; ok is false for
+// a metric no row field carries (error_rate, duration).
+func RowField(metric string) (field string, ok bool) {
+	for _, f := range metricTable[:rowFields] {
+		if f.Metric == metric {
+			return f.Field, true
+		}
+	}
+	return "", false
+}
+
+// rowFields is the number of metricTable rows that are report-row fields;
+// the outline spellings follow them.
+const rowFields = 35
