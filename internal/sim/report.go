@@ -1,12 +1,16 @@
 package sim
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/codearts-runner/codearts-runner/pkg/api/cpts"
 )
 
 // Reports are computed, not stored: every figure is a deterministic function
@@ -279,68 +283,71 @@ func increasing(v [7]float64) [7]float64 {
 
 // Wire structs of ShowReport (4.6.1). Counters are doubles; nil fields
 // encode as null, as the service does for figures it does not know yet.
+// perfRow's figures that are gate metrics carry a metric tag: their wire
+// names come from the CPTS metric table (cpts.RowField), the one place that
+// spells them; perfRow.MarshalJSON writes every field in name order.
 
 type perfRow struct {
-	AverageRespTime          *float64 `json:"averageRespTime"`
+	AverageRespTime          *float64 `metric:"avg_rt"`
 	AvgNetworkTraffic        *float64 `json:"avgNetworkTraffic"`
-	AvgRecBytes              *float64 `json:"avgRecBytes"`
-	AvgSentBytes             *float64 `json:"avgSentBytes"`
+	AvgRecBytes              *float64 `metric:"avg_recv_bytes"`
+	AvgSentBytes             *float64 `metric:"avg_sent_bytes"`
 	AvgTranRespTime          *float64 `json:"avgTranRespTime"`
 	CaseURI                  string   `json:"caseUri"`
 	CreateTime               *string  `json:"createTime"`
-	CurrentThreadNum         *float64 `json:"currentThreadNum"`
+	CurrentThreadNum         *float64 `metric:"max_concurrency"`
 	DetailID                 string   `json:"detailId"`
 	EndTime                  *string  `json:"endTime"`
-	ErrorCount               *float64 `json:"errorCount"`
-	ErrorEventsCount         *float64 `json:"errorEventsCount"`
-	FailedAssert             *float64 `json:"failedAssert"`
-	FailedOthers             *float64 `json:"failedOthers"`
-	FailedParsed             *float64 `json:"failedParsed"`
-	FailedRefused            *float64 `json:"failedRefused"`
-	FailedTimeout            *float64 `json:"failedTimeout"`
+	ErrorCount               *float64 `metric:"errors"`
+	ErrorEventsCount         *float64 `metric:"error_events"`
+	FailedAssert             *float64 `metric:"failed_assert"`
+	FailedOthers             *float64 `metric:"failed_others"`
+	FailedParsed             *float64 `metric:"failed_parsed"`
+	FailedRefused            *float64 `metric:"failed_refused"`
+	FailedTimeout            *float64 `metric:"failed_timeout"`
 	ID                       string   `json:"id"`
 	IsAW                     bool     `json:"isAW"`
-	Max                      *float64 `json:"max"`
+	Max                      *float64 `metric:"max_rt"`
 	MaxNetworkTraffic        *float64 `json:"maxNetworkTraffic"`
-	MaxRecBytes              *float64 `json:"maxRecBytes"`
+	MaxRecBytes              *float64 `metric:"max_recv_bytes"`
 	MaxRespTime              *float64 `json:"maxRespTime"`
-	MaxSentBytes             *float64 `json:"maxSentBytes"`
+	MaxSentBytes             *float64 `metric:"max_sent_bytes"`
 	MaxTranRespTime          *float64 `json:"maxTranRespTime"`
-	Min                      *float64 `json:"min"`
+	Min                      *float64 `metric:"min_rt"`
 	MinNetworkTraffic        *float64 `json:"minNetworkTraffic"`
 	Name                     string   `json:"name"`
-	Requests                 *float64 `json:"requests"`
+	Requests                 *float64 `metric:"requests"`
 	Result                   *float64 `json:"result"`
 	StartTime                *string  `json:"startTime"`
 	Status                   *float64 `json:"status"`
-	SuccessCount             *float64 `json:"successCount"`
-	SuccessRate              *float64 `json:"successRate"`
-	Sum1xx                   *float64 `json:"sum1xx"`
-	Sum2xx                   *float64 `json:"sum2xx"`
-	Sum3xx                   *float64 `json:"sum3xx"`
-	Sum4xx                   *float64 `json:"sum4xx"`
-	Sum5xx                   *float64 `json:"sum5xx"`
+	SuccessCount             *float64 `metric:"successes"`
+	SuccessRate              *float64 `metric:"success_rate"`
+	Sum1xx                   *float64 `metric:"http_1xx"`
+	Sum2xx                   *float64 `metric:"http_2xx"`
+	Sum3xx                   *float64 `metric:"http_3xx"`
+	Sum4xx                   *float64 `metric:"http_4xx"`
+	Sum5xx                   *float64 `metric:"http_5xx"`
 	TaskID                   string   `json:"taskId"`
 	TaskProjectID            string   `json:"taskProjectId"`
 	TaskStatus               *float64 `json:"taskStatus"`
 	TestCaseURI              string   `json:"testCaseUri"`
-	Tp50                     *float64 `json:"tp50"`
-	Tp75                     *float64 `json:"tp75"`
-	Tp90                     *float64 `json:"tp90"`
-	Tp95                     *float64 `json:"tp95"`
-	Tp99                     *float64 `json:"tp99"`
-	Tp999                    *float64 `json:"tp999"`
-	Tp9999                   *float64 `json:"tp9999"`
-	Tps                      *float64 `json:"tps"`
-	TranTPS                  *float64 `json:"tranTPS"`
+	Tp50                     *float64 `metric:"p50"`
+	Tp75                     *float64 `metric:"p75"`
+	Tp90                     *float64 `metric:"p90"`
+	Tp95                     *float64 `metric:"p95"`
+	Tp99                     *float64 `metric:"p99"`
+	Tp999                    *float64 `metric:"p99.9"`
+	Tp9999                   *float64 `metric:"p99.99"`
+	Tps                      *float64 `metric:"tps"`
+	TranTPS                  *float64 `metric:"transaction_tps"`
 	TransactionID            *string  `json:"transactionId"`
 	TransactionSuccess       *float64 `json:"transactionSuccess"`
-	TransactionalSuccessRate *float64 `json:"transactionalSuccessRate"`
+	TransactionalSuccessRate *float64 `metric:"transaction_success_rate"`
 	TransactionalTps         *float64 `json:"transactionalTps"`
 	TransactionalTpsSuccess  *float64 `json:"transactionalTpsSuccess"`
-	Transactions             *float64 `json:"transactions"`
+	Transactions             *float64 `metric:"transactions"`
 	UpdateTime               *string  `json:"updateTime"`
-	Vum                      *float64 `json:"vum"`
+	Vum                      *float64 `metric:"vum"`
 }
 
 type detailItem struct {
@@ -716,4 +723,24 @@ func respTimeRange(f caseFigures) map[string]string {
 		out[name] = fmt.Sprintf("%.1f%%(%d)", pct, cnt)
 	}
 	return out
+}
+
+// MarshalJSON writes the row as one JSON object keyed by wire name in byte
+// order: the json tag, or for a metric field the CPTS field cpts.RowField names.
+func (p perfRow) MarshalJSON() ([]byte, error) {
+	v := reflect.ValueOf(p)
+	t := v.Type()
+	out := make(map[string]any, t.NumField())
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, ok := f.Tag.Lookup("json")
+		if metric, isMetric := f.Tag.Lookup("metric"); isMetric {
+			name, ok = cpts.RowField(metric)
+		}
+		if !ok {
+			return nil, fmt.Errorf("sim: perfRow.%s has no wire name", f.Name)
+		}
+		out[name] = v.Field(i).Interface()
+	}
+	return json.Marshal(out)
 }

@@ -3,62 +3,16 @@ package gates
 import (
 	"math"
 	"time"
+
+	"github.com/codearts-runner/codearts-runner/pkg/api/cpts"
 )
 
-// CPTSField maps one CPTS report field to a metric.
-type CPTSField struct {
-	// Field is the report's JSON field name, e.g. "tp95".
-	Field string
-	// Metric is the metric name, e.g. "p95".
-	Metric string
-	// Scale multiplies the reported value into the metric's canonical unit
-	// (1000 for outline.duration, reported in seconds).
-	Scale float64
-}
+// CPTSField maps one CPTS report field to a metric: cpts.MetricField, the
+// table that lives beside the CPTS client.
+type CPTSField = cpts.MetricField
 
-// cptsFields is the mapping table: every field of a report row
-// (PerformanceInfo / DetailDataInfo) plus the aliases of the report outline.
-var cptsFields = []CPTSField{
-	{"averageRespTime", "avg_rt", 1},
-	{"min", "min_rt", 1},
-	{"max", "max_rt", 1},
-	{"tp50", "p50", 1},
-	{"tp75", "p75", 1},
-	{"tp90", "p90", 1},
-	{"tp95", "p95", 1},
-	{"tp99", "p99", 1},
-	{"tp999", "p99.9", 1},
-	{"tp9999", "p99.99", 1},
-	{"tps", "tps", 1},
-	{"successRate", "success_rate", 1},
-	{"successCount", "successes", 1},
-	{"errorCount", "errors", 1},
-	{"requests", "requests", 1},
-	{"failedAssert", "failed_assert", 1},
-	{"failedTimeout", "failed_timeout", 1},
-	{"failedRefused", "failed_refused", 1},
-	{"failedParsed", "failed_parsed", 1},
-	{"failedOthers", "failed_others", 1},
-	{"sum1xx", "http_1xx", 1},
-	{"sum2xx", "http_2xx", 1},
-	{"sum3xx", "http_3xx", 1},
-	{"sum4xx", "http_4xx", 1},
-	{"sum5xx", "http_5xx", 1},
-	{"avgRecBytes", "avg_recv_bytes", 1},
-	{"avgSentBytes", "avg_sent_bytes", 1},
-	{"maxRecBytes", "max_recv_bytes", 1},
-	{"maxSentBytes", "max_sent_bytes", 1},
-	{"currentThreadNum", "max_concurrency", 1},
-	{"vum", "vum", 1},
-	{"transactions", "transactions", 1},
-	{"tranTPS", "transaction_tps", 1},
-	{"transactionalSuccessRate", "transaction_success_rate", 1},
-	{"errorEventsCount", "error_events", 1},
-	// Outline (run summary) spellings.
-	{"avgResponseTime", "avg_rt", 1},
-	{"maxUsers", "max_concurrency", 1},
-	{"duration", "duration", 1000},
-}
+// cptsFields is the mapping table, owned by the cpts package.
+var cptsFields = cpts.MetricTable()
 
 // cptsTarget is where a CPTS field goes: a catalogue position and a scale.
 type cptsTarget struct {
@@ -104,7 +58,7 @@ func MetricFromCPTS(field string) (metric string, scale float64, ok bool) {
 // the report leaves implicit:
 //
 //   - requests = successes + errors when requests is absent;
-//   - success_rate = successes / requests × 100 when successRate is absent;
+//   - success_rate = successes / requests × 100 when the report has none;
 //   - error_rate = errors / requests × 100 when requests > 0, else
 //     100 − success_rate.
 func FromCPTS(fields map[string]float64) Metrics {

@@ -25,36 +25,9 @@
 // Values are kept in canonical units: time in ms, rates in percent (0–100),
 // throughput per second, sizes in bytes, counts plain, duration in ms.
 //
-//	metric                     unit  CPTS report field
-//	-------------------------  ----  ----------------------------------------------
-//	avg_rt                     ms    averageRespTime (outline avgResponseTime)
-//	min_rt                     ms    min
-//	max_rt                     ms    max
-//	p50 p75 p90 p95 p99        ms    tp50 tp75 tp90 tp95 tp99
-//	p99.9 p99.99               ms    tp999 tp9999
-//	tps                        /s    tps
-//	success_rate               %     successRate
-//	error_rate                 %     derived: errorCount / requests × 100, else 100 − successRate
-//	requests                         requests (else successCount + errorCount)
-//	successes                        successCount
-//	errors                           errorCount
-//	failed_assert                    failedAssert
-//	failed_timeout                   failedTimeout
-//	failed_refused                   failedRefused
-//	failed_parsed                    failedParsed
-//	failed_others                    failedOthers
-//	http_1xx … http_5xx              sum1xx … sum5xx
-//	avg_recv_bytes             B     avgRecBytes
-//	avg_sent_bytes             B     avgSentBytes
-//	max_recv_bytes             B     maxRecBytes
-//	max_sent_bytes             B     maxSentBytes
-//	max_concurrency                  currentThreadNum (outline maxUsers)
-//	vum                              vum
-//	transactions                     transactions
-//	transaction_tps            /s    tranTPS
-//	transaction_success_rate   %     transactionalSuccessRate
-//	error_events                     errorEventsCount
-//	duration                   ms    outline duration (s × 1000); per case endTime − startTime
+// Catalog lists the metrics with their units, descriptions and the CPTS
+// report field each comes from (the mapping table lives beside the CPTS
+// client, in pkg/api/cpts/metrics.go; `runner gates --list` prints it).
 //
 // Catalog lists them with descriptions; CPTSFields, MetricFromCPTS and
 // FromCPTS map report fields to metrics; Aggregate documents how the overall

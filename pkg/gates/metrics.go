@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/codearts-runner/codearts-runner/pkg/api/cpts"
 )
 
 // Request is one request (CPTS "AW" row, detailDatas[]) of a case. The result
@@ -112,7 +114,8 @@ type MetricInfo struct {
 	// Unit is the canonical unit of the metric's values ("ms", "%", "/s",
 	// "B" or "" for counts).
 	Unit string
-	// Source names the CPTS report field the metric comes from.
+	// Source names the CPTS report field the metric comes from (from
+	// cpts.MetricSource).
 	Source string
 	// Description says what the metric measures.
 	Description string
@@ -130,43 +133,43 @@ type MetricInfo struct {
 // catalog is the metric catalogue in display order. A metric's position is
 // its slot in Metrics, and the order of Metrics' JSON (result file) keys.
 var catalog = [...]MetricInfo{
-	{Name: "avg_rt", Dimension: DimTime, Source: "averageRespTime (outline: avgResponseTime)", Description: "average response time", Aggregation: "request-weighted mean", agg: aggMeanByRequests},
-	{Name: "min_rt", Dimension: DimTime, Source: "min", Description: "minimum response time", Aggregation: "min over cases with requests", agg: aggMin},
-	{Name: "max_rt", Dimension: DimTime, Source: "max", Description: "maximum response time", Aggregation: "max over cases with requests", Monotonic: true, agg: aggMax},
-	{Name: "p50", Dimension: DimTime, Source: "tp50", Description: "50th percentile (median) response time", Aggregation: percentileAgg, agg: aggPercentile},
-	{Name: "p75", Dimension: DimTime, Source: "tp75", Description: "75th percentile response time", Aggregation: percentileAgg, agg: aggPercentile},
-	{Name: "p90", Dimension: DimTime, Source: "tp90", Description: "90th percentile response time", Aggregation: percentileAgg, agg: aggPercentile},
-	{Name: "p95", Dimension: DimTime, Source: "tp95", Description: "95th percentile response time", Aggregation: percentileAgg, agg: aggPercentile},
-	{Name: "p99", Dimension: DimTime, Source: "tp99", Description: "99th percentile response time", Aggregation: percentileAgg, agg: aggPercentile},
-	{Name: "p99.9", Dimension: DimTime, Source: "tp999", Description: "99.9th percentile response time", Aggregation: percentileAgg, agg: aggPercentile},
-	{Name: "p99.99", Dimension: DimTime, Source: "tp9999", Description: "99.99th percentile response time", Aggregation: percentileAgg, agg: aggPercentile},
-	{Name: "tps", Dimension: DimThroughput, Source: "tps", Description: "requests per second", Aggregation: "sum (cases run in parallel)", agg: aggSum},
-	{Name: "success_rate", Dimension: DimRate, Source: "successRate", Description: "successful requests in percent", Aggregation: "Σ successes / Σ requests × 100", agg: aggSuccessRate},
-	{Name: "error_rate", Dimension: DimRate, Source: "derived: errorCount / requests × 100, else 100 − successRate", Description: "failed requests in percent", Aggregation: "Σ errors / Σ requests × 100", agg: aggErrorRate},
-	{Name: "requests", Dimension: DimCount, Source: "requests (else successCount + errorCount)", Description: "requests sent", Aggregation: "sum", Monotonic: true, agg: aggSum},
-	{Name: "successes", Dimension: DimCount, Source: "successCount", Description: "successful requests", Aggregation: "sum", Monotonic: true, agg: aggSum},
-	{Name: "errors", Dimension: DimCount, Source: "errorCount", Description: "failed requests", Aggregation: "sum", Monotonic: true, agg: aggSum},
-	{Name: "failed_assert", Dimension: DimCount, Source: "failedAssert", Description: "requests failed by an assertion", Aggregation: "sum", Monotonic: true, agg: aggSum},
-	{Name: "failed_timeout", Dimension: DimCount, Source: "failedTimeout", Description: "requests timed out", Aggregation: "sum", Monotonic: true, agg: aggSum},
-	{Name: "failed_refused", Dimension: DimCount, Source: "failedRefused", Description: "connections refused", Aggregation: "sum", Monotonic: true, agg: aggSum},
-	{Name: "failed_parsed", Dimension: DimCount, Source: "failedParsed", Description: "responses that could not be parsed", Aggregation: "sum", Monotonic: true, agg: aggSum},
-	{Name: "failed_others", Dimension: DimCount, Source: "failedOthers", Description: "requests failed for other reasons", Aggregation: "sum", Monotonic: true, agg: aggSum},
-	{Name: "http_1xx", Dimension: DimCount, Source: "sum1xx", Description: "1xx answers", Aggregation: "sum", Monotonic: true, agg: aggSum},
-	{Name: "http_2xx", Dimension: DimCount, Source: "sum2xx", Description: "2xx answers", Aggregation: "sum", Monotonic: true, agg: aggSum},
-	{Name: "http_3xx", Dimension: DimCount, Source: "sum3xx", Description: "3xx answers", Aggregation: "sum", Monotonic: true, agg: aggSum},
-	{Name: "http_4xx", Dimension: DimCount, Source: "sum4xx", Description: "4xx answers", Aggregation: "sum", Monotonic: true, agg: aggSum},
-	{Name: "http_5xx", Dimension: DimCount, Source: "sum5xx", Description: "5xx answers", Aggregation: "sum", Monotonic: true, agg: aggSum},
-	{Name: "avg_recv_bytes", Dimension: DimBytes, Source: "avgRecBytes", Description: "average bytes received per request", Aggregation: "request-weighted mean", agg: aggMeanByRequests},
-	{Name: "avg_sent_bytes", Dimension: DimBytes, Source: "avgSentBytes", Description: "average bytes sent per request", Aggregation: "request-weighted mean", agg: aggMeanByRequests},
-	{Name: "max_recv_bytes", Dimension: DimBytes, Source: "maxRecBytes", Description: "largest response received", Aggregation: "max over cases with requests", Monotonic: true, agg: aggMax},
-	{Name: "max_sent_bytes", Dimension: DimBytes, Source: "maxSentBytes", Description: "largest request sent", Aggregation: "max over cases with requests", Monotonic: true, agg: aggMax},
-	{Name: "max_concurrency", Dimension: DimCount, Source: "currentThreadNum (outline: maxUsers)", Description: "concurrent virtual users", Aggregation: "sum (cases run in parallel)", agg: aggSum},
-	{Name: "vum", Dimension: DimCount, Source: "vum", Description: "virtual user minutes (minutes × concurrency)", Aggregation: "sum", Monotonic: true, agg: aggSum},
-	{Name: "transactions", Dimension: DimCount, Source: "transactions", Description: "transactions run", Aggregation: "sum", Monotonic: true, agg: aggSum},
-	{Name: "transaction_tps", Dimension: DimThroughput, Source: "tranTPS", Description: "transactions per second", Aggregation: "sum (cases run in parallel)", agg: aggSum},
-	{Name: "transaction_success_rate", Dimension: DimRate, Source: "transactionalSuccessRate", Description: "successful transactions in percent", Aggregation: "transaction-weighted mean", agg: aggMeanByTrans},
-	{Name: "error_events", Dimension: DimCount, Source: "errorEventsCount", Description: "ERROR-level events", Aggregation: "sum", Monotonic: true, agg: aggSum},
-	{Name: "duration", Dimension: DimTime, Source: "outline.duration (seconds × 1000); per case endTime − startTime", Description: "run or case length", Aggregation: "max over every case", Monotonic: true, agg: aggMaxAll},
+	{Name: "avg_rt", Dimension: DimTime, Description: "average response time", Aggregation: "request-weighted mean", agg: aggMeanByRequests},
+	{Name: "min_rt", Dimension: DimTime, Description: "minimum response time", Aggregation: "min over cases with requests", agg: aggMin},
+	{Name: "max_rt", Dimension: DimTime, Description: "maximum response time", Aggregation: "max over cases with requests", Monotonic: true, agg: aggMax},
+	{Name: "p50", Dimension: DimTime, Description: "50th percentile (median) response time", Aggregation: percentileAgg, agg: aggPercentile},
+	{Name: "p75", Dimension: DimTime, Description: "75th percentile response time", Aggregation: percentileAgg, agg: aggPercentile},
+	{Name: "p90", Dimension: DimTime, Description: "90th percentile response time", Aggregation: percentileAgg, agg: aggPercentile},
+	{Name: "p95", Dimension: DimTime, Description: "95th percentile response time", Aggregation: percentileAgg, agg: aggPercentile},
+	{Name: "p99", Dimension: DimTime, Description: "99th percentile response time", Aggregation: percentileAgg, agg: aggPercentile},
+	{Name: "p99.9", Dimension: DimTime, Description: "99.9th percentile response time", Aggregation: percentileAgg, agg: aggPercentile},
+	{Name: "p99.99", Dimension: DimTime, Description: "99.99th percentile response time", Aggregation: percentileAgg, agg: aggPercentile},
+	{Name: "tps", Dimension: DimThroughput, Description: "requests per second", Aggregation: "sum (cases run in parallel)", agg: aggSum},
+	{Name: "success_rate", Dimension: DimRate, Description: "successful requests in percent", Aggregation: "Σ successes / Σ requests × 100", agg: aggSuccessRate},
+	{Name: "error_rate", Dimension: DimRate, Description: "failed requests in percent", Aggregation: "Σ errors / Σ requests × 100", agg: aggErrorRate},
+	{Name: "requests", Dimension: DimCount, Description: "requests sent", Aggregation: "sum", Monotonic: true, agg: aggSum},
+	{Name: "successes", Dimension: DimCount, Description: "successful requests", Aggregation: "sum", Monotonic: true, agg: aggSum},
+	{Name: "errors", Dimension: DimCount, Description: "failed requests", Aggregation: "sum", Monotonic: true, agg: aggSum},
+	{Name: "failed_assert", Dimension: DimCount, Description: "requests failed by an assertion", Aggregation: "sum", Monotonic: true, agg: aggSum},
+	{Name: "failed_timeout", Dimension: DimCount, Description: "requests timed out", Aggregation: "sum", Monotonic: true, agg: aggSum},
+	{Name: "failed_refused", Dimension: DimCount, Description: "connections refused", Aggregation: "sum", Monotonic: true, agg: aggSum},
+	{Name: "failed_parsed", Dimension: DimCount, Description: "responses that could not be parsed", Aggregation: "sum", Monotonic: true, agg: aggSum},
+	{Name: "failed_others", Dimension: DimCount, Description: "requests failed for other reasons", Aggregation: "sum", Monotonic: true, agg: aggSum},
+	{Name: "http_1xx", Dimension: DimCount, Description: "1xx answers", Aggregation: "sum", Monotonic: true, agg: aggSum},
+	{Name: "http_2xx", Dimension: DimCount, Description: "2xx answers", Aggregation: "sum", Monotonic: true, agg: aggSum},
+	{Name: "http_3xx", Dimension: DimCount, Description: "3xx answers", Aggregation: "sum", Monotonic: true, agg: aggSum},
+	{Name: "http_4xx", Dimension: DimCount, Description: "4xx answers", Aggregation: "sum", Monotonic: true, agg: aggSum},
+	{Name: "http_5xx", Dimension: DimCount, Description: "5xx answers", Aggregation: "sum", Monotonic: true, agg: aggSum},
+	{Name: "avg_recv_bytes", Dimension: DimBytes, Description: "average bytes received per request", Aggregation: "request-weighted mean", agg: aggMeanByRequests},
+	{Name: "avg_sent_bytes", Dimension: DimBytes, Description: "average bytes sent per request", Aggregation: "request-weighted mean", agg: aggMeanByRequests},
+	{Name: "max_recv_bytes", Dimension: DimBytes, Description: "largest response received", Aggregation: "max over cases with requests", Monotonic: true, agg: aggMax},
+	{Name: "max_sent_bytes", Dimension: DimBytes, Description: "largest request sent", Aggregation: "max over cases with requests", Monotonic: true, agg: aggMax},
+	{Name: "max_concurrency", Dimension: DimCount, Description: "concurrent virtual users", Aggregation: "sum (cases run in parallel)", agg: aggSum},
+	{Name: "vum", Dimension: DimCount, Description: "virtual user minutes (minutes × concurrency)", Aggregation: "sum", Monotonic: true, agg: aggSum},
+	{Name: "transactions", Dimension: DimCount, Description: "transactions run", Aggregation: "sum", Monotonic: true, agg: aggSum},
+	{Name: "transaction_tps", Dimension: DimThroughput, Description: "transactions per second", Aggregation: "sum (cases run in parallel)", agg: aggSum},
+	{Name: "transaction_success_rate", Dimension: DimRate, Description: "successful transactions in percent", Aggregation: "transaction-weighted mean", agg: aggMeanByTrans},
+	{Name: "error_events", Dimension: DimCount, Description: "ERROR-level events", Aggregation: "sum", Monotonic: true, agg: aggSum},
+	{Name: "duration", Dimension: DimTime, Description: "run or case length", Aggregation: "max over every case", Monotonic: true, agg: aggMaxAll},
 }
 
 const percentileAgg = "max over cases with requests (an upper bound: percentiles cannot be merged exactly)"
@@ -183,6 +186,7 @@ var metricIndex = func() map[string]int {
 	m := make(map[string]int, len(catalog))
 	for i := range catalog {
 		catalog[i].Unit = catalog[i].Dimension.Unit()
+		catalog[i].Source = cpts.MetricSource(catalog[i].Name)
 		m[catalog[i].Name] = i
 	}
 	return m

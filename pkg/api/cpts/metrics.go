@@ -1,0 +1,352 @@
+package cpts
+
+// This file is the one place that spells the CPTS report-row field names
+// (PerformanceInfo / DetailDataInfo): the struct tags of PerfMetrics decode
+// them, Each walks them, and MetricTable maps them to gate metrics. pkg/gates
+// and the generated docs derive from MetricTable; nothing else names them.
+
+// MetricField maps one CPTS report field to a gate metric.
+type MetricField struct {
+	// Field is the report's JSON field name, e.g. "tp95".
+	Field string
+	// Metric is the gate metric name, e.g. "p95".
+	Metric string
+	// Scale multiplies the reported value into the metric's canonical unit
+	// (1000 for outline.duration, reported in seconds).
+	Scale float64
+}
+
+// metricTable maps every field of a report row (PerformanceInfo /
+// DetailDataInfo) plus the aliases of the report outline to gate metrics.
+var metricTable = []MetricField{
+	{"averageRespTime", "avg_rt", 1},
+	{"min", "min_rt", 1},
+	{"max", "max_rt", 1},
+	{"tp50", "p50", 1},
+	{"tp75", "p75", 1},
+	{"tp90", "p90", 1},
+	{"tp95", "p95", 1},
+	{"tp99", "p99", 1},
+	{"tp999", "p99.9", 1},
+	{"tp9999", "p99.99", 1},
+	{"tps", "tps", 1},
+	{"successRate", "success_rate", 1},
+	{"successCount", "successes", 1},
+	{"errorCount", "errors", 1},
+	{"requests", "requests", 1},
+	{"failedAssert", "failed_assert", 1},
+	{"failedTimeout", "failed_timeout", 1},
+	{"failedRefused", "failed_refused", 1},
+	{"failedParsed", "failed_parsed", 1},
+	{"failedOthers", "failed_others", 1},
+	{"sum1xx", "http_1xx", 1},
+	{"sum2xx", "http_2xx", 1},
+	{"sum3xx", "http_3xx", 1},
+	{"sum4xx", "http_4xx", 1},
+	{"sum5xx", "http_5xx", 1},
+	{"avgRecBytes", "avg_recv_bytes", 1},
+	{"avgSentBytes", "avg_sent_bytes", 1},
+	{"maxRecBytes", "max_recv_bytes", 1},
+	{"maxSentBytes", "max_sent_bytes", 1},
+	{"currentThreadNum", "max_concurrency", 1},
+	{"vum", "vum", 1},
+	{"transactions", "transactions", 1},
+	{"tranTPS", "transaction_tps", 1},
+	{"transactionalSuccessRate", "transaction_success_rate", 1},
+	{"errorEventsCount", "error_events", 1},
+	// Outline (run summary) spellings.
+	{"avgResponseTime", "avg_rt", 1},
+	{"maxUsers", "max_concurrency", 1},
+	{"duration", "duration", 1000},
+}
+
+// metricSources says, per gate metric, where the value comes from in a CPTS
+// report: the text of the "CPTS report field" column of the generated docs.
+var metricSources = map[string]string{
+	"avg_rt":                   "averageRespTime (outline: avgResponseTime)",
+	"min_rt":                   "min",
+	"max_rt":                   "max",
+	"p50":                      "tp50",
+	"p75":                      "tp75",
+	"p90":                      "tp90",
+	"p95":                      "tp95",
+	"p99":                      "tp99",
+	"p99.9":                    "tp999",
+	"p99.99":                   "tp9999",
+	"tps":                      "tps",
+	"success_rate":             "successRate",
+	"error_rate":               "derived: errorCount / requests × 100, else 100 − successRate",
+	"requests":                 "requests (else successCount + errorCount)",
+	"successes":                "successCount",
+	"errors":                   "errorCount",
+	"failed_assert":            "failedAssert",
+	"failed_timeout":           "failedTimeout",
+	"failed_refused":           "failedRefused",
+	"failed_parsed":            "failedParsed",
+	"failed_others":            "failedOthers",
+	"http_1xx":                 "sum1xx",
+	"http_2xx":                 "sum2xx",
+	"http_3xx":                 "sum3xx",
+	"http_4xx":                 "sum4xx",
+	"http_5xx":                 "sum5xx",
+	"avg_recv_bytes":           "avgRecBytes",
+	"avg_sent_bytes":           "avgSentBytes",
+	"max_recv_bytes":           "maxRecBytes",
+	"max_sent_bytes":           "maxSentBytes",
+	"max_concurrency":          "currentThreadNum (outline: maxUsers)",
+	"vum":                      "vum",
+	"transactions":             "transactions",
+	"transaction_tps":          "tranTPS",
+	"transaction_success_rate": "transactionalSuccessRate",
+	"error_events":             "errorEventsCount",
+	"duration":                 "outline.duration (seconds × 1000); per case endTime − startTime",
+}
+
+// MetricTable returns the table that maps CPTS report fields to gate metrics
+// (a fresh copy). error_rate has no field: the gates derive it.
+func MetricTable() []MetricField {
+	out := make([]MetricField, len(metricTable))
+	copy(out, metricTable)
+	return out
+}
+
+// MetricSource describes where a gate metric comes from in a CPTS report
+// (for the docs), or "" for a metric CPTS does not report.
+func MetricSource(metric string) string { return metricSources[metric] }
+
+// PerfMetrics are the figures of a case (PerformanceInfo) or of one request
+// (DetailDataInfo). Times are milliseconds, rates percent (0–100).
+type PerfMetrics struct {
+	// Name is the case or request name.
+	Name string `json:"name"`
+	// StartTime is the start time as sent (RFC 3339).
+	StartTime string `json:"startTime"`
+	// EndTime is the end time as sent (RFC 3339).
+	EndTime string `json:"endTime"`
+	// CreateTime is the row's creation time as sent.
+	CreateTime string `json:"createTime"`
+	// UpdateTime is the row's update time as sent.
+	UpdateTime string `json:"updateTime"`
+	// ID is the row id as sent.
+	ID string `json:"id"`
+	// DetailID is the detail id as sent.
+	DetailID string `json:"detailId"`
+	// CaseURI is the case URI as sent.
+	CaseURI string `json:"caseUri"`
+	// TestCaseURI is the case id as sent (`testCaseUri`).
+	TestCaseURI string `json:"testCaseUri"`
+	// TaskID is "task_round" as sent (`taskId`).
+	TaskID string `json:"taskId"`
+	// TaskProjectID is the task id as sent (`taskProjectId`).
+	TaskProjectID string `json:"taskProjectId"`
+	// TransactionID is the transaction id as sent.
+	TransactionID string `json:"transactionId"`
+	// IsAW reports whether the row is an AW (request) row.
+	IsAW bool `json:"isAW"`
+
+	// AverageRespTime is the average response time (ms).
+	AverageRespTime Number `json:"averageRespTime"`
+	// Min is the minimum response time (ms).
+	Min Number `json:"min"`
+	// Max is the maximum response time (ms).
+	Max Number `json:"max"`
+	// TP50 is the 50th percentile response time (ms).
+	TP50 Number `json:"tp50"`
+	// TP75 is the 75th percentile response time (ms).
+	TP75 Number `json:"tp75"`
+	// TP90 is the 90th percentile response time (ms).
+	TP90 Number `json:"tp90"`
+	// TP95 is the 95th percentile response time (ms).
+	TP95 Number `json:"tp95"`
+	// TP99 is the 99th percentile response time (ms).
+	TP99 Number `json:"tp99"`
+	// TP999 is the 99.9th percentile response time (ms).
+	TP999 Number `json:"tp999"`
+	// TP9999 is the 99.99th percentile response time (ms).
+	TP9999 Number `json:"tp9999"`
+	// TPS is the throughput (requests per second).
+	TPS Number `json:"tps"`
+	// SuccessRate is the success rate in percent.
+	SuccessRate Number `json:"successRate"`
+	// SuccessCount is the number of successful requests.
+	SuccessCount Number `json:"successCount"`
+	// ErrorCount is the number of failed requests.
+	ErrorCount Number `json:"errorCount"`
+	// Requests is the number of requests.
+	Requests Number `json:"requests"`
+	// FailedAssert counts assertion failures.
+	FailedAssert Number `json:"failedAssert"`
+	// FailedOthers counts other failures.
+	FailedOthers Number `json:"failedOthers"`
+	// FailedParsed counts parse failures.
+	FailedParsed Number `json:"failedParsed"`
+	// FailedRefused counts refused connections.
+	FailedRefused Number `json:"failedRefused"`
+	// FailedTimeout counts timeouts.
+	FailedTimeout Number `json:"failedTimeout"`
+	// Sum1xx counts 1xx answers.
+	Sum1xx Number `json:"sum1xx"`
+	// Sum2xx counts 2xx answers.
+	Sum2xx Number `json:"sum2xx"`
+	// Sum3xx counts 3xx answers.
+	Sum3xx Number `json:"sum3xx"`
+	// Sum4xx counts 4xx answers.
+	Sum4xx Number `json:"sum4xx"`
+	// Sum5xx counts 5xx answers.
+	Sum5xx Number `json:"sum5xx"`
+	// AvgRecBytes is the average received bytes.
+	AvgRecBytes Number `json:"avgRecBytes"`
+	// AvgSentBytes is the average sent bytes.
+	AvgSentBytes Number `json:"avgSentBytes"`
+	// MaxRecBytes is the maximum received bytes.
+	MaxRecBytes Number `json:"maxRecBytes"`
+	// MaxSentBytes is the maximum sent bytes.
+	MaxSentBytes Number `json:"maxSentBytes"`
+	// AvgNetworkTraffic is the average bandwidth.
+	AvgNetworkTraffic Number `json:"avgNetworkTraffic"`
+	// MaxNetworkTraffic is the maximum bandwidth.
+	MaxNetworkTraffic Number `json:"maxNetworkTraffic"`
+	// MinNetworkTraffic is the minimum bandwidth.
+	MinNetworkTraffic Number `json:"minNetworkTraffic"`
+	// MaxRespTime is the probing result: response time (ms).
+	MaxRespTime Number `json:"maxRespTime"`
+	// CurrentThreadNum is the maximum concurrency.
+	CurrentThreadNum Number `json:"currentThreadNum"`
+	// VUM is minutes × concurrency.
+	VUM Number `json:"vum"`
+	// Transactions is the number of transactions.
+	Transactions Number `json:"transactions"`
+	// TranTPS is the transaction throughput.
+	TranTPS Number `json:"tranTPS"`
+	// TransactionalSuccessRate is the transaction success rate in percent.
+	TransactionalSuccessRate Number `json:"transactionalSuccessRate"`
+	// TransactionSuccess is the number of successful transactions.
+	TransactionSuccess Number `json:"transactionSuccess"`
+	// AvgTranRespTime is the average transaction response time (ms).
+	AvgTranRespTime Number `json:"avgTranRespTime"`
+	// MaxTranRespTime is the maximum transaction response time (ms).
+	MaxTranRespTime Number `json:"maxTranRespTime"`
+	// TransactionalTps is the custom transaction TPS (also read from the
+	// documented spelling "transactionalTpss").
+	TransactionalTps Number `json:"transactionalTps"`
+	// TransactionalTpsSuccess is the custom transaction success figure (also
+	// read from "transactionalTpssSuccess" and "transactionalTpSuccess").
+	TransactionalTpsSuccess Number `json:"transactionalTpsSuccess"`
+	// ErrorEventsCount counts ERROR-level events.
+	ErrorEventsCount Number `json:"errorEventsCount"`
+	// Result is the case/AW result code.
+	Result Number `json:"result"`
+	// Status is the case status code.
+	Status Number `json:"status"`
+	// TaskStatus is the task status code.
+	TaskStatus Number `json:"taskStatus"`
+
+	perfAliases
+}
+
+// perfAliases catch the other spellings the vendor documents for two
+// fields; unexported so they stay out of the API.
+type perfAliases struct {
+	TransactionalTpss        Number `json:"transactionalTpss"`
+	TransactionalTpssSuccess Number `json:"transactionalTpssSuccess"`
+	TransactionalTpSuccess   Number `json:"transactionalTpSuccess"`
+}
+
+// Fields returns every reported figure keyed by its JSON field name (the
+// PerformanceInfo/DetailDataInfo spelling, e.g. "averageRespTime", "tp99",
+// "successRate"); null figures are omitted.
+func (m PerfMetrics) Fields() map[string]float64 {
+	out := make(map[string]float64, 48)
+	m.Each(func(field string, v float64) { out[field] = v })
+	return out
+}
+
+// Each calls fn with every reported figure and its JSON field name, as Fields does, without
+// building a map (a big report has tens of thousands of rows).
+func (m PerfMetrics) Each(fn func(field string, v float64)) {
+	tps, tpsOK := firstValid(m.TransactionalTps, m.TransactionalTpss)
+	tpsSucc, tpsSuccOK := firstValid(m.TransactionalTpsSuccess, m.TransactionalTpssSuccess, m.TransactionalTpSuccess)
+	all := [...]struct {
+		name string
+		n    Number
+	}{
+		{"averageRespTime", m.AverageRespTime},
+		{"min", m.Min},
+		{"max", m.Max},
+		{"tp50", m.TP50},
+		{"tp75", m.TP75},
+		{"tp90", m.TP90},
+		{"tp95", m.TP95},
+		{"tp99", m.TP99},
+		{"tp999", m.TP999},
+		{"tp9999", m.TP9999},
+		{"tps", m.TPS},
+		{"successRate", m.SuccessRate},
+		{"successCount", m.SuccessCount},
+		{"errorCount", m.ErrorCount},
+		{"requests", m.Requests},
+		{"failedAssert", m.FailedAssert},
+		{"failedOthers", m.FailedOthers},
+		{"failedParsed", m.FailedParsed},
+		{"failedRefused", m.FailedRefused},
+		{"failedTimeout", m.FailedTimeout},
+		{"sum1xx", m.Sum1xx},
+		{"sum2xx", m.Sum2xx},
+		{"sum3xx", m.Sum3xx},
+		{"sum4xx", m.Sum4xx},
+		{"sum5xx", m.Sum5xx},
+		{"avgRecBytes", m.AvgRecBytes},
+		{"avgSentBytes", m.AvgSentBytes},
+		{"maxRecBytes", m.MaxRecBytes},
+		{"maxSentBytes", m.MaxSentBytes},
+		{"avgNetworkTraffic", m.AvgNetworkTraffic},
+		{"maxNetworkTraffic", m.MaxNetworkTraffic},
+		{"minNetworkTraffic", m.MinNetworkTraffic},
+		{"maxRespTime", m.MaxRespTime},
+		{"currentThreadNum", m.CurrentThreadNum},
+		{"vum", m.VUM},
+		{"transactions", m.Transactions},
+		{"tranTPS", m.TranTPS},
+		{"transactionalSuccessRate", m.TransactionalSuccessRate},
+		{"transactionSuccess", m.TransactionSuccess},
+		{"avgTranRespTime", m.AvgTranRespTime},
+		{"maxTranRespTime", m.MaxTranRespTime},
+		{"transactionalTps", Number{Value: tps, Valid: tpsOK}},
+		{"transactionalTpsSuccess", Number{Value: tpsSucc, Valid: tpsSuccOK}},
+		{"errorEventsCount", m.ErrorEventsCount},
+		{"result", m.Result},
+		{"status", m.Status},
+		{"taskStatus", m.TaskStatus},
+	}
+	for _, f := range all {
+		if f.n.Valid {
+			fn(f.name, f.n.Value)
+		}
+	}
+}
+
+// firstValid returns the first valid number of ns.
+func firstValid(ns ...Number) (float64, bool) {
+	for _, n := range ns {
+		if n.Valid {
+			return n.Value, true
+		}
+	}
+	return 0, false
+}
+
+// RowField returns the report-row field (PerformanceInfo / DetailDataInfo
+// spelling) that carries a gate metric, e.g. "tp95" for "p95"; ok is false for
+// a metric no row field carries (error_rate, duration).
+func RowField(metric string) (field string, ok bool) {
+	for _, f := range metricTable[:rowFields] {
+		if f.Metric == metric {
+			return f.Field, true
+		}
+	}
+	return "", false
+}
+
+// rowFields is the number of metricTable rows that are report-row fields;
+// the outline spellings follow them.
+const rowFields = 35
