@@ -140,7 +140,9 @@ func (p *PerfTest) startMany(ctx context.Context, ins []PerfTestInput, runs []Ta
 	var started []int
 	fail := func(err error) error {
 		for _, i := range started {
-			if o := runs[i].Outcome; o.Started {
+			if o := runs[i].Outcome; o.Started && ctx.Err() != nil {
+				runs[i].Err = flows[i].cancelled(ctx, o) // cancelled during the starts
+			} else if o.Started {
 				flows[i].logf("stopping run %d: another task of this step could not be started", o.RunID)
 				flows[i].stop(ctx, o, false)
 				runs[i].Err = fmt.Errorf("run %d stopped: another task of this step could not be started: %w", o.RunID, err)
@@ -208,8 +210,19 @@ func (p *PerfTest) startBatch(ctx context.Context, ins []PerfTestInput, runs []T
 	}
 	got, err := p.CPTS.StartTasks(ctx, first.SuiteID, ids, ins[todo[0]].Cluster)
 	if err != nil {
+		if ctx.Err() != nil {
+			// Cancelled while the batch start was in flight: it may have reached the service.
+			// The runs that began are adopted so that startMany stops them.
+			for _, i := range todo {
+				o := runs[i].Outcome
+				if id, ok := flows[i].startedDespiteCancel(ctx, o.TaskID, o.prevRun); ok {
+					o.RunID, o.Started = id, true
+				}
+			}
+			return err
+		}
 		var ae *api.APIError
-		if errors.As(err, &ae) || ctx.Err() != nil {
+		if errors.As(err, &ae) {
 			return err
 		}
 		p.logf("the answer to the batch start was lost (%v); reading the tasks to find their runs", err)

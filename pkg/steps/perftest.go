@@ -333,8 +333,16 @@ func (p *PerfTest) start(ctx context.Context, in PerfTestInput, o *Outcome, slot
 	o.StartedAt = p.now()
 	runID, err := p.CPTS.StartTask(ctx, o.SuiteID, o.TaskID, in.Cluster)
 	if err != nil {
+		if ctx.Err() != nil {
+			// Cancelled while the start was in flight: it may have reached the service.
+			if id, ok := p.startedDespiteCancel(ctx, o.TaskID, prev); ok {
+				o.RunID, o.Started = id, true
+				return p.cancelled(ctx, o)
+			}
+			return err
+		}
 		var ae *api.APIError
-		if errors.As(err, &ae) || api.IsRedirect(err) || ctx.Err() != nil {
+		if errors.As(err, &ae) || api.IsRedirect(err) {
 			return err
 		}
 		p.logf("the answer to the start was lost (%v); reading the task to find the run", err)
@@ -349,6 +357,27 @@ func (p *PerfTest) start(ctx context.Context, in PerfTestInput, o *Outcome, slot
 	cancel()
 	p.logf("started run %d of task %q (%d) in suite %s", runID, o.TaskName, o.TaskID, o.suite())
 	return nil
+}
+
+// startedDespiteCancel looks, outside ctx's cancellation, whether
+// a start cancelled in flight still started a run of the task (a run newer than prev; right
+// after a start the task may still show the previous run for a while), so that the run can be
+// stopped instead of being left behind. The look takes the stop's send budget, so that a
+// cancelled runner still ends within its promised time.
+func (p *PerfTest) startedDespiteCancel(ctx context.Context, taskID, prev int64) (int64, bool) {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), p.Poll.stopSend())
+	defer cancel()
+	for {
+		if t, err := p.CPTS.ShowTask(rctx, taskID); err == nil {
+			if id := t.CurrentRunID(); id != 0 && id != prev {
+				p.logf("the start was cancelled in flight but run %d of task %d began: stopping it", id, taskID)
+				return id, true
+			}
+		}
+		if sleep(rctx, min(p.Poll.min(), 250*time.Millisecond)) != nil {
+			return 0, false
+		}
+	}
 }
 
 // attach checks run id before anything waits on it: it must be the task's current run or in
