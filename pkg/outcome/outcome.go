@@ -3,6 +3,7 @@
 package outcome
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"strings"
@@ -257,7 +258,7 @@ func BuildWorkflow(o *steps.WorkflowOutcome, m report.Meta) *report.Result {
 		case steps.VerdictSkipped:
 			c.Verdict, c.Message = "skipped", fmt.Sprintf("skipped (status %q)", s.Status)
 		case steps.VerdictWaiting:
-			c.Verdict, c.Message = "failed", fmt.Sprintf("waiting for a person at this manual checkpoint (task %s, status %q) when the runner ended", orUnknown(s.TaskID), s.Status)
+			c.Verdict, c.Message = "failed", fmt.Sprintf("waiting for a person at this manual checkpoint (task %s, status %q) when the runner ended", cmp.Or(s.TaskID, "unknown"), s.Status)
 		case steps.VerdictSucceeded:
 		default:
 			if ended || o.TimedOut || o.Cancelled {
@@ -269,7 +270,7 @@ func BuildWorkflow(o *steps.WorkflowOutcome, m report.Meta) *report.Result {
 		r.Checks = append(r.Checks, c)
 	}
 	if len(o.Steps) == 0 {
-		c := report.Check{Name: "workflow " + nameOr(o.WorkflowName, o.WorkflowID), Group: "workflow", Verdict: "passed",
+		c := report.Check{Name: "workflow " + cmp.Or(o.WorkflowName, o.WorkflowID), Group: "workflow", Verdict: "passed",
 			Message: fmt.Sprintf("job %s: status %q", redact.Inline(o.Job), o.Status)}
 		if o.Verdict == steps.VerdictFailed {
 			c.Verdict = "failed"
@@ -281,18 +282,4 @@ func BuildWorkflow(o *steps.WorkflowOutcome, m report.Meta) *report.Result {
 	}
 	r.Workflow = w
 	return r
-}
-
-func orUnknown(s string) string {
-	if s == "" {
-		return "unknown"
-	}
-	return s
-}
-
-func nameOr(name, id string) string {
-	if name != "" {
-		return name
-	}
-	return id
 }

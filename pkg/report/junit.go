@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/xml"
 	"fmt"
 	"strconv"
@@ -24,7 +25,7 @@ func (r *Result) JUnit() junit.Testsuites {
 		name += " " + r.Task.Name
 	}
 	if r.Workflow != nil {
-		name += " " + nameOr(r.Workflow.Name, r.Workflow.ID)
+		name += " " + cmp.Or(r.Workflow.Name, r.Workflow.ID)
 	}
 	ts := junit.Testsuite{Name: clean(name), Time: seconds(r.durationSec())}
 	if !r.Generated.IsZero() {

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 )
@@ -46,20 +47,6 @@ type Checkpoint struct {
 	Error  string `json:"error,omitempty"`
 }
 
-func orUnknown(s string) string {
-	if s == "" {
-		return "unknown"
-	}
-	return s
-}
-
-func nameOr(name, id string) string {
-	if name != "" {
-		return name
-	}
-	return id
-}
-
 // writeWorkflowSummary writes the drill's lines of the terminal summary.
 func (r *Result) writeWorkflowSummary(w io.Writer) {
 	wf := r.Workflow
@@ -79,7 +66,7 @@ func (r *Result) writeWorkflowSummary(w io.Writer) {
 		if c.Error != "" {
 			what = "could not be " + c.Action + ": " + flatten(c.Error)
 		}
-		fmt.Fprintf(w, "  manual checkpoint: step %q, task %s %s\n", c.Step, flatten(orUnknown(c.TaskID)), what)
+		fmt.Fprintf(w, "  manual checkpoint: step %q, task %s %s\n", c.Step, flatten(cmp.Or(c.TaskID, "unknown")), what)
 	}
 	if len(wf.Unrecognised) > 0 {
 		fmt.Fprintf(w, "  status strings not recognised (read as running): %q — name them in workflow-success, workflow-failure or workflow-waiting\n", wf.Unrecognised)

@@ -403,15 +403,8 @@ func (p *PerfTest) owned(ctx context.Context, o *Outcome) (why string, failed bo
 // stop sends the stop request outside ctx's cancellation and confirms it within the budget,
 // once owned has confirmed that the task still runs our run; otherwise nothing is sent.
 func (p *PerfTest) stop(ctx context.Context, o *Outcome, hurry bool) {
-	total := p.Poll.stopAll()
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), total)
+	sctx, send, cancel := p.Poll.stopContexts(ctx, hurry)
 	defer cancel()
-	send := sctx
-	if hurry {
-		var c2 context.CancelFunc
-		send, c2 = context.WithTimeout(sctx, p.Poll.stopSend())
-		defer c2()
-	}
 	if why, failed := p.owned(send, o); why != "" {
 		if hurry && p.AfterStopSent != nil {
 			p.AfterStopSent()
@@ -434,19 +427,39 @@ func (p *PerfTest) stop(ctx context.Context, o *Outcome, hurry bool) {
 		return
 	}
 	o.StopSent = true
-	for {
+	p.Poll.confirmStop(sctx, func() bool {
 		t, err := p.CPTS.ShowTask(sctx, o.TaskID)
-		if err == nil && t.CurrentRunID() == o.RunID && t.RunStatus.IsTerminal() {
+		switch {
+		case err == nil && t.CurrentRunID() == o.RunID && t.RunStatus.IsTerminal():
 			o.Status, o.StopConfirmed = t.RunStatus, true
 			p.logf("run %d stopped by the runner", o.RunID)
-			return
-		}
-		if api.IsRedirect(err) {
+			return true
+		case api.IsRedirect(err):
 			p.logf("stop of run %d sent; cannot be confirmed: %v", o.RunID, err)
-			return
+			return true
 		}
-		if sleep(sctx, min(p.Poll.min(), 500*time.Millisecond)) != nil {
-			p.logf("stop of run %d sent; not confirmed within %s", o.RunID, total)
+		return false
+	}, func() { p.logf("stop of run %d sent; not confirmed within %s", o.RunID, p.Poll.stopAll()) })
+}
+
+// stopContexts returns the contexts of a stop: all runs outside ctx's cancellation within the
+// whole stop budget; send, for the stop request itself, also within the send budget when the
+// stop is hurried (a cancellation). cancel releases both.
+func (p PollPolicy) stopContexts(ctx context.Context, hurry bool) (all, send context.Context, cancel func()) {
+	all, c1 := context.WithTimeout(context.WithoutCancel(ctx), p.stopAll())
+	if !hurry {
+		return all, all, c1
+	}
+	send, c2 := context.WithTimeout(all, p.stopSend())
+	return all, send, func() { c2(); c1() }
+}
+
+// confirmStop calls done until it reports that the stop is settled (confirmed, or that it
+// cannot be), pausing between reads, until ctx ends; then it calls timedOut.
+func (p PollPolicy) confirmStop(ctx context.Context, done func() bool, timedOut func()) {
+	for !done() {
+		if sleep(ctx, min(p.min(), 500*time.Millisecond)) != nil {
+			timedOut()
 			return
 		}
 	}

@@ -558,15 +558,8 @@ func (f *Workflow) cancelled(ctx context.Context, o *WorkflowOutcome) error {
 // stop sends the stop outside ctx's cancellation and confirms it within the budget: the
 // execution reads as ended (a terminal status of the mapping).
 func (f *Workflow) stop(ctx context.Context, o *WorkflowOutcome, hurry bool) {
-	total := f.Poll.stopAll()
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), total)
+	sctx, send, cancel := f.Poll.stopContexts(ctx, hurry)
 	defer cancel()
-	send := sctx
-	if hurry {
-		var c2 context.CancelFunc
-		send, c2 = context.WithTimeout(sctx, f.Poll.stopSend())
-		defer c2()
-	}
 	err := f.MAS.Stop(send, o.Job)
 	if hurry && f.AfterStopSent != nil {
 		f.AfterStopSent()
@@ -577,21 +570,19 @@ func (f *Workflow) stop(ctx context.Context, o *WorkflowOutcome, hurry bool) {
 		return
 	}
 	o.StopSent = true
-	for {
+	f.Poll.confirmStop(sctx, func() bool {
 		st, err := f.MAS.Status(sctx, o.WorkflowID, o.Job)
-		if err == nil {
-			o.Status = st.Status
-			if v, _ := o.statuses.Classify(st.Status); v.Terminal() {
-				o.StopConfirmed, o.Verdict = true, v
-				f.logf("job %s stopped (status %q)", o.Job, st.Status)
-				return
-			}
+		if err != nil {
+			return false
 		}
-		if sleep(sctx, min(f.Poll.min(), 500*time.Millisecond)) != nil {
-			f.logf("stop of job %s sent; not confirmed within %s", o.Job, total)
-			return
+		o.Status = st.Status
+		if v, _ := o.statuses.Classify(st.Status); v.Terminal() {
+			o.StopConfirmed, o.Verdict = true, v
+			f.logf("job %s stopped (status %q)", o.Job, st.Status)
+			return true
 		}
-	}
+		return false
+	}, func() { f.logf("stop of job %s sent; not confirmed within %s", o.Job, f.Poll.stopAll()) })
 }
 
 // readLogs fetches the logs of the failed steps, each bounded to its last MaxStepLog bytes.
