@@ -127,3 +127,20 @@ func TestGatesCheckNone(t *testing.T) {
 		t.Fatalf("none with a gate: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// TestEveryGateSkippedNeverPasses: a run whose only gate is skipped (a trend gate with the trend
+// off) was checked by nothing, so it fails (exit 1) and says why.
+func TestEveryGateSkippedNeverPasses(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, sim.Options{})
+	r := h.run(context.Background(), h.env("CODEARTS_GATES=p95 <= trend median", "CODEARTS_TREND=0"), "perftest")
+	if r.code != ExitGate {
+		t.Fatalf("exit %d, want 1\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	if !strings.Contains(r.stdout, "nothing checked the run") {
+		t.Errorf("the output does not say that no gate checked the run:\n%s", r.stdout)
+	}
+	if res := h.result(); res.Result != "failed" {
+		t.Errorf("result %q, want failed", res.Result)
+	}
+}

@@ -49,3 +49,23 @@ func markPartial(runID int64, cases []CaseResult, results []gates.Evaluation) []
 	}
 	return out
 }
+
+// UncheckedGate is the synthetic gate that fails when gates were given but every one was
+// skipped (baseline or trend gates without their reference): no gate checked the run, and a run
+// nothing checked never passes.
+var UncheckedGate = gates.Gate{Text: "at least one gate checked the run", Name: "gates checked the run", Metric: "requests", Op: gates.OpGE}
+
+// markUnchecked appends a failing UncheckedGate result when results is not empty and every
+// result is skipped.
+func markUnchecked(results []gates.Evaluation) []gates.Evaluation {
+	for _, r := range results {
+		if r.Verdict != gates.Skip {
+			return results
+		}
+	}
+	if len(results) == 0 {
+		return results
+	}
+	return append(results, gates.Evaluation{Gate: UncheckedGate, Verdict: gates.Fail, Message: fmt.Sprintf(
+		"every gate (%d) was skipped, so nothing checked the run and it does not pass: add an absolute gate (e.g. p95 <= 800ms), or set baseline-required to fail a baseline gate that has no baseline", len(results))})
+}

@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -48,6 +49,34 @@ func TestMarkPartial(t *testing.T) {
 				if !strings.HasSuffix(r.Message, partialNote) {
 					t.Errorf("message %q lacks the partial note", r.Message)
 				}
+			}
+		})
+	}
+}
+
+func TestMarkUnchecked(t *testing.T) {
+	t.Parallel()
+	skip := gates.Evaluation{Gate: gates.Gate{Text: "p95 <= baseline"}, Verdict: gates.Skip, Message: "no baseline run"}
+	tests := []struct {
+		name     string
+		in       []gates.Evaluation
+		wantFail bool
+	}{
+		{"no gates (gates: none)", nil, false},
+		{"every gate skipped", []gates.Evaluation{skip, skip}, true},
+		{"one gate checked", []gates.Evaluation{skip, {Gate: gates.Gate{Text: "p95 <= 1s"}, Verdict: gates.Pass}}, false},
+		{"a warning checked the run", []gates.Evaluation{skip, {Gate: gates.Gate{Text: "warn: p95 <= 1s"}, Verdict: gates.Warn}}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			out := markUnchecked(slices.Clone(tt.in))
+			failed := !gates.Passed(out)
+			if failed != tt.wantFail {
+				t.Fatalf("passed = %v, want failed %v: %+v", !failed, tt.wantFail, out)
+			}
+			if tt.wantFail && (len(out) != len(tt.in)+1 || out[len(out)-1].Gate.Name != UncheckedGate.Name) {
+				t.Errorf("results %+v: want the inputs and then a failing %q", out, UncheckedGate.Name)
 			}
 		})
 	}

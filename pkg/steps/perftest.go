@@ -225,7 +225,7 @@ func (p *PerfTest) conclude(ctx context.Context, in PerfTestInput, o *Outcome) e
 	p.baseline(ctx, in, o)
 	eval := in.Eval
 	eval.Trend = p.trend(ctx, in, o)
-	o.Results = markPartial(o.RunID, o.Cases, gates.Evaluate(in.Gates, o.Run, o.Baseline, eval))
+	o.Results = markUnchecked(markPartial(o.RunID, o.Cases, gates.Evaluate(in.Gates, o.Run, o.Baseline, eval)))
 	if o.AbortedBy != nil {
 		// The gate that stopped the run reports the live value it was lost at.
 		lost := *o.AbortedBy
