@@ -1,5 +1,14 @@
-// Package ci holds the adapters to the CI systems the runner reports to: GitHub Actions'
-// workflow commands and files (on go-githubactions). The writers of pkg/report render onto them.
+// Package ci holds the adapters to the CI systems the runner reports to, one file each:
+//
+//   - github.go: GitHub Actions' workflow commands and files on go-githubactions (NewGitHub:
+//     outputs, job summary, masks, annotations and log groups, used during the run too);
+//   - publish.go: what a step tells GitHub about a result (PublishGitHub);
+//   - gitlab.go: the GitLab `artifacts:reports:dotenv` file (WriteDotenv, DotenvNames);
+//   - codearts.go: the CodeArts Pipeline step files (WriteCodeArts).
+//
+// The adapters render the plain result model of pkg/report and write their files with
+// report.Result.WriteFile; pkg/report never imports this package. Detecting the CI system is
+// pkg/config's job (config.CI).
 package ci
 
 import (

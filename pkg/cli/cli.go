@@ -17,7 +17,6 @@ import (
 	"github.com/codearts-runner/codearts-runner/pkg/config"
 	"github.com/codearts-runner/codearts-runner/pkg/outcome"
 	"github.com/codearts-runner/codearts-runner/pkg/redact"
-	"github.com/codearts-runner/codearts-runner/pkg/report"
 )
 
 // Exit codes, documented in the README.
@@ -173,7 +172,7 @@ func (a *app) load(mode config.Mode, args []string) (*config.Settings, bool, int
 		return nil, false, ExitUsage
 	}
 	a.addSecrets(s.Secrets()...)
-	for _, w := range config.UnknownNames(a.environ, report.DotenvNames()...) {
+	for _, w := range config.UnknownNames(a.environ, ci.DotenvNames()...) {
 		fmt.Fprintf(a.errw, "runner: warning: %s\n", w)
 		a.gh.Warningf("codearts-runner: unknown setting", "%s", w)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/codearts-runner/codearts-runner/pkg/api"
 	"github.com/codearts-runner/codearts-runner/pkg/api/cloudtest"
 	"github.com/codearts-runner/codearts-runner/pkg/api/cpts"
+	"github.com/codearts-runner/codearts-runner/pkg/ci"
 	"github.com/codearts-runner/codearts-runner/pkg/config"
 	"github.com/codearts-runner/codearts-runner/pkg/gates"
 	"github.com/codearts-runner/codearts-runner/pkg/outcome"
@@ -148,7 +149,7 @@ func (a *app) publish(s *config.Settings, r *report.Result) {
 	if r.Mode == string(config.PerfTest) {
 		a.writeOutput("HTML report (html-report)", s.HTMLReport, r.WriteHTML)
 	}
-	a.writeOutput("dotenv file (dotenv-file)", s.DotenvFile, r.WriteDotenv)
+	a.writeOutput("dotenv file (dotenv-file)", s.DotenvFile, func(path string) error { return ci.WriteDotenv(r, path) })
 	if a.ci.CodeArts {
 		dir := a.ci.CodeArtsResultDir
 		if dir == "" {
@@ -156,9 +157,9 @@ func (a *app) publish(s *config.Settings, r *report.Result) {
 		}
 		step := a.ci.CodeArtsStepID
 		paths := filepath.Join(dir, step+"_result.json") + " and " + filepath.Join(dir, step+"_metrics.json")
-		a.writeOutput("CodeArts step files", paths, func(string) error { return r.WriteCodeArts(dir, step) })
+		a.writeOutput("CodeArts step files", paths, func(string) error { return ci.WriteCodeArts(r, dir, step) })
 	}
-	r.PublishGitHub(a.gh, s.Secrets(), outPath(s.JUnitFile), outPath(s.ResultFile))
+	ci.PublishGitHub(r, a.gh, s.Secrets(), outPath(s.JUnitFile), outPath(s.ResultFile))
 	if err := a.gh.Err(); err != nil {
 		fmt.Fprintf(a.errRec, "runner: GitHub outputs: %v\n", err)
 	}
@@ -212,8 +213,8 @@ func (a *app) publishNoRun(s *config.Settings, r *report.Result) {
 	if a.writeOutput("result file (result-file)", s.ResultFile, r.WriteJSON) {
 		resultPath = s.ResultFile
 	}
-	a.writeOutput("dotenv file (dotenv-file)", s.DotenvFile, r.WriteDotenv)
-	r.PublishGitHub(a.gh, s.Secrets(), "", resultPath)
+	a.writeOutput("dotenv file (dotenv-file)", s.DotenvFile, func(path string) error { return ci.WriteDotenv(r, path) })
+	ci.PublishGitHub(r, a.gh, s.Secrets(), "", resultPath)
 	if err := a.gh.Err(); err != nil {
 		fmt.Fprintf(a.errw, "runner: GitHub outputs: %v\n", err)
 	}

@@ -31,7 +31,7 @@ func (r *Result) WriteHTML(path string) error {
 	if err != nil {
 		return err
 	}
-	return writeFile(path, r.red.Bytes(b))
+	return r.WriteFile(path, b)
 }
 
 // html renders the HTML report.

@@ -63,7 +63,7 @@ func TestWriteToDevNull(t *testing.T) {
 	t.Parallel()
 	null := nullDevice(t)
 	r := writerSample()
-	for name, write := range map[string]func(string) error{"json": r.WriteJSON, "junit": r.WriteJUnit, "dotenv": r.WriteDotenv, "html": r.WriteHTML} {
+	for name, write := range map[string]func(string) error{"json": r.WriteJSON, "junit": r.WriteJUnit, "html": r.WriteHTML} {
 		if err := write(null); err != nil {
 			t.Errorf("%s to %s: %v", name, null, err)
 		}

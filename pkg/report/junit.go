@@ -131,7 +131,7 @@ func (r *Result) WriteJUnit(path string) error {
 		return fmt.Errorf("encode junit: %w", err)
 	}
 	buf.WriteByte('\n')
-	return writeFile(path, r.red.Bytes(buf.Bytes()))
+	return r.WriteFile(path, buf.Bytes())
 }
 
 func (r *Result) durationSec() float64 {

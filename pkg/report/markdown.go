@@ -44,7 +44,7 @@ func (r *Result) Markdown() string {
 	if emoji == "" {
 		emoji = "ℹ️"
 	}
-	fmt.Fprintf(&b, "## %s codearts-runner %s: %s", emoji, mdText(r.Mode), mdText(r.Result))
+	fmt.Fprintf(&b, "## %s codearts-runner %s: %s", emoji, MarkdownText(r.Mode), MarkdownText(r.Result))
 	if r.Run != nil && r.Run.ID != 0 {
 		fmt.Fprintf(&b, " (run %d)", r.Run.ID)
 	}
@@ -77,7 +77,7 @@ func (r *Result) Markdown() string {
 	}
 	r.mdCharts(&b)
 	r.mdTrend(&b)
-	fmt.Fprintf(&b, "<sub>codearts-runner %s", mdText(r.Version))
+	fmt.Fprintf(&b, "<sub>codearts-runner %s", MarkdownText(r.Version))
 	if !r.Generated.IsZero() {
 		b.WriteString(" · " + r.Generated.UTC().Format(time.RFC3339))
 	}
@@ -101,7 +101,7 @@ func (r *Result) mdRunLine() string {
 	if r.Run != nil {
 		s := fmt.Sprintf("run **%d**", r.Run.ID)
 		if r.Run.StatusText != "" {
-			s += ": " + mdText(r.Run.StatusText)
+			s += ": " + MarkdownText(r.Run.StatusText)
 		}
 		if r.Run.DurationSec > 0 {
 			s += " after " + fmtDuration(r.Run.DurationSec)
@@ -112,7 +112,7 @@ func (r *Result) mdRunLine() string {
 		parts = append(parts, s)
 	}
 	if p := r.Plan; p != nil {
-		s := fmt.Sprintf("plan **%s** (%s)", mdCell(p.Name), mdText(p.ID))
+		s := fmt.Sprintf("plan **%s** (%s)", mdCell(p.Name), MarkdownText(p.ID))
 		if p.Created {
 			s += ", created by this run"
 		}
@@ -122,12 +122,12 @@ func (r *Result) mdRunLine() string {
 	if e := r.Execution; e != nil {
 		s := "task templates " + mdCell(strings.Join(e.TaskIDs, ", "))
 		if e.ID != "" {
-			s += ", execution " + mdText(e.ID)
+			s += ", execution " + MarkdownText(e.ID)
 		}
 		parts = append(parts, s)
 	}
 	if r.Region != "" {
-		parts = append(parts, "region "+mdText(r.Region))
+		parts = append(parts, "region "+MarkdownText(r.Region))
 	}
 	if len(parts) == 0 {
 		return ""
@@ -219,7 +219,7 @@ func mdVerdict(v string) string {
 	if e := verdictEmoji[v]; e != "" {
 		return e
 	}
-	return mdText(v)
+	return MarkdownText(v)
 }
 
 // caseColumns are the headline figures of a case, in table order.
@@ -670,9 +670,10 @@ func withUnit(v float64, unit string) string {
 // table cell can neither end early nor open a link, an emphasis, HTML, math or a code span.
 const mdSpecial = "\\`*_[]<>|#~!&$"
 
-// mdText escapes text for Markdown: line breaks and control characters become spaces and
-// Markdown punctuation is backslash-escaped.
-func mdText(s string) string {
+// MarkdownText escapes text for Markdown: line breaks and control characters become spaces and
+// Markdown punctuation is backslash-escaped. It is the form a secret takes in the job summary,
+// which pkg/ci masks too.
+func MarkdownText(s string) string {
 	var b strings.Builder
 	for _, r := range flatten(s) {
 		if strings.ContainsRune(mdSpecial, r) {
@@ -683,14 +684,15 @@ func mdText(s string) string {
 	return b.String()
 }
 
-// mdCell is mdText bounded to mdCellRunes runes.
-func mdCell(s string) string { return mdText(truncate(s, mdCellRunes)) }
+// mdCell is MarkdownText bounded to mdCellRunes runes.
+func mdCell(s string) string { return MarkdownText(Truncate(s, mdCellRunes)) }
 
 // flatten puts text on one line (redact.Flatten).
 func flatten(s string) string { return redact.Flatten(s) }
 
-// truncate bounds s to n runes, marking a cut with an ellipsis.
-func truncate(s string, n int) string {
+// Truncate bounds s to n runes, marking a cut with an ellipsis: the one way the writers and the
+// CI adapters of pkg/ci shorten a text.
+func Truncate(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
@@ -714,5 +716,5 @@ func mermaidText(s string) string {
 		}
 		return r
 	}, flatten(s))
-	return truncate(strings.TrimSpace(s), 80)
+	return Truncate(strings.TrimSpace(s), 80)
 }

@@ -180,8 +180,8 @@ func TestMDText(t *testing.T) {
 		{"\x1b[31mred\x1b[0m", "red"},
 		{"  tabs\tand\x00nul  ", "tabs and nul"},
 	} {
-		if got := mdText(tc.in); got != tc.want {
-			t.Errorf("mdText(%q) = %q, want %q", tc.in, got, tc.want)
+		if got := MarkdownText(tc.in); got != tc.want {
+			t.Errorf("MarkdownText(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }

@@ -114,7 +114,7 @@ func (r *Result) multiMarkdown() string {
 	if emoji == "" {
 		emoji = "ℹ️"
 	}
-	fmt.Fprintf(&b, "## %s codearts-runner %s: %s (%d task runs, exit code %d)\n\n", emoji, mdText(r.Mode), mdText(r.Result), len(r.Tasks), r.ExitCode)
+	fmt.Fprintf(&b, "## %s codearts-runner %s: %s (%d task runs, exit code %d)\n\n", emoji, MarkdownText(r.Mode), MarkdownText(r.Result), len(r.Tasks), r.ExitCode)
 	b.WriteString("| | task | run | status | exit | gates |\n| --- | --- | --- | --- | --- | --- |\n")
 	for _, o := range r.overview() {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %d | %s |\n", resultEmoji[o.result], mdCell(o.task), o.run, mdCell(o.status), o.exit, o.gates)

@@ -1,8 +1,10 @@
 // Package report renders the result of a run for people and machines: the result JSON
-// (schema 1), JUnit XML, the terminal summary, the GitHub job summary, the HTML report, the
-// GitLab dotenv and the CodeArts step files. Every writer renders the same plain Result, built
-// once by pkg/outcome from the flow's outcome; this package imports neither the flows, the
-// settings nor the wire types, and the CI adapters it renders onto live in pkg/ci.
+// (schema 1), JUnit XML, the terminal summary, the Markdown job summary and the HTML report.
+// Every writer renders the same plain Result, built once by pkg/outcome from the flow's
+// outcome; this package imports neither the flows, the settings, the wire types nor the CI
+// adapters. What a CI system is told — GitHub outputs, job summary, masks and annotations, the
+// GitLab dotenv file, the CodeArts step files — lives in pkg/ci, which renders this Result
+// and writes its files with Result.WriteFile.
 package report
 
 import (
@@ -190,6 +192,14 @@ func New(m Meta) *Result {
 		r.Error = m.Err.Error()
 	}
 	return r
+}
+
+// WriteFile writes data to path as every writer of the result does: each secret of the
+// redactor Redact was given masked once more, then written atomically (temporary file +
+// rename, directories created), or in place for a device, a FIFO, a pipe or a link. The CI
+// adapters of pkg/ci write their files with it.
+func (r *Result) WriteFile(path string, data []byte) error {
+	return writeFile(path, r.red.Bytes(data))
 }
 
 // writeFile writes data to path atomically (temporary file + rename), creating directories.

@@ -1,4 +1,4 @@
-package report
+package ci
 
 import (
 	"fmt"
@@ -6,23 +6,8 @@ import (
 	"strings"
 
 	"github.com/codearts-runner/codearts-runner/pkg/redact"
+	"github.com/codearts-runner/codearts-runner/pkg/report"
 )
-
-// GitHub is what PublishGitHub tells GitHub Actions: step outputs, the job summary, secrets to
-// mask and annotations. pkg/ci implements it on go-githubactions (and as a no-op outside
-// GitHub, so callers never check where they run).
-type GitHub interface {
-	// SetOutput sets a step output; line breaks in value become spaces.
-	SetOutput(name, value string)
-	// AddStepSummary appends Markdown to the job summary.
-	AddStepSummary(markdown string)
-	// AddMask asks GitHub to hide secret in the log from now on.
-	AddMask(secret string)
-	// Errorf adds an error annotation with a title; the message is put on one line.
-	Errorf(title, format string, args ...any)
-	// Warningf adds a warning annotation with a title; the message is put on one line.
-	Warningf(title, format string, args ...any)
-}
 
 // ghAnnotations is the most annotations of one kind GitHub shows for a step; beyond it the
 // rest are gathered in the last one.
@@ -31,15 +16,18 @@ const ghAnnotations = 10
 // ghSummaryBytes is the largest job summary GitHub accepts from a step (1 MiB).
 const ghSummaryBytes = 1 << 20
 
-// PublishGitHub tells GitHub Actions about the result, in this order: it masks every secret
-// (each line of a multi-line secret too), sets the outputs task-run-id, result, gates-failed,
-// junit-file and result-file, writes the Markdown job summary (bounded to GitHub's 1 MiB), then
-// adds an error annotation per failed gate (and one for a run error and per failed check of
-// testplan/taskmodel) and a warning annotation per warned gate, gathering those beyond
-// GitHub's ten per kind into the last. Secrets are also cut from the summary and the
-// annotations (every form of redact.Redactor, and the Markdown-escaped one in the
+// ghAnnotationRunes bounds the message of one annotation.
+const ghAnnotationRunes = 4000
+
+// PublishGitHub tells GitHub Actions (gh) about the result r, in this order: it masks every
+// secret (each line of a multi-line secret too), sets the outputs task-run-id, result,
+// gates-failed, junit-file and result-file, writes the Markdown job summary (bounded to
+// GitHub's 1 MiB), then adds an error annotation per failed gate (and one for a run error and
+// per failed check of testplan/taskmodel) and a warning annotation per warned gate, gathering
+// those beyond GitHub's ten per kind into the last. Secrets are also cut from the summary and
+// the annotations (every form of redact.Redactor, and the Markdown-escaped one in the
 // summary). With the no-op GitHub of other CI systems it prints nothing.
-func (r *Result) PublishGitHub(gh GitHub, secrets []string, junitPath, resultPath string) {
+func PublishGitHub(r *report.Result, gh GitHub, secrets []string, junitPath, resultPath string) {
 	masks := maskValues(secrets)
 	for _, m := range masks {
 		gh.AddMask(m)
@@ -47,16 +35,9 @@ func (r *Result) PublishGitHub(gh GitHub, secrets []string, junitPath, resultPat
 	// The Markdown-escaped form of each secret is a form too.
 	red := redact.New(masks...)
 	for _, m := range masks {
-		red.Add(mdText(m))
+		red.Add(report.MarkdownText(m))
 	}
-	runID := ""
-	if r.Run != nil && r.Run.ID != 0 {
-		runID = strconv.FormatInt(r.Run.ID, 10)
-	}
-	if r.Workflow != nil {
-		runID = r.Workflow.Job // the MAS execution's id
-	}
-	gh.SetOutput("task-run-id", runID)
+	gh.SetOutput("task-run-id", runID(r))
 	gh.SetOutput("result", r.Result)
 	gh.SetOutput("gates-failed", strconv.Itoa(r.Counts.Failed))
 	gh.SetOutput("junit-file", junitPath)
@@ -81,11 +62,25 @@ func (r *Result) PublishGitHub(gh GitHub, secrets []string, junitPath, resultPat
 		}
 	}
 	for _, a := range capAnnotations(errs, "more failed") {
-		gh.Errorf(a.title, "%s", truncate(red.String(a.message), ghAnnotationRunes))
+		gh.Errorf(a.title, "%s", report.Truncate(red.String(a.message), ghAnnotationRunes))
 	}
 	for _, a := range capAnnotations(warns, "more warned") {
-		gh.Warningf(a.title, "%s", truncate(red.String(a.message), ghAnnotationRunes))
+		gh.Warningf(a.title, "%s", report.Truncate(red.String(a.message), ghAnnotationRunes))
 	}
+}
+
+// runID is the run's id as the outputs give it (GitHub's task-run-id, the dotenv file's
+// CODEARTS_TASK_RUN_ID): the task run's id, the MAS execution's for a workflow, "" without a
+// run.
+func runID(r *report.Result) string {
+	id := ""
+	if r.Run != nil && r.Run.ID != 0 {
+		id = strconv.FormatInt(r.Run.ID, 10)
+	}
+	if r.Workflow != nil {
+		id = r.Workflow.Job // the MAS execution's id
+	}
+	return id
 }
 
 // boundSummary cuts a summary longer than GitHub takes at the last line break that fits, and
@@ -101,9 +96,6 @@ func boundSummary(md string) string {
 
 // annotation is one GitHub annotation to add.
 type annotation struct{ title, message string }
-
-// ghAnnotationRunes bounds the message of one annotation.
-const ghAnnotationRunes = 4000
 
 // capAnnotations keeps at most ghAnnotations annotations, gathering the rest into the last one
 // (titled like the first of them).

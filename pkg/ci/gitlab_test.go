@@ -1,4 +1,4 @@
-package report
+package ci
 
 import (
 	"os"
@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/codearts-runner/codearts-runner/pkg/report"
 )
 
 // dotenvLine is the only line shape GitLab's dotenv report accepts from us.
@@ -17,23 +19,23 @@ func TestWriteDotenv(t *testing.T) {
 	long := strings.Repeat("é", 700) // 1400 bytes
 	for _, tc := range []struct {
 		name string
-		edit func(*Result)
+		edit func(*report.Result)
 		want string
 	}{
-		{name: "run", edit: func(*Result) {},
+		{name: "run", edit: func(*report.Result) {},
 			want: "CODEARTS_TASK_RUN_ID=9001\nCODEARTS_RESULT=failed\nCODEARTS_GATES_FAILED=1\nCODEARTS_JUNIT_PATH=out/codearts-junit.xml\nCODEARTS_RESULT_PATH=out/codearts-result.json\n"},
-		{name: "no run, no files", edit: func(r *Result) { r.Run, r.Result, r.Counts, r.Settings = nil, "error", Counts{}, nil },
+		{name: "no run, no files", edit: func(r *report.Result) { r.Run, r.Result, r.Counts, r.Settings = nil, "error", report.Counts{}, nil },
 			want: "CODEARTS_TASK_RUN_ID=\nCODEARTS_RESULT=error\nCODEARTS_GATES_FAILED=0\nCODEARTS_JUNIT_PATH=\nCODEARTS_RESULT_PATH=\n"},
-		{name: "line breaks and blanks", edit: func(r *Result) { r.Settings["junit-file"] = "  a\nEVIL=1\r\nb.xml  " },
+		{name: "line breaks and blanks", edit: func(r *report.Result) { r.Settings["junit-file"] = "  a\nEVIL=1\r\nb.xml  " },
 			want: "CODEARTS_TASK_RUN_ID=9001\nCODEARTS_RESULT=failed\nCODEARTS_GATES_FAILED=1\nCODEARTS_JUNIT_PATH=a EVIL=1 b.xml\nCODEARTS_RESULT_PATH=out/codearts-result.json\n"},
-		{name: "1 KB values", edit: func(r *Result) { r.Settings["result-file"] = long }},
+		{name: "1 KB values", edit: func(r *report.Result) { r.Settings["result-file"] = long }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			r := writerSample()
 			tc.edit(r)
 			path := filepath.Join(t.TempDir(), "new", "codearts.env")
-			if err := r.WriteDotenv(path); err != nil {
+			if err := WriteDotenv(r, path); err != nil {
 				t.Fatal(err)
 			}
 			got := readFile(t, path)
@@ -75,7 +77,7 @@ func TestWriteDotenvError(t *testing.T) {
 	if err := os.WriteFile(blocker, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := writerSample().WriteDotenv(filepath.Join(blocker, "x.env")); err == nil {
+	if err := WriteDotenv(writerSample(), filepath.Join(blocker, "x.env")); err == nil {
 		t.Error("writing under a file succeeded")
 	}
 }

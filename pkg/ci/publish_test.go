@@ -1,4 +1,4 @@
-package report
+package ci
 
 import (
 	"bytes"
@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	ghci "github.com/codearts-runner/codearts-runner/pkg/ci"
 	"github.com/codearts-runner/codearts-runner/pkg/config"
+	"github.com/codearts-runner/codearts-runner/pkg/report"
 )
 
 // ghDelimiter is go-githubactions' fixed heredoc delimiter of GITHUB_OUTPUT.
@@ -52,23 +52,14 @@ func ghFiles(t *testing.T) (ci config.CI, output, summary string) {
 	return ci, output, summary
 }
 
-func readFile(t *testing.T, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
 func TestPublishGitHub(t *testing.T) {
 	t.Parallel()
 	ci, output, summary := ghFiles(t)
 	var stdout bytes.Buffer
-	gh := ghci.NewGitHub(ci, &stdout, nil)
+	gh := NewGitHub(ci, &stdout, nil)
 	r := writerSample()
 	r.Error = "token s3cr3t-T0KEN expired\n::set-output name=x::y 100%"
-	r.PublishGitHub(gh, []string{"s3cr3t-T0KEN", "", "  ", "line1-secret\r\nline2-secret\n", "s3cr3t-T0KEN"}, "out/codearts-junit.xml", "out/codearts-result.json")
+	PublishGitHub(r, gh, []string{"s3cr3t-T0KEN", "", "  ", "line1-secret\r\nline2-secret\n", "s3cr3t-T0KEN"}, "out/codearts-junit.xml", "out/codearts-result.json")
 	if err := gh.Err(); err != nil {
 		t.Fatal(err)
 	}
@@ -111,10 +102,10 @@ func TestPublishGitHub(t *testing.T) {
 func TestGitHubOutputsStayOnOneLine(t *testing.T) {
 	t.Parallel()
 	ci, output, _ := ghFiles(t)
-	gh := ghci.NewGitHub(ci, &bytes.Buffer{}, nil)
+	gh := NewGitHub(ci, &bytes.Buffer{}, nil)
 	r := writerSample()
 	r.Result = "failed\n" + ghDelimiter + "\nevil<<X"
-	r.PublishGitHub(gh, nil, "a\r\nb.xml", "c.json")
+	PublishGitHub(r, gh, nil, "a\r\nb.xml", "c.json")
 	outputs := parseOutputs(t, readFile(t, output))
 	if len(outputs) != 5 || outputs["result"] != "failed "+ghDelimiter+" evil<<X" || outputs["junit-file"] != "a b.xml" {
 		t.Errorf("outputs = %q", outputs)
@@ -138,9 +129,9 @@ func TestNoGitHubPrintsNothing(t *testing.T) {
 				}
 			}
 			var stdout bytes.Buffer
-			gh := ghci.NewGitHub(config.DetectCI(env), &stdout, nil)
+			gh := NewGitHub(config.DetectCI(env), &stdout, nil)
 			gh.Group("g")
-			writerSample().PublishGitHub(gh, []string{"secret-value"}, "j.xml", "r.json")
+			PublishGitHub(writerSample(), gh, []string{"secret-value"}, "j.xml", "r.json")
 			gh.Errorf("t", "m %d", 1)
 			gh.Warningf("t", "m")
 			gh.EndGroup()
@@ -157,8 +148,8 @@ func TestNoGitHubPrintsNothing(t *testing.T) {
 func TestGitHubWithoutFilesDoesNotPanic(t *testing.T) {
 	t.Parallel()
 	var stdout bytes.Buffer
-	gh := ghci.NewGitHub(config.CI{GitHub: true}, &stdout, nil)
-	writerSample().PublishGitHub(gh, []string{"secret-value"}, "j.xml", "r.json")
+	gh := NewGitHub(config.CI{GitHub: true}, &stdout, nil)
+	PublishGitHub(writerSample(), gh, []string{"secret-value"}, "j.xml", "r.json")
 	if gh.Err() != nil {
 		t.Fatal(gh.Err())
 	}
@@ -178,8 +169,8 @@ func TestGitHubFailuresAreErrorsNotPanics(t *testing.T) {
 	dir := t.TempDir()
 	ci := config.CI{GitHub: true, GitHubOutput: dir, GitHubStepSummary: dir} // directories cannot be appended to
 	var stdout bytes.Buffer
-	gh := ghci.NewGitHub(ci, &stdout, nil)
-	writerSample().PublishGitHub(gh, []string{"secret-value"}, "j.xml", "r.json")
+	gh := NewGitHub(ci, &stdout, nil)
+	PublishGitHub(writerSample(), gh, []string{"secret-value"}, "j.xml", "r.json")
 	if err := gh.Err(); err == nil || !strings.Contains(err.Error(), "github output task-run-id") {
 		t.Errorf("Err() = %v, want the first failure (output task-run-id)", err)
 	}
@@ -187,7 +178,7 @@ func TestGitHubFailuresAreErrorsNotPanics(t *testing.T) {
 		t.Errorf("stdout = %q", stdout.String())
 	}
 
-	gh = ghci.NewGitHub(config.CI{GitHub: true}, failingWriter{}, nil)
+	gh = NewGitHub(config.CI{GitHub: true}, failingWriter{}, nil)
 	gh.AddMask("secret-value")
 	if err := gh.Err(); err == nil || !strings.Contains(err.Error(), "stdout closed") {
 		t.Errorf("Err() = %v, want the stdout failure", err)
@@ -213,7 +204,7 @@ func (r *recorder) Warningf(title, f string, a ...any) {
 func TestPublishGitHubOrder(t *testing.T) {
 	t.Parallel()
 	rec := &recorder{}
-	writerSample().PublishGitHub(rec, []string{"secret-1", "secret-2"}, "j.xml", "r.json")
+	PublishGitHub(writerSample(), rec, []string{"secret-1", "secret-2"}, "j.xml", "r.json")
 	kinds := make([]string, len(rec.calls))
 	for i, c := range rec.calls {
 		kinds[i], _, _ = strings.Cut(c, " ")
@@ -235,12 +226,12 @@ func TestPublishGitHubCapsAnnotations(t *testing.T) {
 	} {
 		t.Run(fmt.Sprint(tc.failed), func(t *testing.T) {
 			t.Parallel()
-			r := &Result{Mode: "perftest", Result: "failed"}
+			r := &report.Result{Mode: "perftest", Result: "failed"}
 			for i := 1; i <= tc.failed; i++ {
-				r.Gates = append(r.Gates, Gate{Name: fmt.Sprintf("gate %d", i), Verdict: "failed", Message: "over"})
+				r.Gates = append(r.Gates, report.Gate{Name: fmt.Sprintf("gate %d", i), Verdict: "failed", Message: "over"})
 			}
 			rec := &recorder{}
-			r.PublishGitHub(rec, nil, "", "")
+			PublishGitHub(r, rec, nil, "", "")
 			var errs []string
 			for _, c := range rec.calls {
 				if strings.HasPrefix(c, "error ") {
@@ -256,10 +247,10 @@ func TestPublishGitHubCapsAnnotations(t *testing.T) {
 
 func TestPublishGitHubFailedChecks(t *testing.T) {
 	t.Parallel()
-	r := &Result{Mode: "testplan", Result: "failed", Checks: []Check{{Name: "add case 1", Verdict: "passed"},
+	r := &report.Result{Mode: "testplan", Result: "failed", Checks: []report.Check{{Name: "add case 1", Verdict: "passed"},
 		{Name: "add case 2", Verdict: "failed", Message: "CT.0001: refused"}}}
 	rec := &recorder{}
-	r.PublishGitHub(rec, nil, "", "")
+	PublishGitHub(r, rec, nil, "", "")
 	if !slices.Contains(rec.calls, "error Check failed: add case 2: CT.0001: refused") || slices.Contains(rec.calls, "output task-run-id=x") {
 		t.Errorf("calls = %q", rec.calls)
 	}

@@ -1,31 +1,22 @@
-package report
+package ci
 
 import (
-	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-)
 
-// readJSON decodes a file into a generic map.
-func readJSON(t *testing.T, path string) map[string]any {
-	t.Helper()
-	var m map[string]any
-	if err := json.Unmarshal([]byte(readFile(t, path)), &m); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return m
-}
+	"github.com/codearts-runner/codearts-runner/pkg/report"
+)
 
 func TestWriteCodeArts(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "result")
 	r := writerSample()
 	r.Overall.Set("p99", math.NaN()) // not a JSON number: left out
-	if err := r.WriteCodeArts(dir, "step-1"); err != nil {
+	if err := WriteCodeArts(r, dir, "step-1"); err != nil {
 		t.Fatal(err)
 	}
 	res := readJSON(t, filepath.Join(dir, "step-1_result.json"))
@@ -62,7 +53,7 @@ func TestWriteCodeArtsRoundsFigures(t *testing.T) {
 	r := writerSample()
 	r.Overall.Set("tps", 293.21999999999997)
 	r.Overall.Set("error_rate", 100.0/3)
-	if err := r.WriteCodeArts(dir, "s"); err != nil {
+	if err := WriteCodeArts(r, dir, "s"); err != nil {
 		t.Fatal(err)
 	}
 	raw, err := os.ReadFile(filepath.Join(dir, "s_metrics.json"))
@@ -80,8 +71,8 @@ func TestWriteCodeArtsWithoutRun(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	long := strings.Repeat("x", 3000)
-	r := &Result{Mode: "perftest", Result: "error", ExitCode: 5, Error: "show task: HTTP 503\n" + long}
-	if err := r.WriteCodeArts(dir, "s"); err != nil {
+	r := &report.Result{Mode: "perftest", Result: "error", ExitCode: 5, Error: "show task: HTTP 503\n" + long}
+	if err := WriteCodeArts(r, dir, "s"); err != nil {
 		t.Fatal(err)
 	}
 	res := readJSON(t, filepath.Join(dir, "s_result.json"))
@@ -103,9 +94,9 @@ func TestWriteCodeArtsWithoutRun(t *testing.T) {
 func TestWriteCodeArtsChecksMessage(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	r := &Result{Mode: "taskmodel", Result: "failed", ExitCode: 1, Checks: []Check{{Name: "task template a", Verdict: "failed"},
+	r := &report.Result{Mode: "taskmodel", Result: "failed", ExitCode: 1, Checks: []report.Check{{Name: "task template a", Verdict: "failed"},
 		{Name: "task template b", Verdict: "passed"}}}
-	if err := r.WriteCodeArts(dir, "s"); err != nil {
+	if err := WriteCodeArts(r, dir, "s"); err != nil {
 		t.Fatal(err)
 	}
 	if msg := readJSON(t, filepath.Join(dir, "s_result.json"))["message"]; msg != "failed: 1 of 2 checks failed (task template a)" {
@@ -117,7 +108,7 @@ func TestWriteCodeArtsRejectsBadStepID(t *testing.T) {
 	t.Parallel()
 	for _, id := range []string{"", ".", "..", "a/b", `a\b`, "../x", "a\x00b"} {
 		dir := t.TempDir()
-		if err := writerSample().WriteCodeArts(dir, id); err == nil {
+		if err := WriteCodeArts(writerSample(), dir, id); err == nil {
 			t.Errorf("step id %q accepted", id)
 		}
 		if entries, _ := os.ReadDir(dir); len(entries) != 0 {

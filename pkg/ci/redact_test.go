@@ -1,4 +1,4 @@
-package report
+package ci
 
 import (
 	"bytes"
@@ -9,16 +9,16 @@ import (
 	"strings"
 	"testing"
 
-	ghci "github.com/codearts-runner/codearts-runner/pkg/ci"
 	"github.com/codearts-runner/codearts-runner/pkg/config"
 	"github.com/codearts-runner/codearts-runner/pkg/redact"
+	"github.com/codearts-runner/codearts-runner/pkg/report"
 )
 
 // injected is server text that tries to leak a secret and to steer the terminal and the CI.
 const injected = "\n::error::pwned\r\n::stop-commands::x ##[error]x \x1b[2K\x1b]0;t\x07 \u202eevil\u2066 \x00\x08\ufffe"
 
 // hostileResult is writerSample with the secret and the injection in every kind of text.
-func hostileResult(secret string) *Result {
+func hostileResult(secret string) *report.Result {
 	r := writerSample()
 	r.Error = "HTTP 400: echo " + strconv.Quote(secret) + injected
 	r.Settings["plan-case-map"] = "gate " + secret + "=c1"
@@ -26,10 +26,10 @@ func hostileResult(secret string) *Result {
 	r.Gates[0].Name = `case "` + secret + `": p95` + injected
 	r.Gates[0].Message += injected
 	r.Cases[0].Name = "login " + secret + injected
-	r.Cases[0].Requests = []Request{{Name: "POST /" + secret + injected}}
-	r.Checks = []Check{{Name: "check", Group: "cases", Verdict: "failed", Message: "bad " + secret + injected}}
-	r.PlanRecords = []PlanRecord{{Name: "gate", CaseID: "c1", Verdict: "failed", Error: secret + injected}}
-	r.curves[0].Name = secret + injected
+	r.Cases[0].Requests = []report.Request{{Name: "POST /" + secret + injected}}
+	r.Checks = []report.Check{{Name: "check", Group: "cases", Verdict: "failed", Message: "bad " + secret + injected}}
+	r.PlanRecords = []report.PlanRecord{{Name: "gate", CaseID: "c1", Verdict: "failed", Error: secret + injected}}
+	r.Curves()[0].Name = secret + injected
 	return r
 }
 
@@ -50,7 +50,7 @@ func TestRedactEveryWriter(t *testing.T) {
 	dir := t.TempDir()
 	p := func(name string) string { return filepath.Join(dir, name) }
 	for _, err := range []error{r.WriteJUnit(p("junit.xml")), r.WriteJSON(p("result.json")), r.WriteHTML(p("report.html")),
-		r.WriteDotenv(p("out.env")), r.WriteCodeArts(dir, "step")} {
+		WriteDotenv(r, p("out.env")), WriteCodeArts(r, dir, "step")} {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -58,8 +58,8 @@ func TestRedactEveryWriter(t *testing.T) {
 	var summary, stdout bytes.Buffer
 	r.WriteSummary(&summary)
 	ci := config.CI{GitHub: true, GitHubStepSummary: p("summary.md"), GitHubOutput: p("gh-output")}
-	gh := ghci.NewGitHub(ci, &stdout, red)
-	r.PublishGitHub(gh, []string{secret}, p("junit.xml"), p("result.json"))
+	gh := NewGitHub(ci, &stdout, red)
+	PublishGitHub(r, gh, []string{secret}, p("junit.xml"), p("result.json"))
 	if err := gh.Err(); err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package report
+package ci
 
 import (
 	"bytes"
@@ -7,6 +7,9 @@ import (
 	"math"
 	"path/filepath"
 	"strings"
+
+	"github.com/codearts-runner/codearts-runner/pkg/redact"
+	"github.com/codearts-runner/codearts-runner/pkg/report"
 )
 
 // codeArtsMessageRunes bounds the message of the CodeArts result file.
@@ -31,12 +34,12 @@ type codeArtsResult struct {
 	Message      string `json:"message"`
 }
 
-// codeArts returns the CodeArts result file's content.
-func (r *Result) codeArts() codeArtsResult {
+// codeArts returns the content of r's CodeArts result file.
+func codeArts(r *report.Result) codeArtsResult {
 	c := codeArtsResult{Result: r.Result, ExitCode: r.ExitCode, Gates: r.Counts.Gates, GatesPassed: r.Counts.Passed,
-		GatesFailed: r.Counts.Failed, GatesWarned: r.Counts.Warned, GatesSkipped: r.Counts.Skipped, Message: r.message()}
+		GatesFailed: r.Counts.Failed, GatesWarned: r.Counts.Warned, GatesSkipped: r.Counts.Skipped, Message: message(r)}
 	if r.Task != nil {
-		c.Task, c.TaskID = flatten(r.Task.Name), r.Task.ID
+		c.Task, c.TaskID = redact.Flatten(r.Task.Name), r.Task.ID
 	}
 	if r.Run != nil {
 		c.TaskRunID = r.Run.ID
@@ -44,10 +47,11 @@ func (r *Result) codeArts() codeArtsResult {
 	return c
 }
 
-// codeArtsMetrics returns the CodeArts metrics file's content: flat {"name": number}, the gate
-// counts and the overall figures p95, p99, avg_rt, success_rate, tps, requests and error_rate
-// in canonical units (ms, percent, per second); a figure the run did not report is left out.
-func (r *Result) codeArtsMetrics() map[string]float64 {
+// codeArtsMetrics returns the content of r's CodeArts metrics file: flat {"name": number}, the
+// gate counts and the overall figures p95, p99, avg_rt, success_rate, tps, requests and
+// error_rate in canonical units (ms, percent, per second); a figure the run did not report is
+// left out.
+func codeArtsMetrics(r *report.Result) map[string]float64 {
 	m := map[string]float64{
 		"gates_failed":  float64(r.Counts.Failed),
 		"gates_passed":  float64(r.Counts.Passed),
@@ -71,7 +75,7 @@ func roundFigure(v float64) float64 {
 	return math.Round(v*100) / 100
 }
 
-// WriteCodeArts writes the CodeArts Pipeline extension files into dir, the step's result
+// WriteCodeArts writes the CodeArts Pipeline extension files of r into dir, the step's result
 // directory (RESULT_MSG_PATH; "" is the working directory), creating it:
 //
 //   - `<stepID>_result.json`, a flat summary: result, exit_code, task, task_id, task_run_id,
@@ -80,8 +84,9 @@ func roundFigure(v float64) float64 {
 //     gates_skipped and the overall p95, p99, avg_rt (ms), success_rate, error_rate (percent),
 //     tps and requests; a figure the run did not report is left out.
 //
-// stepID must be a plain file name part.
-func (r *Result) WriteCodeArts(dir, stepID string) error {
+// stepID must be a plain file name part. The files are written like the result's own files
+// (report.Result.WriteFile): indented JSON, HTML characters unescaped, secrets masked.
+func WriteCodeArts(r *report.Result, dir, stepID string) error {
 	if stepID == "" || stepID == "." || stepID == ".." || strings.ContainsAny(stepID, `/\`+"\x00") {
 		return fmt.Errorf("write CodeArts files: step id %q is not a file name", stepID)
 	}
@@ -91,27 +96,25 @@ func (r *Result) WriteCodeArts(dir, stepID string) error {
 	files := []struct {
 		suffix string
 		v      any
-	}{{"_result.json", r.codeArts()}, {"_metrics.json", r.codeArtsMetrics()}}
+	}{{"_result.json", codeArts(r)}, {"_metrics.json", codeArtsMetrics(r)}}
 	for _, f := range files {
-		compact, err := marshalJSON(f.v)
-		if err != nil {
-			return fmt.Errorf("encode CodeArts %s: %w", f.suffix, err)
-		}
 		var buf bytes.Buffer
-		if err := json.Indent(&buf, compact, "", "  "); err != nil {
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(f.v); err != nil {
 			return fmt.Errorf("encode CodeArts %s: %w", f.suffix, err)
 		}
-		b := buf.Bytes()
-		if err := writeFile(filepath.Join(dir, stepID+f.suffix), r.red.Bytes(append(b, '\n'))); err != nil {
+		if err := r.WriteFile(filepath.Join(dir, stepID+f.suffix), buf.Bytes()); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// message says in one line what happened, for people: the result, the failed gates or the
-// error.
-func (r *Result) message() string {
+// message says in one line what happened to r, for people: the result, the failed gates or
+// the error.
+func message(r *report.Result) string {
 	var b strings.Builder
 	b.WriteString(r.Result)
 	if r.Run != nil {
@@ -150,5 +153,5 @@ func (r *Result) message() string {
 	if r.Error != "" {
 		b.WriteString(": " + r.Error)
 	}
-	return truncate(flatten(b.String()), codeArtsMessageRunes)
+	return report.Truncate(redact.Flatten(b.String()), codeArtsMessageRunes)
 }
