@@ -69,9 +69,9 @@ func TestCatalogSources(t *testing.T) {
 			t.Errorf("%s: MetricSource must be set", m.Name)
 		}
 		if w.source != "" {
-			got, _, ok := MetricOf(w.source)
+			got, _, ok := GateFields().Metric(w.source)
 			if !ok || got != w.name {
-				t.Errorf("MetricOf(%q) = %q, %v; want %q", w.source, got, ok, w.name)
+				t.Errorf("GateFields().Metric(%q) = %q, %v; want %q", w.source, got, ok, w.name)
 			}
 		}
 	}
@@ -96,19 +96,19 @@ func TestMetricTableMapsToCatalog(t *testing.T) {
 		if f.Scale != want {
 			t.Errorf("CPTS field %s scale = %v, want %v", f.Field, f.Scale, want)
 		}
-		if m, s, ok := MetricOf(f.Field); !ok || m != f.Metric || s != f.Scale {
-			t.Errorf("MetricOf(%q) = %q, %v, %v; want %q, %v", f.Field, m, s, ok, f.Metric, f.Scale)
+		if m, s, ok := GateFields().Metric(f.Field); !ok || m != f.Metric || s != f.Scale {
+			t.Errorf("GateFields().Metric(%q) = %q, %v, %v; want %q, %v", f.Field, m, s, ok, f.Metric, f.Scale)
 		}
 	}
-	if _, _, ok := MetricOf("taskStatus"); ok {
-		t.Error("MetricOf(taskStatus) mapped a field no metric uses")
+	if _, _, ok := GateFields().Metric("taskStatus"); ok {
+		t.Error("GateFields().Metric(taskStatus) mapped a field no metric uses")
 	}
 	if GateFields().Format() != "CPTS" {
 		t.Errorf("GateFields().Format() = %q, want CPTS", GateFields().Format())
 	}
 }
 
-func TestGateMetrics(t *testing.T) {
+func TestGateFieldsMetrics(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name string
@@ -138,8 +138,8 @@ func TestGateMetrics(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			if got := GateMetrics(tt.in); !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("GateMetrics(%v)\n got %v\nwant %v", tt.in, got, tt.want)
+			if got := GateFields().Metrics(tt.in); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("GateFields().Metrics(%v)\n got %v\nwant %v", tt.in, got, tt.want)
 			}
 		})
 	}
@@ -159,32 +159,32 @@ func TestPerfMetricsGateMetrics(t *testing.T) {
 	if got := pm.GateMetrics(); !reflect.DeepEqual(got, want) {
 		t.Errorf("GateMetrics()\n got %v\nwant %v", got, want)
 	}
-	if got := GateMetrics(pm.Fields()); !reflect.DeepEqual(got, want) {
-		t.Errorf("GateMetrics(Fields())\n got %v\nwant %v", got, want)
+	if got := GateFields().Metrics(pm.Fields()); !reflect.DeepEqual(got, want) {
+		t.Errorf("GateFields().Metrics(Fields())\n got %v\nwant %v", got, want)
 	}
 }
 
-// TestAddMetricEveryField maps each CPTS field into its metric by position.
-func TestAddMetricEveryField(t *testing.T) {
+// TestGateFieldsAddEveryField maps each CPTS field into its metric by position.
+func TestGateFieldsAddEveryField(t *testing.T) {
 	t.Parallel()
 	for _, f := range MetricTable() {
 		t.Run(f.Field, func(t *testing.T) {
 			t.Parallel()
 			var m gates.Metrics
-			AddMetric(&m, f.Field, 2)
+			GateFields().Add(&m, f.Field, 2)
 			if v, ok := m.Get(f.Metric); !ok || v != 2*f.Scale || m.Len() != 1 {
-				t.Errorf("AddMetric(%s) → %v; want %s = %v alone", f.Field, m, f.Metric, 2*f.Scale)
+				t.Errorf("Add(%s) → %v; want %s = %v alone", f.Field, m, f.Metric, 2*f.Scale)
 			}
 		})
 	}
 	var m gates.Metrics
 	for _, field := range []string{"", "taskStatus", "avgNetworkTraffic", "maxRespTime", "TP95", "tp95 ", "tp59", "averageRespTimE", "p95", "duratio"} {
-		AddMetric(&m, field, 1)
-		if _, _, ok := MetricOf(field); ok {
-			t.Errorf("MetricOf(%q) found a field no metric uses", field)
+		GateFields().Add(&m, field, 1)
+		if _, _, ok := GateFields().Metric(field); ok {
+			t.Errorf("GateFields().Metric(%q) found a field no metric uses", field)
 		}
 	}
-	AddMetric(&m, "tp95", math.NaN())
+	GateFields().Add(&m, "tp95", math.NaN())
 	if !m.IsZero() {
 		t.Errorf("unknown fields or NaN were stored: %v", m)
 	}

@@ -136,27 +136,11 @@ var gateFields = func() *gates.FieldMap {
 // CPTS field name written for a metric is refused with the metric meant.
 func GateFields() *gates.FieldMap { return gateFields }
 
-// MetricOf returns the gate metric a CPTS report field maps to and the scale
-// into canonical units; ok is false for fields no metric uses.
-func MetricOf(field string) (metric string, scale float64, ok bool) {
-	return gateFields.Metric(field)
-}
-
-// AddMetric adds one CPTS report field to m, mapped and scaled through
-// MetricTable; unknown fields and NaN are dropped. Call gates.Complete once
-// every field is in.
-func AddMetric(m *gates.Metrics, field string, v float64) { gateFields.Add(m, field, v) }
-
-// GateMetrics converts report fields keyed by their CPTS JSON name (as
-// Fields returns them, or the outline's avgResponseTime, maxUsers and
-// duration) into gate metrics: mapped through MetricTable, scaled, NaN and
-// unknown fields dropped, then completed as gates.Complete does (requests,
-// success_rate and error_rate derived where the report leaves them out).
-func GateMetrics(fields map[string]float64) gates.Metrics { return gateFields.Metrics(fields) }
-
-// GateMetrics returns the row's figures as gate metrics, as the function
-// GateMetrics does with m.Fields() but without building the map (a big
-// report has tens of thousands of rows).
+// GateMetrics returns the row's figures as gate metrics: mapped through
+// MetricTable, scaled, NaN dropped, then completed as gates.Complete does
+// (requests, success_rate and error_rate derived where the row leaves them
+// out). It is GateFields().Metrics(m.Fields()) without building the map (a
+// big report has tens of thousands of rows).
 func (m PerfMetrics) GateMetrics() gates.Metrics {
 	var out gates.Metrics
 	m.Each(func(field string, v float64) { gateFields.Add(&out, field, v) })
