@@ -70,3 +70,45 @@ func designPackages(doc string) []string {
 	}
 	return pkgs
 }
+
+// TestLayering keeps the dependency rules of the design (`go list -deps`): the report renderers
+// import neither the flows (pkg/steps), the settings (pkg/config) nor the wire types (pkg/api and
+// below), and the gate language knows no API client — the CPTS field mapping lives beside the
+// CPTS client, which imports gates, not the other way round.
+func TestLayering(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		pkg       string
+		forbidden []string // a dependency equal to one of these or below it (path + "/") breaks the rule
+	}{
+		{"pkg/report", []string{"pkg/steps", "pkg/config", "pkg/api"}},
+		{"pkg/gates", []string{"pkg/api", "pkg/steps", "pkg/config"}},
+	}
+	const module = "github.com/codearts-runner/codearts-runner/"
+	for _, tt := range tests {
+		t.Run(tt.pkg, func(t *testing.T) {
+			t.Parallel()
+			cmd := exec.Command("go", "list", "-deps", "-f", "{{.ImportPath}}", "./"+tt.pkg)
+			cmd.Dir = "../.."
+			out, err := cmd.Output()
+			if err != nil {
+				t.Fatalf("go list -deps ./%s: %v", tt.pkg, err)
+			}
+			deps := strings.Fields(string(out))
+			if !slices.Contains(deps, module+tt.pkg) {
+				t.Fatalf("go list -deps ./%s does not list the package itself:\n%s", tt.pkg, out)
+			}
+			for _, d := range deps {
+				rel, ok := strings.CutPrefix(d, module)
+				if !ok {
+					continue
+				}
+				for _, f := range tt.forbidden {
+					if rel == f || strings.HasPrefix(rel, f+"/") {
+						t.Errorf("%s depends on %s (go list -deps); it must not depend on %s or below", tt.pkg, rel, f)
+					}
+				}
+			}
+		})
+	}
+}

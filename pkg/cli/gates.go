@@ -7,6 +7,7 @@ import (
 	"io"
 	"text/tabwriter"
 
+	"github.com/codearts-runner/codearts-runner/pkg/api/cpts"
 	"github.com/codearts-runner/codearts-runner/pkg/config"
 	"github.com/codearts-runner/codearts-runner/pkg/gates"
 )
@@ -29,7 +30,7 @@ func (a *app) gates(ctx context.Context, args []string) int {
 		tw := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "METRIC\tUNIT\tMEANING\tSOURCE (CPTS report field)\tOVERALL (unscoped) VALUE")
 		for _, m := range gates.Catalog() {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", m.Name, m.Unit, m.Description, m.Source, m.Aggregation)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", m.Name, m.Unit, m.Description, cpts.MetricSource(m.Name), m.Aggregation)
 		}
 		tw.Flush()
 		fmt.Fprintln(a.out, "\nLimits: a number with a unit (750ms), baseline [± delta] (an earlier run), or trend median [± delta]")
@@ -87,6 +88,6 @@ func writeMetricsMarkdown(w io.Writer) {
 	fmt.Fprintln(w, "| metric | unit | meaning | CPTS report field | overall (unscoped) value |")
 	fmt.Fprintln(w, "| --- | --- | --- | --- | --- |")
 	for _, m := range gates.Catalog() {
-		fmt.Fprintf(w, "| `%s` | %s | %s | %s | %s |\n", m.Name, m.Unit, m.Description, m.Source, m.Aggregation)
+		fmt.Fprintf(w, "| `%s` | %s | %s | %s | %s |\n", m.Name, m.Unit, m.Description, cpts.MetricSource(m.Name), m.Aggregation)
 	}
 }

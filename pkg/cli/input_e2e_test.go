@@ -128,6 +128,27 @@ func TestGatesCheckNone(t *testing.T) {
 	}
 }
 
+// TestGatesCheckNamesCPTSField: a CPTS report field written for a metric is refused (exit 2)
+// with the metric meant, inline and in a gates file — the hint gates gets from cpts.GateFields.
+func TestGatesCheckNamesCPTSField(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, sim.Options{})
+	file := filepath.Join(t.TempDir(), "gates.yaml")
+	if err := os.WriteFile(file, []byte("gates:\n  - {metric: averageRespTime, op: \"<\", value: 1s}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := h.run(context.Background(), h.env("CODEARTS_GATES=tp95 <= 1s", "CODEARTS_GATES_FILE="+file), "gates", "check")
+	if r.code != ExitUsage {
+		t.Fatalf("exit %d, want %d\n%s%s", r.code, ExitUsage, r.stdout, r.stderr)
+	}
+	for _, w := range []string{`unknown metric "tp95" (CPTS field tp95 is the metric "p95")`,
+		`unknown metric "averageRespTime" (CPTS field averageRespTime is the metric "avg_rt")`} {
+		if !strings.Contains(r.stderr, w) {
+			t.Errorf("stderr lacks %q:\n%s", w, r.stderr)
+		}
+	}
+}
+
 // TestEveryGateSkippedNeverPasses: a run whose only gate is skipped (a trend gate with the trend
 // off) was checked by nothing, so it fails (exit 1) and says why.
 func TestEveryGateSkippedNeverPasses(t *testing.T) {

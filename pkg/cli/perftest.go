@@ -228,6 +228,11 @@ func outPath(p string) string {
 	return p
 }
 
+// gateParser parses every gate the CLI reads (inline, gates file; the definition's gates:
+// list goes through definition's own parser with the same fields): a CPTS report field
+// written for a metric is refused with the metric meant.
+var gateParser = gates.Parser{Fields: cpts.GateFields()}
+
 // loadGates parses the inline gates and the gates file (at most config.MaxGatesBytes, read so
 // that ctx can interrupt it); problems are returned, not printed. The error is ctx's, when it
 // ended during the read.
@@ -245,7 +250,7 @@ func (a *app) loadGates(ctx context.Context, s *config.Settings) ([]gates.Gate, 
 		case err != nil:
 			problems = append(problems, fmt.Sprintf("gates-file %q cannot be read: %v", s.GatesFile, err))
 		default:
-			if f, err := gates.ParseFile(data); err != nil {
+			if f, err := gateParser.ParseFile(data); err != nil {
 				problems = append(problems, sourced(err, "gates-file "+s.GatesFile).Error())
 			} else {
 				file = f
@@ -254,7 +259,7 @@ func (a *app) loadGates(ctx context.Context, s *config.Settings) ([]gates.Gate, 
 		}
 	}
 	if s.Gates != "" && !s.GatesNone() && len(s.Gates) <= config.MaxGatesBytes {
-		g, err := gates.Parse(s.Gates)
+		g, err := gateParser.Parse(s.Gates)
 		if err != nil {
 			problems = append(problems, sourced(err, "gates").Error())
 		}

@@ -11,6 +11,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/codearts-runner/codearts-runner/pkg/api/cpts"
 	"github.com/codearts-runner/codearts-runner/pkg/gates"
 )
 
@@ -202,7 +203,7 @@ func (dc *decoder) gatesValue(n *yaml.Node) {
 		dc.noGate = true
 		return
 	}
-	gs, probs := gates.ParseNode(n, dc.lines)
+	gs, probs := gates.Parser{Fields: cpts.GateFields()}.ParseNode(n, dc.lines)
 	dc.gates = append(dc.gates, gs...)
 	dc.probs = append(dc.probs, probs...)
 }

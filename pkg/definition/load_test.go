@@ -89,6 +89,7 @@ func TestParseErrors(t *testing.T) {
 		{"bad url", "https://shop.example.com/products", "ftp://x", "", `url "ftp://x": expected an http:// or https:// URL`},
 		{"not a number", "users: ${USERS}", "users: many", "", `cases[0].stages[0].users: expected a whole number, found "many"`},
 		{"bad gate", "p95 <= 800ms", "p96 <= 800ms", "", `unknown metric`},
+		{"CPTS field as gate metric", "p95 <= 800ms", "tp95 <= 800ms", "", `unknown metric "tp95" (CPTS field tp95 is the metric "p95")`},
 		{"twice", "  name: shop\n", "  name: shop\n  name: again\n", "", `key "name" is given twice`},
 	}
 	for _, tt := range tests {

@@ -25,13 +25,14 @@
 // Values are kept in canonical units: time in ms, rates in percent (0–100),
 // throughput per second, sizes in bytes, counts plain, duration in ms.
 //
-// Catalog lists the metrics with their units, descriptions and the CPTS
-// report field each comes from (the mapping table lives beside the CPTS
-// client, in pkg/api/cpts/metrics.go; `runner gates --list` prints it).
+// Catalog lists the metrics with their units and descriptions; Aggregate
+// documents how the overall value of each metric is derived from the cases.
 //
-// Catalog lists them with descriptions; CPTSFields, MetricFromCPTS and
-// FromCPTS map report fields to metrics; Aggregate documents how the overall
-// value of each metric is derived from the cases.
+// gates knows no report format. A FieldMap maps a format's field names to
+// metrics; the package that reads the format builds it (pkg/api/cpts holds
+// the CPTS table and the report field each metric comes from, which
+// `runner gates --list` prints). A Parser given that FieldMap refuses a
+// field name written for a metric with the metric meant.
 //
 // # Verdicts
 //

@@ -53,8 +53,13 @@ type File struct {
 // place for YAML anchors shared by several gates). Every problem is reported with its YAML line and
 // column (inside a block scalar the column is approximate) in a *ParseError.
 // A file without any gate is an error.
-func ParseFile(data []byte) (*File, error) {
-	fp := &fileParser{lines: strings.Split(string(data), "\n")}
+//
+// ParseFile is Parser{}.ParseFile (no report format's field names known).
+func ParseFile(data []byte) (*File, error) { return Parser{}.ParseFile(data) }
+
+// ParseFile parses a gates file, as the package function ParseFile documents.
+func (ps Parser) ParseFile(data []byte) (*File, error) {
+	fp := &fileParser{lines: strings.Split(string(data), "\n"), ps: ps}
 	f := fp.parse(data)
 	if len(fp.probs) > 0 {
 		slices.SortStableFunc(fp.probs, func(a, b Problem) int {
@@ -72,6 +77,7 @@ func ParseFile(data []byte) (*File, error) {
 type fileParser struct {
 	lines []string
 	probs []Problem
+	ps    Parser
 }
 
 func (fp *fileParser) fail(n *yaml.Node, format string, args ...any) {
@@ -282,7 +288,7 @@ func (fp *fileParser) inline(n *yaml.Node, caseName string) []Gate {
 		fp.fail(n, "empty gate")
 		return nil
 	}
-	gs, probs := parseText(n.Value)
+	gs, probs := fp.ps.parseText(n.Value)
 	for _, p := range probs {
 		fp.probs = append(fp.probs, fp.mapPos(n, p))
 	}
@@ -412,7 +418,7 @@ func (fp *fileParser) mapGate(m *yaml.Node, caseName string) (Gate, bool) {
 		fp.fail(m, "the gate has no metric: (e.g. metric: p95), or write it inline as gate: \"p95 <= 750ms\"")
 	case hasMetric:
 		if info = byName[metric]; info == nil {
-			fp.fail(mn, "%s", unknownMetric(metric))
+			fp.fail(mn, "%s", unknownMetric(metric, fp.ps.Fields))
 		}
 		g.Metric = metric
 	}
@@ -546,7 +552,7 @@ func (fp *fileParser) subParser(n *yaml.Node, text string) *parser {
 		fp.fail(n, "one value expected, found %d separated by \";\" or lines", len(stmts))
 		return nil
 	}
-	return &parser{toks: stmts[0].toks, eol: stmts[0].eol}
+	return &parser{toks: stmts[0].toks, eol: stmts[0].eol, fields: fp.ps.Fields}
 }
 
 func (fp *fileParser) addProbs(n *yaml.Node, probs []Problem) {

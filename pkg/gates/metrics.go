@@ -4,8 +4,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-
-	"github.com/codearts-runner/codearts-runner/pkg/api/cpts"
 )
 
 // Request is one request (CPTS "AW" row, detailDatas[]) of a case. The result
@@ -114,9 +112,6 @@ type MetricInfo struct {
 	// Unit is the canonical unit of the metric's values ("ms", "%", "/s",
 	// "B" or "" for counts).
 	Unit string
-	// Source names the CPTS report field the metric comes from (from
-	// cpts.MetricSource).
-	Source string
 	// Description says what the metric measures.
 	Description string
 	// Aggregation says how the overall (unscoped) value is derived from the
@@ -186,7 +181,6 @@ var metricIndex = func() map[string]int {
 	m := make(map[string]int, len(catalog))
 	for i := range catalog {
 		catalog[i].Unit = catalog[i].Dimension.Unit()
-		catalog[i].Source = cpts.MetricSource(catalog[i].Name)
 		m[catalog[i].Name] = i
 	}
 	return m

@@ -222,29 +222,3 @@ func TestMetricsUnmarshal(t *testing.T) {
 		})
 	}
 }
-
-// TestAddCPTSEveryField maps each CPTS field into its metric by position.
-func TestAddCPTSEveryField(t *testing.T) {
-	t.Parallel()
-	for _, f := range CPTSFields() {
-		t.Run(f.Field, func(t *testing.T) {
-			t.Parallel()
-			var m Metrics
-			AddCPTS(&m, f.Field, 2)
-			if v, ok := m.Get(f.Metric); !ok || v != 2*f.Scale || m.Len() != 1 {
-				t.Errorf("AddCPTS(%s) → %v; want %s = %v alone", f.Field, m, f.Metric, 2*f.Scale)
-			}
-		})
-	}
-	var m Metrics
-	for _, field := range []string{"", "taskStatus", "avgNetworkTraffic", "maxRespTime", "TP95", "tp95 ", "tp59", "averageRespTimE", "p95", "duratio"} {
-		AddCPTS(&m, field, 1)
-		if _, _, ok := MetricFromCPTS(field); ok {
-			t.Errorf("MetricFromCPTS(%q) found a field no metric uses", field)
-		}
-	}
-	AddCPTS(&m, "tp95", math.NaN())
-	if !m.IsZero() {
-		t.Errorf("unknown fields or NaN were stored: %v", m)
-	}
-}

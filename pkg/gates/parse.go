@@ -45,8 +45,23 @@ import (
 //
 // Parse reports every problem it finds, each with its line:column, as a
 // *ParseError; it returns no gate then. Each gate's Name is its String().
-func Parse(text string) ([]Gate, error) {
-	gs, probs := parseText(text)
+// Parse is Parser{}.Parse: a report format's field name written for a metric
+// gets no hint naming the metric meant.
+func Parse(text string) ([]Gate, error) { return Parser{}.Parse(text) }
+
+// Parser parses gates (Parse, ParseFile, ParseNode) with what the caller
+// knows beyond the catalogue. The zero value is ready to use.
+type Parser struct {
+	// Fields, when set, are the field names of the report format the gates
+	// will judge: an unknown metric that is one of them is refused with the
+	// metric it carries, e.g. `(CPTS field tp95 is the metric "p95")`.
+	Fields *FieldMap
+}
+
+// Parse parses gates in the inline syntax, as the package function Parse
+// documents.
+func (ps Parser) Parse(text string) ([]Gate, error) {
+	gs, probs := ps.parseText(text)
 	if len(probs) > 0 {
 		return nil, &ParseError{Problems: probs}
 	}
@@ -55,7 +70,7 @@ func Parse(text string) ([]Gate, error) {
 
 // parseText parses text, returning the gates of the valid statements and
 // every problem.
-func parseText(text string) ([]Gate, []Problem) {
+func (ps Parser) parseText(text string) ([]Gate, []Problem) {
 	var probs []Problem
 	stmts := lex(text, func(line, col int, t, msg string) {
 		probs = append(probs, Problem{Line: line, Col: col, Text: t, Msg: msg})
@@ -65,7 +80,7 @@ func parseText(text string) ([]Gate, []Problem) {
 		if st.bad {
 			continue
 		}
-		p := &parser{toks: st.toks, eol: st.eol}
+		p := &parser{toks: st.toks, eol: st.eol, fields: ps.Fields}
 		g, ok := p.gate()
 		probs = append(probs, p.probs...)
 		if ok {
@@ -86,10 +101,11 @@ func parseText(text string) ([]Gate, []Problem) {
 
 // parser parses the tokens of one statement.
 type parser struct {
-	toks  []token
-	eol   token
-	i     int
-	probs []Problem
+	toks   []token
+	eol    token
+	i      int
+	probs  []Problem
+	fields *FieldMap // Parser.Fields, for unknownMetric's hint
 }
 
 func (p *parser) peek(k int) token {
@@ -154,7 +170,7 @@ func (p *parser) gate() (g Gate, ok bool) {
 		return g, false
 	case mt.kind == tkIdent:
 		if info = byName[mt.text]; info == nil {
-			p.fail(mt, "%s", unknownMetric(mt.text))
+			p.fail(mt, "%s", unknownMetric(mt.text, p.fields))
 		}
 	default:
 		p.fail(mt, "expected a metric name, found %s; metrics: %s", describe(mt), strings.Join(metricNames(), ", "))
@@ -221,11 +237,12 @@ func (p *parser) gate() (g Gate, ok bool) {
 	return g, len(p.probs) == start
 }
 
-// unknownMetric is the message for a name that is not in the catalogue.
-func unknownMetric(name string) string {
+// unknownMetric is the message for a name that is not in the catalogue;
+// fields (may be nil) are the field names of the report format judged.
+func unknownMetric(name string, fields *FieldMap) string {
 	hint := ""
-	if m, _, ok := MetricFromCPTS(name); ok && m != name {
-		hint = fmt.Sprintf(" (CPTS field %s is the metric %q)", name, m)
+	if m, ok := fields.metricOf(name); ok && m != name {
+		hint = fmt.Sprintf(" (%s field %s is the metric %q)", fields.Format(), name, m)
 	} else if a, ok := metricAliases[strings.ToLower(name)]; ok {
 		hint = didYouMean(a)
 	} else {

@@ -74,7 +74,7 @@ func bigOutcome(tb testing.TB, nCases, nReqs, points int) *steps.Outcome {
 	for i := range nCases {
 		name := fmt.Sprintf("case-%03d", i)
 		row := cpts.ReportRow{Performance: benchMetrics(name, 120, float64(nReqs)*20000)}
-		gc := gates.Case{Name: name, Status: int(cpts.StatusFinished), Metrics: gates.FromCPTS(row.Performance.Fields())}
+		gc := gates.Case{Name: name, Status: int(cpts.StatusFinished), Metrics: row.Performance.GateMetrics()}
 		for j := range nReqs {
 			method := "GET"
 			if j%2 == 1 {
@@ -82,7 +82,7 @@ func bigOutcome(tb testing.TB, nCases, nReqs, points int) *steps.Outcome {
 			}
 			rq := benchMetrics(fmt.Sprintf("%s /api/v1/resource-%03d", method, j), 40+float64(j%50)*4, 20000+float64(j*7))
 			row.Requests = append(row.Requests, rq)
-			gc.Requests = append(gc.Requests, gates.Request{Name: rq.Name, Metrics: gates.FromCPTS(rq.Fields())})
+			gc.Requests = append(gc.Requests, gates.Request{Name: rq.Name, Metrics: rq.GateMetrics()})
 		}
 		rep := &cpts.Report{Details: cpts.Details{Data: []cpts.ReportRow{row}, Total: 1}}
 		rep.Brokens.Timestamps = stamps

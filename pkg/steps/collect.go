@@ -117,14 +117,6 @@ func (p *PerfTest) Reports(ctx context.Context, runID int64, refs []CaseRun, poi
 // (cpts.Report.Truncated, read before the rows were digested).
 func (c *CaseResult) Partial() bool { return c.truncated }
 
-// metricsOf maps the figures of one report row to gate metrics.
-func metricsOf(pm cpts.PerfMetrics) gates.Metrics {
-	var m gates.Metrics
-	pm.Each(func(field string, v float64) { gates.AddCPTS(&m, field, v) })
-	gates.Complete(&m)
-	return m
-}
-
 // ToRun converts the case reports of run runID into the gates' model: one case per report
 // row, with its requests.
 func ToRun(runID int64, cases []CaseResult) gates.Run {
@@ -166,7 +158,7 @@ func casesOf(c CaseResult) []gates.Case {
 		if name == "" || (i == 0 && c.Name != "") {
 			name = c.Name
 		}
-		gc := gates.Case{Name: name, Status: int(c.Status), Metrics: metricsOf(row.Performance)}
+		gc := gates.Case{Name: name, Status: int(c.Status), Metrics: row.Performance.GateMetrics()}
 		if !gc.Metrics.Has("duration") {
 			if ms, ok := gates.MillisBetween(row.Performance.StartTime, row.Performance.EndTime); ok {
 				gc.Metrics.Set("duration", ms)
@@ -176,7 +168,7 @@ func casesOf(c CaseResult) []gates.Case {
 		}
 		gc.Requests = make([]gates.Request, 0, len(row.Requests))
 		for _, rq := range row.Requests {
-			gc.Requests = append(gc.Requests, gates.Request{Name: rq.Name, Metrics: metricsOf(rq)})
+			gc.Requests = append(gc.Requests, gates.Request{Name: rq.Name, Metrics: rq.GateMetrics()})
 		}
 		out = append(out, gc)
 	}

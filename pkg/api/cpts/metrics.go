@@ -1,9 +1,13 @@
 package cpts
 
+import "github.com/codearts-runner/codearts-runner/pkg/gates"
+
 // This file is the one place that spells the CPTS report-row field names
 // (PerformanceInfo / DetailDataInfo): the struct tags of PerfMetrics decode
-// them, Each walks them, and MetricTable maps them to gate metrics. pkg/gates
-// and the generated docs derive from MetricTable; nothing else names them.
+// them, Each walks them, and MetricTable maps them to gate metrics. The gate
+// mapping (GateFields), the generated docs (MetricSource) and the simulator's
+// rows (RowField) derive from MetricTable; nothing else names them. pkg/gates
+// knows no CPTS name: it receives them as a gates.FieldMap.
 
 // MetricField maps one CPTS report field to a gate metric.
 type MetricField struct {
@@ -113,6 +117,36 @@ func MetricTable() []MetricField {
 // MetricSource describes where a gate metric comes from in a CPTS report
 // (for the docs), or "" for a metric CPTS does not report.
 func MetricSource(metric string) string { return metricSources[metric] }
+
+// gateFields is metricTable as the gates package reads it.
+var gateFields = func() *gates.FieldMap {
+	rows := make([]gates.FieldMetric, len(metricTable))
+	for i, f := range metricTable {
+		rows[i] = gates.FieldMetric(f)
+	}
+	fm, err := gates.NewFieldMap("CPTS", rows)
+	if err != nil {
+		panic("cpts: metric table: " + err.Error())
+	}
+	return fm
+}()
+
+// GateFields returns the CPTS field names as gates maps them to metrics
+// (MetricTable, shared and immutable): give it to gates.Parser so that a
+// CPTS field name written for a metric is refused with the metric meant.
+func GateFields() *gates.FieldMap { return gateFields }
+
+// GateMetrics returns the row's figures as gate metrics: mapped through
+// MetricTable, scaled, NaN dropped, then completed as gates.Complete does
+// (requests, success_rate and error_rate derived where the row leaves them
+// out). It is GateFields().Metrics(m.Fields()) without building the map (a
+// big report has tens of thousands of rows).
+func (m PerfMetrics) GateMetrics() gates.Metrics {
+	var out gates.Metrics
+	m.Each(func(field string, v float64) { gateFields.Add(&out, field, v) })
+	gates.Complete(&out)
+	return out
+}
 
 // PerfMetrics are the figures of a case (PerformanceInfo) or of one request
 // (DetailDataInfo). Times are milliseconds, rates percent (0–100).
