@@ -2,9 +2,9 @@ package cpts
 
 import "github.com/codearts-runner/codearts-runner/pkg/gates"
 
-// This file is the one place that spells the CPTS report-row field names
-// (PerformanceInfo / DetailDataInfo): the struct tags of PerfMetrics decode
-// them, Each walks them, and MetricTable maps them to gate metrics. The gate
+// This file is the one place that spells the CPTS report figures' field
+// names — the rows (PerformanceInfo / DetailDataInfo) and the run summary
+// (Outline): the struct tags of PerfMetrics and Outline decode them, Each walks them, and MetricTable maps them to gate metrics. The gate
 // mapping (GateFields), the generated docs (MetricSource) and the simulator's
 // rows (RowField) derive from MetricTable; nothing else names them. pkg/gates
 // knows no CPTS name: it receives them as a gates.FieldMap.
@@ -384,3 +384,89 @@ func RowField(metric string) (field string, ok bool) {
 // rowFields is the number of metricTable rows that are report-row fields;
 // the outline spellings follow them.
 const rowFields = 35
+
+// Outline is the run summary of a report (`outline`).
+type Outline struct {
+	// AvgResponseTime is the average response time (ms).
+	AvgResponseTime Number `json:"avgResponseTime"`
+	// SuccessRate is the success rate in percent.
+	SuccessRate Number `json:"successRate"`
+	// TPS is the throughput.
+	TPS Number `json:"tps"`
+	// MaxUsers is the maximum concurrency.
+	MaxUsers Number `json:"maxUsers"`
+	// Duration is the run's length as sent (`duration`; seconds in the examples).
+	Duration Number `json:"duration"`
+	// TotalNum is the number of cases.
+	TotalNum Number `json:"totalNum"`
+	// PassNum is the number of passed cases.
+	PassNum Number `json:"passNum"`
+	// CompleteNum is the number of completed cases.
+	CompleteNum Number `json:"completeNum"`
+	// ExecutedNum is the number of executed cases.
+	ExecutedNum Number `json:"executedNum"`
+	// CaseRetry is the number of case retries.
+	CaseRetry Number `json:"caseRetry"`
+	// KPICaseCount is the number of KPI cases.
+	KPICaseCount Number `json:"kpiCaseCount"`
+	// KPICaseExecuteCount is the number of KPI case executions.
+	KPICaseExecuteCount Number `json:"kpiCaseExecuteCount"`
+	// KPICasePassCount is the number of passed KPI case executions.
+	KPICasePassCount Number `json:"kpiCasePassCount"`
+	// Stage is the stage id.
+	Stage Number `json:"stage"`
+	// TaskStatus is the task status code.
+	TaskStatus Number `json:"taskStatus"`
+	// StageName is the stage name.
+	StageName string `json:"stageName"`
+	// StartTime is the start time as sent (RFC 3339).
+	StartTime string `json:"startTime"`
+	// EndTime is the end time as sent (RFC 3339).
+	EndTime string `json:"endTime"`
+	// ProjectID is the id as sent (`projectId`).
+	ProjectID string `json:"projectId"`
+	// ServiceID is the id as sent (`serviceId`).
+	ServiceID string `json:"serviceId"`
+	// BranchID is the branch id as sent.
+	BranchID string `json:"branchId"`
+	// BranchName is the branch name as sent.
+	BranchName string `json:"branchName"`
+	// IterationURI is the iteration id as sent.
+	IterationURI string `json:"iterationUri"`
+	// VersionURI is the branch URI as sent.
+	VersionURI string `json:"versionUri"`
+	// CreateBy is the user who ran the report.
+	CreateBy string `json:"createBy"`
+}
+
+// Fields returns every reported figure of the summary keyed by its JSON
+// field name; null figures are omitted.
+func (o Outline) Fields() map[string]float64 {
+	all := [...]struct {
+		name string
+		n    Number
+	}{
+		{"avgResponseTime", o.AvgResponseTime},
+		{"successRate", o.SuccessRate},
+		{"tps", o.TPS},
+		{"maxUsers", o.MaxUsers},
+		{"duration", o.Duration},
+		{"totalNum", o.TotalNum},
+		{"passNum", o.PassNum},
+		{"completeNum", o.CompleteNum},
+		{"executedNum", o.ExecutedNum},
+		{"caseRetry", o.CaseRetry},
+		{"kpiCaseCount", o.KPICaseCount},
+		{"kpiCaseExecuteCount", o.KPICaseExecuteCount},
+		{"kpiCasePassCount", o.KPICasePassCount},
+		{"stage", o.Stage},
+		{"taskStatus", o.TaskStatus},
+	}
+	out := make(map[string]float64, len(all))
+	for _, f := range all {
+		if f.n.Valid {
+			out[f.name] = f.n.Value
+		}
+	}
+	return out
+}
