@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/codearts-runner/codearts-runner/pkg/api"
+	"github.com/codearts-runner/codearts-runner/pkg/redact"
 )
 
 // RefreshMargin is how long before its expiry a cached IAM token is replaced.
@@ -60,7 +61,7 @@ func NewPassword(base http.RoundTripper, p Password) http.RoundTripper {
 	if now == nil {
 		now = time.Now
 	}
-	return &passwordTransport{base: base, cfg: p, client: client, now: now, lock: make(chan struct{}, 1)}
+	return &passwordTransport{base: base, cfg: p, client: client, now: now, red: redact.New(p.Password), lock: make(chan struct{}, 1)}
 }
 
 type passwordTransport struct {
@@ -68,6 +69,7 @@ type passwordTransport struct {
 	cfg    Password
 	client *http.Client
 	now    func() time.Time
+	red    *redact.Redactor // the password, masked in IAM's answers before they are cut or parsed
 
 	lock    chan struct{} // held while the fields below are read or refreshed
 	token   string
@@ -254,8 +256,9 @@ func (t *passwordTransport) fetch(ctx context.Context, now time.Time) (string, t
 	answer, _ := io.ReadAll(io.LimitReader(resp.Body, maxIAMBody))
 
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		ae := api.ErrorFromResponse(op, resp, answer)
-		ae.Message, ae.Body = t.scrub(ae.Message), t.scrub(ae.Body)
+		// Masked before the error bounds it: a cut inside an echoed password (one with spaces,
+		// or JSON-escaped) would leave a part the redactor can no longer recognise.
+		ae := api.ErrorFromResponse(op, resp, t.red.Bytes(answer))
 		return "", time.Time{}, "", fmt.Errorf("auth: %w", ae)
 	}
 	tok := resp.Header.Get("X-Subject-Token")
@@ -285,18 +288,11 @@ func tokenURL(endpoint string) string {
 	return u + "?nocatalog=true"
 }
 
-// scrub removes the password from text that came back from the network.
-func (t *passwordTransport) scrub(s string) string {
-	if t.cfg.Password == "" {
-		return s
-	}
-	return strings.ReplaceAll(s, t.cfg.Password, "***")
-}
-
-// scrubErr keeps err's chain when its text holds no password, and flattens it otherwise.
+// scrubErr keeps err's chain when its text holds no form of the password, and flattens it
+// (masked) otherwise.
 func (t *passwordTransport) scrubErr(err error) error {
-	if t.cfg.Password == "" || !strings.Contains(err.Error(), t.cfg.Password) {
-		return err
+	if masked := t.red.String(err.Error()); masked != err.Error() {
+		return errors.New(masked)
 	}
-	return errors.New(t.scrub(err.Error()))
+	return err
 }

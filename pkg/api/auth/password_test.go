@@ -464,3 +464,36 @@ func TestPasswordOnToken(t *testing.T) {
 		t.Errorf("OnToken got %q, want %q (%d requests)", registered, want, len(rec.all()))
 	}
 }
+
+// TestPasswordEchoNeverLeavesAPrefix: IAM (or a gateway before it) echoing a password that has
+// spaces or JSON-escaped characters in an error body must not get part of it into the error,
+// wherever the excerpt of the body is cut: the body is masked before it is cut.
+func TestPasswordEchoNeverLeavesAPrefix(t *testing.T) {
+	t.Parallel()
+	const password = `correct horse "battery" staple`
+	shapes := []struct{ name, body string }{
+		{"plain", "bad request %s password=" + password + " end"},
+		{"JSON message", `{"error_code":"IAM.0001","error_msg":"%s password ` + strings.ReplaceAll(password, `"`, `\"`) + `"}`},
+		{"JSON body", `{"note":"%s","echo":"` + strings.ReplaceAll(password, `"`, `\"`) + `"}`},
+	}
+	for _, sh := range shapes {
+		t.Run(sh.name, func(t *testing.T) {
+			t.Parallel()
+			for pad := 150; pad < 1200; pad += 9 {
+				body := fmt.Sprintf(sh.body, strings.Repeat("x ", pad/2))
+				clock := newClock(t0)
+				_, iamURL := startIAM(t, clock, func(int) (int, string) { return 400, body })
+				srv, _ := newServer(t, nil, okService)
+				rt := NewPassword(nil, Password{IAMEndpoint: iamURL, Username: testUser, Password: password,
+					ProjectID: testProject, Now: clock.Now})
+				_, err := send(t, rt, "POST", srv.URL+"/v1/x", `{}`)
+				if err == nil {
+					t.Fatal("no error")
+				}
+				if strings.Contains(err.Error(), "correct") || strings.Contains(err.Error(), "horse") {
+					t.Fatalf("pad %d: part of the password in the error: %q", pad, err)
+				}
+			}
+		})
+	}
+}
