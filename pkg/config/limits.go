@@ -188,7 +188,7 @@ func (s *Settings) values() map[string]string {
 	out := map[string]string{}
 	for _, f := range fields {
 		if f.Kind == reflect.String {
-			out[f.Flag] = rv.Field(f.index).String()
+			out[f.Flag] = rv.FieldByIndex(f.index).String()
 		}
 	}
 	return out
