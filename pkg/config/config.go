@@ -51,8 +51,7 @@ type Settings struct {
 	DefinitionOptions `modes:"perftest"`
 }
 
-// Connection is where and as whom the runner calls: region, IAM project, credentials and the
-// CPTS and IAM endpoints.
+// Connection is where and as whom the runner calls: region, IAM project, credentials, endpoints.
 type Connection struct {
 	Region        string `flag:"region" env:"CODEARTS_REGION" envDefault:"cn-north-4" help:"Huawei Cloud region; endpoint defaults derive from it"`
 	ProjectID     string `flag:"project-id" env:"CODEARTS_PROJECT_ID" fallback:"HUAWEICLOUD_SDK_PROJECT_ID" help:"IAM project id (the {project_id} of CPTS paths, X-Project-Id of AK/SK requests); default: looked up in IAM by the region's name"`
@@ -67,8 +66,7 @@ type Connection struct {
 	IAMEndpoint   string `flag:"iam-endpoint" env:"CODEARTS_IAM_ENDPOINT" help:"IAM endpoint (default: the region's endpoint in the official SDK, e.g. https://iam.{region}.myhuaweicloud.com)"`
 }
 
-// PerfTestOptions are the settings of a PerfTest run: what to start, its gates, baseline and
-// trend, and how long to wait.
+// PerfTestOptions are what a PerfTest run starts, its gates, baseline and trend, and its wait.
 type PerfTestOptions struct {
 	TestSuite       string        `flag:"test-suite" env:"CODEARTS_TEST_SUITE" help:"PerfTest test suite (project): id or exact name"`
 	Task            string        `flag:"task" env:"CODEARTS_TASK" help:"PerfTest task: id or exact name; several tasks: comma or newline separated, suite/task for a task of another suite"`
@@ -88,16 +86,14 @@ type PerfTestOptions struct {
 	RunTag          string        `flag:"run-tag" env:"CODEARTS_RUN_TAG" help:"tag of this CI run; a re-run with the same tag attaches to its run (default: the CI run id)"`
 }
 
-// CodeArts names the CodeArts project and the endpoints of its TestPlan and task template
-// services; each setting lists its own modes.
+// CodeArts is the CodeArts project and its TestPlan and task template endpoints.
 type CodeArts struct {
 	CodeArtsProject string `flag:"codearts-project-id" env:"CODEARTS_CODEARTS_PROJECT_ID" modes:"testplan,taskmodel,perftest" help:"CodeArts project id (32 characters) of TestPlan paths — not the IAM project id"`
 	TestPlanEP      string `flag:"testplan-endpoint" env:"CODEARTS_TESTPLAN_ENDPOINT" modes:"testplan,perftest" help:"TestPlan (CloudTest) endpoint (default: the region's endpoint in the official SDK, e.g. https://cloudtest-ext.{region}.myhuaweicloud.com)"`
 	AttaskEP        string `flag:"attask-endpoint" env:"CODEARTS_ATTASK_ENDPOINT" modes:"taskmodel" help:"endpoint of the task template service (no documented default: required for taskmodel)"`
 }
 
-// PlanOptions are the settings of a TestPlan plan and its cases; perftest uses plan and
-// service-id with its plan-case-map.
+// PlanOptions are a TestPlan plan and its cases; perftest uses plan and service-id for its map.
 type PlanOptions struct {
 	Plan        string `flag:"plan" env:"CODEARTS_PLAN" modes:"testplan,perftest" help:"TestPlan plan: id or exact name (perftest: the plan that receives gate outcomes, with plan-case-map)"`
 	CreatePlan  bool   `flag:"create-plan" env:"CODEARTS_CREATE_PLAN" help:"create the plan when no plan has that name"`
@@ -139,8 +135,7 @@ type Outputs struct {
 	HTMLReport string `flag:"html-report" env:"CODEARTS_HTML_REPORT" modes:"perftest" help:"self-contained HTML report path (optional)"`
 }
 
-// Runtime is how the runner runs: the simulator, its clock, the pace of the wait, HTTP retries
-// and logging.
+// Runtime is how the runner runs: simulator, clock, pace of the wait, HTTP retries, logging.
 type Runtime struct {
 	Simulate       bool          `flag:"simulate" env:"CODEARTS_SIMULATE" help:"run against the built-in simulator (a complete demo when nothing else is set)"`
 	SimScale       float64       `flag:"sim-scale" env:"CODEARTS_SIM_SCALE" modes:"perftest,testplan,taskmodel,simulate,workflow" help:"simulator clock in simulated seconds per real second (default 60 with --simulate and for runner simulate, else 1); every wait, timeout and stage plan is read on that clock — give it when pointing the endpoints at a runner simulate of another scale"`
@@ -152,8 +147,7 @@ type Runtime struct {
 	Debug          bool          `flag:"debug" env:"CODEARTS_DEBUG" modes:"perftest,testplan,taskmodel,simulate,workflow" help:"log HTTP traffic (secrets redacted)"`
 }
 
-// DefinitionOptions are the settings of a PerfTest definition file (issue 14: performance
-// tests as code).
+// DefinitionOptions are a PerfTest definition file's settings (issue 14: tests as code).
 type DefinitionOptions struct {
 	Definition string `flag:"definition" env:"CODEARTS_DEFINITION" help:"PerfTest definition file (YAML): create or update its suite, task and cases, then run them with its gates"`
 	Profile    string `flag:"profile" env:"CODEARTS_PROFILE" help:"profile of the definition file to apply, e.g. pr or nightly"`
@@ -162,18 +156,12 @@ type DefinitionOptions struct {
 	Preflight  bool   `flag:"preflight" env:"CODEARTS_PREFLIGHT" help:"debug every case of the definition once before the start; a failing request fails the step (exit 3) and no load starts"`
 }
 
-// field describes one setting for flags, help and validation.
+// field is one setting as flags, help and validation use it.
 type field struct {
-	index    []int // in Settings, for reflect's FieldByIndex
-	name     string
-	Flag     string
-	Env      string
-	Fallback string
-	Default  string
-	Help     string
-	Secret   bool
-	Modes    []Mode
-	Kind     reflect.Kind
+	Setting
+	index []int // in Settings, for reflect's FieldByIndex
+	name  string
+	Kind  reflect.Kind
 }
 
 var fields = describe()
@@ -188,32 +176,15 @@ func describe() []field {
 			continue
 		}
 		modes := cmp.Or(sf.Tag.Get("modes"), t.Field(sf.Index[0]).Tag.Get("modes"))
-		f := field{
-			index:    sf.Index,
-			name:     sf.Name,
-			Flag:     sf.Tag.Get("flag"),
-			Env:      sf.Tag.Get("env"),
-			Fallback: sf.Tag.Get("fallback"),
-			Default:  sf.Tag.Get("envDefault"),
-			Help:     sf.Tag.Get("help"),
-			Secret:   sf.Tag.Get("secret") == "true",
-			Kind:     sf.Type.Kind(),
-		}
+		f := field{index: sf.Index, name: sf.Name, Kind: sf.Type.Kind(), Setting: Setting{Flag: sf.Tag.Get("flag"),
+			Env: sf.Tag.Get("env"), Input: sf.Tag.Get("flag"), Fallback: sf.Tag.Get("fallback"), Default: sf.Tag.Get("envDefault"),
+			Help: sf.Tag.Get("help"), Secret: sf.Tag.Get("secret") == "true"}}
 		for _, m := range strings.Split(modes, ",") {
 			f.Modes = append(f.Modes, Mode(m))
 		}
 		out = append(out, f)
 	}
 	return out
-}
-
-func (f field) in(m Mode) bool {
-	for _, x := range f.Modes {
-		if x == m {
-			return true
-		}
-	}
-	return false
 }
 
 // InputName is the GitHub Actions variable carrying the input of a flag: the runner upper-cases
@@ -258,16 +229,22 @@ func Load(mode Mode, args []string, environ map[string]string, help io.Writer) (
 	fs := flag.NewFlagSet("runner "+string(mode), flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	for _, f := range fields {
-		if !f.in(mode) {
+		if !slices.Contains(f.Modes, mode) {
 			continue
 		}
-		fs.Var(&flagText{f: f, set: func(v string) {
+		set := func(v string) error {
 			merged[f.Env] = v
 			if _, ok := flagged[f.Env]; !ok {
 				flagged[f.Env] = len(problems)
 				problems = append(problems, "")
 			}
-		}}, f.Flag, f.Help)
+			return nil
+		}
+		if f.Kind == reflect.Bool {
+			fs.BoolFunc(f.Flag, f.Help, set)
+		} else {
+			fs.Func(f.Flag, f.Help, set)
+		}
 	}
 	// The flag package stops at the first problem; parsing goes on after it (and after a stray
 	// argument) so that every bad flag is reported at once.
@@ -396,22 +373,6 @@ func expected(t reflect.Type) string {
 	}
 }
 
-// flagText is one setting as a flag: it keeps the text given (converted later with the
-// environment, by caarlos0/env).
-type flagText struct {
-	f   field
-	set func(string)
-}
-
-func (t *flagText) String() string { return "" }
-
-func (t *flagText) IsBoolFlag() bool { return t.f.Kind == reflect.Bool }
-
-func (t *flagText) Set(s string) error {
-	t.set(s)
-	return nil
-}
-
 // Setting describes one setting for documentation (README table, action.yml, extension).
 type Setting struct {
 	Flag, Env, Input, Fallback, Default, Help string
@@ -423,8 +384,7 @@ type Setting struct {
 func All() []Setting {
 	out := make([]Setting, 0, len(fields))
 	for _, f := range fields {
-		out = append(out, Setting{Flag: f.Flag, Env: f.Env, Input: f.Flag, Fallback: f.Fallback,
-			Default: f.Default, Help: f.Help, Secret: f.Secret, Modes: f.Modes})
+		out = append(out, f.Setting)
 	}
 	return out
 }
@@ -433,7 +393,7 @@ func All() []Setting {
 func WriteHelp(w io.Writer, mode Mode) {
 	fmt.Fprintf(w, "Usage: runner %s [--setting=value ...]\n\nEvery setting is also an environment variable, and in GitHub Actions an input of the flag's name.\n\n", mode)
 	for _, f := range fields {
-		if !f.in(mode) {
+		if !slices.Contains(f.Modes, mode) {
 			continue
 		}
 		def := ""
@@ -480,7 +440,7 @@ func (s *Settings) Public(mode Mode) map[string]string {
 	rv := reflect.ValueOf(s).Elem()
 	out := map[string]string{}
 	for _, f := range fields {
-		if f.Secret || !f.in(mode) {
+		if f.Secret || !slices.Contains(f.Modes, mode) {
 			continue
 		}
 		v := rv.FieldByIndex(f.index)

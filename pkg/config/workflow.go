@@ -5,8 +5,8 @@ import (
 	"time"
 )
 
-// validateWorkflow checks the settings of `runner workflow`.
-func (s *Settings) validateWorkflow(add func(string, ...any)) {
+// checkWorkflow checks the settings of `runner workflow`.
+func checkWorkflow(s *Settings, _ Mode, add adder) {
 	if strings.TrimSpace(s.MASEndpoint) == "" {
 		add("mas-endpoint is empty: the MAS document names no default endpoint (ask your administrator); set --mas-endpoint or CODEARTS_MAS_ENDPOINT")
 	} else {
