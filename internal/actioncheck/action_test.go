@@ -98,10 +98,11 @@ func settingsOf(modes ...config.Mode) []config.Setting {
 
 // settingTypes maps each flag name to the Go type of its field.
 func settingTypes() map[string]reflect.Type {
-	t := reflect.TypeFor[config.Settings]()
-	out := make(map[string]reflect.Type, t.NumField())
-	for i := range t.NumField() {
-		out[t.Field(i).Tag.Get("flag")] = t.Field(i).Type
+	out := map[string]reflect.Type{}
+	for _, f := range reflect.VisibleFields(reflect.TypeFor[config.Settings]()) {
+		if !f.Anonymous { // the option groups' own fields, not the groups
+			out[f.Tag.Get("flag")] = f.Type
+		}
 	}
 	return out
 }

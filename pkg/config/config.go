@@ -4,6 +4,7 @@
 package config
 
 import (
+	"cmp"
 	"errors"
 	"flag"
 	"fmt"
@@ -32,129 +33,158 @@ const (
 // EnvPrefix starts the environment variable of every setting: --task is CODEARTS_TASK.
 const EnvPrefix = "CODEARTS_"
 
-// Settings holds every setting of every mode. Each field is a flag (tag `flag`), an environment
-// variable (tag `env`), and in GitHub Actions an input of the flag's name (INPUT_<FLAG>).
-// Tag `modes` lists the subcommands that use it, `secret` marks values never to be shown, and
-// `fallback` names the official SDK's variable accepted when ours is unset.
+// Settings holds every setting of every mode, in option groups. Each field is a flag (tag `flag`),
+// an environment variable (tag `env`), and in GitHub Actions an input of the flag's name
+// (INPUT_<FLAG>). Tag `modes` lists the subcommands that use a setting: on the group, for each of
+// its settings, unless the setting has its own. Tag `secret` marks values never to be shown, and
+// `fallback` names the official SDK's variable accepted when ours is unset. The order of the
+// groups and of their fields is the order of --help, of the README and of action.yml.
 type Settings struct {
-	Region          string        `flag:"region" env:"CODEARTS_REGION" envDefault:"cn-north-4" modes:"perftest,testplan,taskmodel" help:"Huawei Cloud region; endpoint defaults derive from it"`
-	ProjectID       string        `flag:"project-id" env:"CODEARTS_PROJECT_ID" fallback:"HUAWEICLOUD_SDK_PROJECT_ID" modes:"perftest,testplan,taskmodel" help:"IAM project id (the {project_id} of CPTS paths, X-Project-Id of AK/SK requests); default: looked up in IAM by the region's name"`
-	AK              string        `flag:"ak" env:"CODEARTS_AK" fallback:"HUAWEICLOUD_SDK_AK" modes:"perftest,testplan,taskmodel" help:"access key id for AK/SK signing"`
-	SK              string        `flag:"sk" env:"CODEARTS_SK" fallback:"HUAWEICLOUD_SDK_SK" secret:"true" modes:"perftest,testplan,taskmodel" help:"secret access key (never logged)"`
-	SecurityToken   string        `flag:"security-token" env:"CODEARTS_SECURITY_TOKEN" fallback:"HUAWEICLOUD_SDK_SECURITY_TOKEN" secret:"true" modes:"perftest,testplan,taskmodel" help:"security token of temporary AK/SK credentials"`
-	Token           string        `flag:"token" env:"CODEARTS_TOKEN" secret:"true" modes:"perftest,testplan,taskmodel" help:"IAM token (X-Auth-Token) instead of AK/SK"`
-	Username        string        `flag:"username" env:"CODEARTS_USERNAME" modes:"perftest,testplan,taskmodel" help:"IAM user name for password authentication"`
-	Password        string        `flag:"password" env:"CODEARTS_PASSWORD" secret:"true" modes:"perftest,testplan,taskmodel" help:"IAM user password (never logged)"`
-	Domain          string        `flag:"domain" env:"CODEARTS_DOMAIN" modes:"perftest,testplan,taskmodel" help:"IAM account (domain) name for password authentication"`
-	CPTSEndpoint    string        `flag:"cpts-endpoint" env:"CODEARTS_CPTS_ENDPOINT" modes:"perftest" help:"CPTS endpoint (default: the region's endpoint in the official SDK, e.g. https://cpts.{region}.myhuaweicloud.com)"`
-	IAMEndpoint     string        `flag:"iam-endpoint" env:"CODEARTS_IAM_ENDPOINT" modes:"perftest,testplan,taskmodel" help:"IAM endpoint (default: the region's endpoint in the official SDK, e.g. https://iam.{region}.myhuaweicloud.com)"`
-	TestSuite       string        `flag:"test-suite" env:"CODEARTS_TEST_SUITE" modes:"perftest" help:"PerfTest test suite (project): id or exact name"`
-	Task            string        `flag:"task" env:"CODEARTS_TASK" modes:"perftest" help:"PerfTest task: id or exact name; several tasks: comma or newline separated, suite/task for a task of another suite"`
-	Cases           string        `flag:"cases" env:"CODEARTS_CASES" modes:"perftest" help:"case ids or names (comma or newline separated): create the task if missing, or set the cases of the task of that name"`
-	ResourceGroup   string        `flag:"resource-group" env:"CODEARTS_RESOURCE_GROUP" envDefault:"shared" modes:"perftest" help:"'shared' or the id of a private resource group"`
-	Variables       string        `flag:"variables" env:"CODEARTS_VARIABLES" modes:"perftest" help:"NAME=value lines: global variables of the suite to set before the start"`
-	RestoreVars     bool          `flag:"restore-variables" env:"CODEARTS_RESTORE_VARIABLES" envDefault:"true" modes:"perftest" help:"put the old variable values back after the run"`
-	Gates           string        `flag:"gates" env:"CODEARTS_GATES" modes:"perftest,gates" help:"gates, one per line or ';'-separated, '#' comments; perftest needs at least one (here or in gates-file), or none to run without gates"`
-	GatesFile       string        `flag:"gates-file" env:"CODEARTS_GATES_FILE" modes:"perftest,gates" help:"YAML file of gates"`
-	Baseline        string        `flag:"baseline" env:"CODEARTS_BASELINE" envDefault:"previous" modes:"perftest" help:"baseline run for 'baseline' gates: previous, previous-finished or a run id"`
-	BaselineRequire bool          `flag:"baseline-required" env:"CODEARTS_BASELINE_REQUIRED" modes:"perftest" help:"fail baseline gates when no baseline run exists (default: skip them visibly)"`
-	Trend           int           `flag:"trend" env:"CODEARTS_TREND" envDefault:"10" modes:"perftest" help:"earlier runs of the task shown as a trend and used by 'trend median' gates (0 = no trend, at most 50)"`
-	Timeout         time.Duration `flag:"timeout" env:"CODEARTS_TIMEOUT" envDefault:"2h" modes:"perftest" help:"longest wait for the run to end"`
-	OnTimeout       string        `flag:"on-timeout" env:"CODEARTS_ON_TIMEOUT" envDefault:"stop" modes:"perftest" help:"what to do with the run on timeout: stop or leave"`
-	Wait            bool          `flag:"wait" env:"CODEARTS_WAIT" envDefault:"true" modes:"perftest" help:"wait for the run; false = start, print the run id, exit 0"`
-	RunID           int64         `flag:"run-id" env:"CODEARTS_RUN_ID" modes:"perftest" help:"evaluate (and first wait for) an existing run instead of starting one"`
-	RunTag          string        `flag:"run-tag" env:"CODEARTS_RUN_TAG" modes:"perftest" help:"tag of this CI run; a re-run with the same tag attaches to its run (default: the CI run id)"`
-	CodeArtsProject string        `flag:"codearts-project-id" env:"CODEARTS_CODEARTS_PROJECT_ID" modes:"testplan,taskmodel,perftest" help:"CodeArts project id (32 characters) of TestPlan paths — not the IAM project id"`
-	TestPlanEP      string        `flag:"testplan-endpoint" env:"CODEARTS_TESTPLAN_ENDPOINT" modes:"testplan,perftest" help:"TestPlan (CloudTest) endpoint (default: the region's endpoint in the official SDK, e.g. https://cloudtest-ext.{region}.myhuaweicloud.com)"`
-	AttaskEP        string        `flag:"attask-endpoint" env:"CODEARTS_ATTASK_ENDPOINT" modes:"taskmodel" help:"endpoint of the task template service (no documented default: required for taskmodel)"`
-	Plan            string        `flag:"plan" env:"CODEARTS_PLAN" modes:"testplan,perftest" help:"TestPlan plan: id or exact name (perftest: the plan that receives gate outcomes, with plan-case-map)"`
-	CreatePlan      bool          `flag:"create-plan" env:"CODEARTS_CREATE_PLAN" modes:"testplan" help:"create the plan when no plan has that name"`
-	PlanStart       string        `flag:"plan-start" env:"CODEARTS_PLAN_START" modes:"testplan" help:"start date of a created plan, YYYY-MM-DD (default today)"`
-	PlanEnd         string        `flag:"plan-end" env:"CODEARTS_PLAN_END" modes:"testplan" help:"end date of a created plan, YYYY-MM-DD (default 14 days after the start)"`
-	ServiceIDs      string        `flag:"service-ids" env:"CODEARTS_SERVICE_IDS" modes:"testplan" help:"test type service ids of a created plan, comma separated (default: service-id)"`
-	Assignee        string        `flag:"assignee" env:"CODEARTS_ASSIGNEE" modes:"testplan" help:"user id who handles a created plan (default: the caller)"`
-	ServiceID       int64         `flag:"service-id" env:"CODEARTS_SERVICE_ID" modes:"testplan,perftest" help:"test type service id of the cases (one test type per call)"`
-	CaseIDs         string        `flag:"case-ids" env:"CODEARTS_CASE_IDS" modes:"testplan" help:"TestPlan case ids to add to the plan, comma or newline separated (sent in batches of 50)"`
-	PlanCaseMap     string        `flag:"plan-case-map" env:"CODEARTS_PLAN_CASE_MAP" modes:"perftest" help:"NAME=case-id lines: record the verdict of the gate or PerfTest case NAME as the result of TestPlan case case-id in plan"`
-	TaskIDs         string        `flag:"task-ids" env:"CODEARTS_TASK_IDS" modes:"taskmodel" help:"task template ids to execute, comma separated"`
-	SutName         string        `flag:"sut-name" env:"CODEARTS_SUT_NAME" modes:"taskmodel" help:"system under test: name"`
-	SutBranch       string        `flag:"sut-branch" env:"CODEARTS_SUT_BRANCH" modes:"taskmodel" help:"system under test: branch"`
-	UserName        string        `flag:"user-name" env:"CODEARTS_USER_NAME" modes:"taskmodel" help:"user name recorded with the execution"`
-	TestServiceID   string        `flag:"test-service-id" env:"CODEARTS_TEST_SERVICE_ID" modes:"taskmodel" help:"test service id of the templates"`
-	IP              string        `flag:"ip" env:"CODEARTS_IP" modes:"taskmodel" help:"address of the system under test (optional)"`
-	Port            string        `flag:"port" env:"CODEARTS_PORT" modes:"taskmodel" help:"port of the system under test (optional)"`
-	MASEndpoint     string        `flag:"mas-endpoint" env:"CODEARTS_MAS_ENDPOINT" modes:"workflow" help:"MAS-HUB endpoint of the workflow API (no documented default: required for workflow)"`
-	Workflow        string        `flag:"workflow" env:"CODEARTS_WORKFLOW" modes:"workflow" help:"MAS workflow to run: id or exact name"`
-	WFSuccess       string        `flag:"workflow-success" env:"CODEARTS_WORKFLOW_SUCCESS" modes:"workflow" help:"MAS status strings that mean the drill succeeded, comma separated (each overrides the default mapping)"`
-	WFFailure       string        `flag:"workflow-failure" env:"CODEARTS_WORKFLOW_FAILURE" modes:"workflow" help:"MAS status strings that mean the drill failed, comma separated (each overrides the default mapping)"`
-	WFWaiting       string        `flag:"workflow-waiting" env:"CODEARTS_WORKFLOW_WAITING" modes:"workflow" help:"MAS status strings that mean a manual checkpoint waits for a person, comma separated (each overrides the default mapping)"`
-	WFCheckpoint    string        `flag:"workflow-checkpoint" env:"CODEARTS_WORKFLOW_CHECKPOINT" envDefault:"wait" modes:"workflow" help:"at a manual checkpoint: wait (for a person, until the timeout), skip or retry (each checkpoint once)"`
-	JUnitFile       string        `flag:"junit-file" env:"CODEARTS_JUNIT_FILE" envDefault:"codearts-junit.xml" modes:"perftest,testplan,taskmodel" help:"JUnit XML output path (none = do not write)"`
-	ResultFile      string        `flag:"result-file" env:"CODEARTS_RESULT_FILE" envDefault:"codearts-result.json" modes:"perftest,testplan,taskmodel" help:"result JSON output path (none = do not write)"`
-	DotenvFile      string        `flag:"dotenv-file" env:"CODEARTS_DOTENV_FILE" modes:"perftest,testplan,taskmodel" help:"write the outputs as a dotenv file for later jobs (GitLab artifacts:reports:dotenv): CODEARTS_TASK_RUN_ID, CODEARTS_RESULT, CODEARTS_GATES_FAILED, CODEARTS_JUNIT_PATH, CODEARTS_RESULT_PATH"`
-	HTMLReport      string        `flag:"html-report" env:"CODEARTS_HTML_REPORT" modes:"perftest" help:"self-contained HTML report path (optional)"`
-	Simulate        bool          `flag:"simulate" env:"CODEARTS_SIMULATE" modes:"perftest,testplan,taskmodel" help:"run against the built-in simulator (a complete demo when nothing else is set)"`
-	SimScale        float64       `flag:"sim-scale" env:"CODEARTS_SIM_SCALE" modes:"perftest,testplan,taskmodel,simulate" help:"simulator clock in simulated seconds per real second (default 60 with --simulate and for runner simulate, else 1); every wait, timeout and stage plan is read on that clock — give it when pointing the endpoints at a runner simulate of another scale"`
-	Addr            string        `flag:"addr" env:"CODEARTS_ADDR" envDefault:"127.0.0.1:8080" modes:"simulate" help:"address the simulator listens on"`
-	PollInterval    time.Duration `flag:"poll-interval" env:"CODEARTS_POLL_INTERVAL" envDefault:"1s" modes:"perftest" help:"shortest interval between two reads of the run's status (the wait adapts between this and 10x it)"`
-	CallsPerMinute  int           `flag:"max-calls-per-minute" env:"CODEARTS_MAX_CALLS_PER_MINUTE" envDefault:"30" modes:"perftest" help:"ceiling on API calls per minute while waiting (0 = none)"`
-	RequestTimeout  time.Duration `flag:"request-timeout" env:"CODEARTS_REQUEST_TIMEOUT" envDefault:"30s" modes:"perftest,testplan,taskmodel" help:"timeout of one HTTP request attempt"`
-	Retries         int           `flag:"retries" env:"CODEARTS_RETRIES" envDefault:"4" modes:"perftest,testplan,taskmodel" help:"retries of an idempotent request (429, 5xx but 501, network errors)"`
-	Debug           bool          `flag:"debug" env:"CODEARTS_DEBUG" modes:"perftest,testplan,taskmodel,simulate" help:"log HTTP traffic (secrets redacted)"`
-	// issue 14: performance tests as code
-	Definition string `flag:"definition" env:"CODEARTS_DEFINITION" modes:"perftest" help:"PerfTest definition file (YAML): create or update its suite, task and cases, then run them with its gates"`
-	Profile    string `flag:"profile" env:"CODEARTS_PROFILE" modes:"perftest" help:"profile of the definition file to apply, e.g. pr or nightly"`
-	DryRun     bool   `flag:"dry-run" env:"CODEARTS_DRY_RUN" modes:"perftest" help:"print the definition's plan of changes, write nothing and start nothing"`
-	SyncOnly   bool   `flag:"sync-only" env:"CODEARTS_SYNC_ONLY" modes:"perftest" help:"apply the definition without starting a run"`
-	Preflight  bool   `flag:"preflight" env:"CODEARTS_PREFLIGHT" modes:"perftest" help:"debug every case of the definition once before the start; a failing request fails the step (exit 3) and no load starts"`
+	Connection      `modes:"perftest,testplan,taskmodel,workflow"`
+	PerfTestOptions `modes:"perftest"`
+	CodeArts
+	PlanOptions       `modes:"testplan"`
+	TaskModelOptions  `modes:"taskmodel"`
+	WorkflowOptions   `modes:"workflow"`
+	Outputs           `modes:"perftest,testplan,taskmodel,workflow"`
+	Runtime           `modes:"perftest,testplan,taskmodel,workflow"`
+	DefinitionOptions `modes:"perftest"`
 }
 
-// field describes one setting for flags, help and validation.
+// Connection is where and as whom the runner calls: region, IAM project, credentials, endpoints.
+type Connection struct {
+	Region        string `flag:"region" env:"CODEARTS_REGION" envDefault:"cn-north-4" help:"Huawei Cloud region; endpoint defaults derive from it"`
+	ProjectID     string `flag:"project-id" env:"CODEARTS_PROJECT_ID" fallback:"HUAWEICLOUD_SDK_PROJECT_ID" help:"IAM project id (the {project_id} of CPTS paths, X-Project-Id of AK/SK requests); default: looked up in IAM by the region's name"`
+	AK            string `flag:"ak" env:"CODEARTS_AK" fallback:"HUAWEICLOUD_SDK_AK" help:"access key id for AK/SK signing"`
+	SK            string `flag:"sk" env:"CODEARTS_SK" fallback:"HUAWEICLOUD_SDK_SK" secret:"true" help:"secret access key (never logged)"`
+	SecurityToken string `flag:"security-token" env:"CODEARTS_SECURITY_TOKEN" fallback:"HUAWEICLOUD_SDK_SECURITY_TOKEN" secret:"true" help:"security token of temporary AK/SK credentials"`
+	Token         string `flag:"token" env:"CODEARTS_TOKEN" secret:"true" help:"IAM token (X-Auth-Token) instead of AK/SK"`
+	Username      string `flag:"username" env:"CODEARTS_USERNAME" help:"IAM user name for password authentication"`
+	Password      string `flag:"password" env:"CODEARTS_PASSWORD" secret:"true" help:"IAM user password (never logged)"`
+	Domain        string `flag:"domain" env:"CODEARTS_DOMAIN" help:"IAM account (domain) name for password authentication"`
+	CPTSEndpoint  string `flag:"cpts-endpoint" env:"CODEARTS_CPTS_ENDPOINT" modes:"perftest" help:"CPTS endpoint (default: the region's endpoint in the official SDK, e.g. https://cpts.{region}.myhuaweicloud.com)"`
+	IAMEndpoint   string `flag:"iam-endpoint" env:"CODEARTS_IAM_ENDPOINT" help:"IAM endpoint (default: the region's endpoint in the official SDK, e.g. https://iam.{region}.myhuaweicloud.com)"`
+}
+
+// PerfTestOptions are what a PerfTest run starts, its gates, baseline and trend, and its wait.
+type PerfTestOptions struct {
+	TestSuite       string        `flag:"test-suite" env:"CODEARTS_TEST_SUITE" help:"PerfTest test suite (project): id or exact name"`
+	Task            string        `flag:"task" env:"CODEARTS_TASK" help:"PerfTest task: id or exact name; several tasks: comma or newline separated, suite/task for a task of another suite"`
+	Cases           string        `flag:"cases" env:"CODEARTS_CASES" help:"case ids or names (comma or newline separated): create the task if missing, or set the cases of the task of that name"`
+	ResourceGroup   string        `flag:"resource-group" env:"CODEARTS_RESOURCE_GROUP" envDefault:"shared" help:"'shared' or the id of a private resource group"`
+	Variables       string        `flag:"variables" env:"CODEARTS_VARIABLES" help:"NAME=value lines: global variables of the suite to set before the start"`
+	RestoreVars     bool          `flag:"restore-variables" env:"CODEARTS_RESTORE_VARIABLES" envDefault:"true" help:"put the old variable values back after the run"`
+	Gates           string        `flag:"gates" env:"CODEARTS_GATES" modes:"perftest,gates" help:"gates, one per line or ';'-separated, '#' comments; perftest needs at least one (here or in gates-file), or none to run without gates"`
+	GatesFile       string        `flag:"gates-file" env:"CODEARTS_GATES_FILE" modes:"perftest,gates" help:"YAML file of gates"`
+	Baseline        string        `flag:"baseline" env:"CODEARTS_BASELINE" envDefault:"previous" help:"baseline run for 'baseline' gates: previous, previous-finished or a run id"`
+	BaselineRequire bool          `flag:"baseline-required" env:"CODEARTS_BASELINE_REQUIRED" help:"fail baseline gates when no baseline run exists (default: skip them visibly)"`
+	Trend           int           `flag:"trend" env:"CODEARTS_TREND" envDefault:"10" help:"earlier runs of the task shown as a trend and used by 'trend median' gates (0 = no trend, at most 50)"`
+	Timeout         time.Duration `flag:"timeout" env:"CODEARTS_TIMEOUT" envDefault:"2h" modes:"perftest,workflow" help:"longest wait for the run to end"`
+	OnTimeout       string        `flag:"on-timeout" env:"CODEARTS_ON_TIMEOUT" envDefault:"stop" modes:"perftest,workflow" help:"what to do with the run on timeout: stop or leave"`
+	Wait            bool          `flag:"wait" env:"CODEARTS_WAIT" envDefault:"true" help:"wait for the run; false = start, print the run id, exit 0"`
+	RunID           int64         `flag:"run-id" env:"CODEARTS_RUN_ID" help:"evaluate (and first wait for) an existing run instead of starting one"`
+	RunTag          string        `flag:"run-tag" env:"CODEARTS_RUN_TAG" help:"tag of this CI run; a re-run with the same tag attaches to its run (default: the CI run id)"`
+}
+
+// CodeArts is the CodeArts project and its TestPlan and task template endpoints.
+type CodeArts struct {
+	CodeArtsProject string `flag:"codearts-project-id" env:"CODEARTS_CODEARTS_PROJECT_ID" modes:"testplan,taskmodel,perftest" help:"CodeArts project id (32 characters) of TestPlan paths — not the IAM project id"`
+	TestPlanEP      string `flag:"testplan-endpoint" env:"CODEARTS_TESTPLAN_ENDPOINT" modes:"testplan,perftest" help:"TestPlan (CloudTest) endpoint (default: the region's endpoint in the official SDK, e.g. https://cloudtest-ext.{region}.myhuaweicloud.com)"`
+	AttaskEP        string `flag:"attask-endpoint" env:"CODEARTS_ATTASK_ENDPOINT" modes:"taskmodel" help:"endpoint of the task template service (no documented default: required for taskmodel)"`
+}
+
+// PlanOptions are a TestPlan plan and its cases; perftest uses plan and service-id for its map.
+type PlanOptions struct {
+	Plan        string `flag:"plan" env:"CODEARTS_PLAN" modes:"testplan,perftest" help:"TestPlan plan: id or exact name (perftest: the plan that receives gate outcomes, with plan-case-map)"`
+	CreatePlan  bool   `flag:"create-plan" env:"CODEARTS_CREATE_PLAN" help:"create the plan when no plan has that name"`
+	PlanStart   string `flag:"plan-start" env:"CODEARTS_PLAN_START" help:"start date of a created plan, YYYY-MM-DD (default today)"`
+	PlanEnd     string `flag:"plan-end" env:"CODEARTS_PLAN_END" help:"end date of a created plan, YYYY-MM-DD (default 14 days after the start)"`
+	ServiceIDs  string `flag:"service-ids" env:"CODEARTS_SERVICE_IDS" help:"test type service ids of a created plan, comma separated (default: service-id)"`
+	Assignee    string `flag:"assignee" env:"CODEARTS_ASSIGNEE" help:"user id who handles a created plan (default: the caller)"`
+	ServiceID   int64  `flag:"service-id" env:"CODEARTS_SERVICE_ID" modes:"testplan,perftest" help:"test type service id of the cases (one test type per call)"`
+	CaseIDs     string `flag:"case-ids" env:"CODEARTS_CASE_IDS" help:"TestPlan case ids to add to the plan, comma or newline separated (sent in batches of 50)"`
+	PlanCaseMap string `flag:"plan-case-map" env:"CODEARTS_PLAN_CASE_MAP" modes:"perftest" help:"NAME=case-id lines: record the verdict of the gate or PerfTest case NAME as the result of TestPlan case case-id in plan"`
+}
+
+// TaskModelOptions are the settings of a task template execution (runner taskmodel).
+type TaskModelOptions struct {
+	TaskIDs       string `flag:"task-ids" env:"CODEARTS_TASK_IDS" help:"task template ids to execute, comma separated"`
+	SutName       string `flag:"sut-name" env:"CODEARTS_SUT_NAME" help:"system under test: name"`
+	SutBranch     string `flag:"sut-branch" env:"CODEARTS_SUT_BRANCH" help:"system under test: branch"`
+	UserName      string `flag:"user-name" env:"CODEARTS_USER_NAME" help:"user name recorded with the execution"`
+	TestServiceID string `flag:"test-service-id" env:"CODEARTS_TEST_SERVICE_ID" help:"test service id of the templates"`
+	IP            string `flag:"ip" env:"CODEARTS_IP" help:"address of the system under test (optional)"`
+	Port          string `flag:"port" env:"CODEARTS_PORT" help:"port of the system under test (optional)"`
+}
+
+// WorkflowOptions are the settings of a MAS workflow drill (runner workflow).
+type WorkflowOptions struct {
+	MASEndpoint  string `flag:"mas-endpoint" env:"CODEARTS_MAS_ENDPOINT" help:"MAS-HUB endpoint of the workflow API (no documented default: required for workflow)"`
+	Workflow     string `flag:"workflow" env:"CODEARTS_WORKFLOW" help:"MAS workflow to run: id or exact name"`
+	WFSuccess    string `flag:"workflow-success" env:"CODEARTS_WORKFLOW_SUCCESS" help:"MAS status strings that mean the drill succeeded, comma separated (each overrides the default mapping)"`
+	WFFailure    string `flag:"workflow-failure" env:"CODEARTS_WORKFLOW_FAILURE" help:"MAS status strings that mean the drill failed, comma separated (each overrides the default mapping)"`
+	WFWaiting    string `flag:"workflow-waiting" env:"CODEARTS_WORKFLOW_WAITING" help:"MAS status strings that mean a manual checkpoint waits for a person, comma separated (each overrides the default mapping)"`
+	WFCheckpoint string `flag:"workflow-checkpoint" env:"CODEARTS_WORKFLOW_CHECKPOINT" envDefault:"wait" help:"at a manual checkpoint: wait (for a person, until the timeout), skip or retry (each checkpoint once)"`
+}
+
+// Outputs are the files a command writes.
+type Outputs struct {
+	JUnitFile  string `flag:"junit-file" env:"CODEARTS_JUNIT_FILE" envDefault:"codearts-junit.xml" help:"JUnit XML output path (none = do not write)"`
+	ResultFile string `flag:"result-file" env:"CODEARTS_RESULT_FILE" envDefault:"codearts-result.json" help:"result JSON output path (none = do not write)"`
+	DotenvFile string `flag:"dotenv-file" env:"CODEARTS_DOTENV_FILE" help:"write the outputs as a dotenv file for later jobs (GitLab artifacts:reports:dotenv): CODEARTS_TASK_RUN_ID, CODEARTS_RESULT, CODEARTS_GATES_FAILED, CODEARTS_JUNIT_PATH, CODEARTS_RESULT_PATH"`
+	HTMLReport string `flag:"html-report" env:"CODEARTS_HTML_REPORT" modes:"perftest" help:"self-contained HTML report path (optional)"`
+}
+
+// Runtime is how the runner runs: simulator, clock, pace of the wait, HTTP retries, logging.
+type Runtime struct {
+	Simulate       bool          `flag:"simulate" env:"CODEARTS_SIMULATE" help:"run against the built-in simulator (a complete demo when nothing else is set)"`
+	SimScale       float64       `flag:"sim-scale" env:"CODEARTS_SIM_SCALE" modes:"perftest,testplan,taskmodel,simulate,workflow" help:"simulator clock in simulated seconds per real second (default 60 with --simulate and for runner simulate, else 1); every wait, timeout and stage plan is read on that clock — give it when pointing the endpoints at a runner simulate of another scale"`
+	Addr           string        `flag:"addr" env:"CODEARTS_ADDR" envDefault:"127.0.0.1:8080" modes:"simulate" help:"address the simulator listens on"`
+	PollInterval   time.Duration `flag:"poll-interval" env:"CODEARTS_POLL_INTERVAL" envDefault:"1s" modes:"perftest,workflow" help:"shortest interval between two reads of the run's status (the wait adapts between this and 10x it)"`
+	CallsPerMinute int           `flag:"max-calls-per-minute" env:"CODEARTS_MAX_CALLS_PER_MINUTE" envDefault:"30" modes:"perftest,workflow" help:"ceiling on API calls per minute while waiting (0 = none)"`
+	RequestTimeout time.Duration `flag:"request-timeout" env:"CODEARTS_REQUEST_TIMEOUT" envDefault:"30s" help:"timeout of one HTTP request attempt"`
+	Retries        int           `flag:"retries" env:"CODEARTS_RETRIES" envDefault:"4" help:"retries of an idempotent request (429, 5xx but 501, network errors)"`
+	Debug          bool          `flag:"debug" env:"CODEARTS_DEBUG" modes:"perftest,testplan,taskmodel,simulate,workflow" help:"log HTTP traffic (secrets redacted)"`
+}
+
+// DefinitionOptions are a PerfTest definition file's settings (issue 14: tests as code).
+type DefinitionOptions struct {
+	Definition string `flag:"definition" env:"CODEARTS_DEFINITION" help:"PerfTest definition file (YAML): create or update its suite, task and cases, then run them with its gates"`
+	Profile    string `flag:"profile" env:"CODEARTS_PROFILE" help:"profile of the definition file to apply, e.g. pr or nightly"`
+	DryRun     bool   `flag:"dry-run" env:"CODEARTS_DRY_RUN" help:"print the definition's plan of changes, write nothing and start nothing"`
+	SyncOnly   bool   `flag:"sync-only" env:"CODEARTS_SYNC_ONLY" help:"apply the definition without starting a run"`
+	Preflight  bool   `flag:"preflight" env:"CODEARTS_PREFLIGHT" help:"debug every case of the definition once before the start; a failing request fails the step (exit 3) and no load starts"`
+}
+
+// field is one setting as flags, help and validation use it.
 type field struct {
-	index    int
-	Flag     string
-	Env      string
-	Fallback string
-	Default  string
-	Help     string
-	Secret   bool
-	Modes    []Mode
-	Kind     reflect.Kind
+	Setting
+	index []int // in Settings, for reflect's FieldByIndex
+	name  string
+	Kind  reflect.Kind
 }
 
 var fields = describe()
 
+// describe lists the settings of every option group in declaration order. A setting's modes are
+// its own tag, else its group's.
 func describe() []field {
 	t := reflect.TypeFor[Settings]()
-	out := make([]field, 0, t.NumField())
-	for i := range t.NumField() {
-		sf := t.Field(i)
-		f := field{
-			index:    i,
-			Flag:     sf.Tag.Get("flag"),
-			Env:      sf.Tag.Get("env"),
-			Fallback: sf.Tag.Get("fallback"),
-			Default:  sf.Tag.Get("envDefault"),
-			Help:     sf.Tag.Get("help"),
-			Secret:   sf.Tag.Get("secret") == "true",
-			Kind:     sf.Type.Kind(),
+	var out []field
+	for _, sf := range reflect.VisibleFields(t) {
+		if sf.Anonymous {
+			continue
 		}
-		for _, m := range strings.Split(sf.Tag.Get("modes"), ",") {
+		modes := cmp.Or(sf.Tag.Get("modes"), t.Field(sf.Index[0]).Tag.Get("modes"))
+		f := field{index: sf.Index, name: sf.Name, Kind: sf.Type.Kind(), Setting: Setting{Flag: sf.Tag.Get("flag"),
+			Env: sf.Tag.Get("env"), Input: sf.Tag.Get("flag"), Fallback: sf.Tag.Get("fallback"), Default: sf.Tag.Get("envDefault"),
+			Help: sf.Tag.Get("help"), Secret: sf.Tag.Get("secret") == "true"}}
+		for _, m := range strings.Split(modes, ",") {
 			f.Modes = append(f.Modes, Mode(m))
 		}
-		f.Modes = withShared(f.Flag, f.Modes)
 		out = append(out, f)
 	}
 	return out
-}
-
-func (f field) in(m Mode) bool {
-	for _, x := range f.Modes {
-		if x == m {
-			return true
-		}
-	}
-	return false
 }
 
 // InputName is the GitHub Actions variable carrying the input of a flag: the runner upper-cases
@@ -199,16 +229,22 @@ func Load(mode Mode, args []string, environ map[string]string, help io.Writer) (
 	fs := flag.NewFlagSet("runner "+string(mode), flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	for _, f := range fields {
-		if !f.in(mode) {
+		if !slices.Contains(f.Modes, mode) {
 			continue
 		}
-		fs.Var(&flagText{f: f, set: func(v string) {
+		set := func(v string) error {
 			merged[f.Env] = v
 			if _, ok := flagged[f.Env]; !ok {
 				flagged[f.Env] = len(problems)
 				problems = append(problems, "")
 			}
-		}}, f.Flag, f.Help)
+			return nil
+		}
+		if f.Kind == reflect.Bool {
+			fs.BoolFunc(f.Flag, f.Help, set)
+		} else {
+			fs.Func(f.Flag, f.Help, set)
+		}
 	}
 	// The flag package stops at the first problem; parsing goes on after it (and after a stray
 	// argument) so that every bad flag is reported at once.
@@ -250,9 +286,9 @@ func Load(mode Mode, args []string, environ map[string]string, help io.Writer) (
 	for _, f := range fields {
 		if i, ok := flagged[f.Env]; ok && merged[f.Env] == "" && f.Default != "" {
 			if f.Kind == reflect.String {
-				rv.Field(f.index).SetString("")
+				rv.FieldByIndex(f.index).SetString("")
 			} else {
-				problems[i] = fmt.Sprintf("--%s %q is not %s", f.Flag, "", expected(rv.Field(f.index).Type()))
+				problems[i] = fmt.Sprintf("--%s %q is not %s", f.Flag, "", expected(rv.FieldByIndex(f.index).Type()))
 			}
 		}
 	}
@@ -307,7 +343,7 @@ func envProblems(err error, merged map[string]string, flagged map[string]int) []
 		var pe env.ParseError
 		if errors.As(e, &pe) {
 			for _, f := range fields {
-				if reflect.TypeFor[Settings]().Field(f.index).Name != pe.Name {
+				if f.name != pe.Name {
 					continue
 				}
 				if _, ok := flagged[f.Env]; ok {
@@ -337,22 +373,6 @@ func expected(t reflect.Type) string {
 	}
 }
 
-// flagText is one setting as a flag: it keeps the text given (converted later with the
-// environment, by caarlos0/env).
-type flagText struct {
-	f   field
-	set func(string)
-}
-
-func (t *flagText) String() string { return "" }
-
-func (t *flagText) IsBoolFlag() bool { return t.f.Kind == reflect.Bool }
-
-func (t *flagText) Set(s string) error {
-	t.set(s)
-	return nil
-}
-
 // Setting describes one setting for documentation (README table, action.yml, extension).
 type Setting struct {
 	Flag, Env, Input, Fallback, Default, Help string
@@ -364,8 +384,7 @@ type Setting struct {
 func All() []Setting {
 	out := make([]Setting, 0, len(fields))
 	for _, f := range fields {
-		out = append(out, Setting{Flag: f.Flag, Env: f.Env, Input: f.Flag, Fallback: f.Fallback,
-			Default: f.Default, Help: f.Help, Secret: f.Secret, Modes: f.Modes})
+		out = append(out, f.Setting)
 	}
 	return out
 }
@@ -374,7 +393,7 @@ func All() []Setting {
 func WriteHelp(w io.Writer, mode Mode) {
 	fmt.Fprintf(w, "Usage: runner %s [--setting=value ...]\n\nEvery setting is also an environment variable, and in GitHub Actions an input of the flag's name.\n\n", mode)
 	for _, f := range fields {
-		if !f.in(mode) {
+		if !slices.Contains(f.Modes, mode) {
 			continue
 		}
 		def := ""
@@ -407,7 +426,7 @@ func (s *Settings) Secrets() []string {
 	var out []string
 	for _, f := range fields {
 		if f.Secret {
-			if v := rv.Field(f.index).String(); v != "" {
+			if v := rv.FieldByIndex(f.index).String(); v != "" {
 				out = append(out, v)
 			}
 		}
@@ -421,10 +440,10 @@ func (s *Settings) Public(mode Mode) map[string]string {
 	rv := reflect.ValueOf(s).Elem()
 	out := map[string]string{}
 	for _, f := range fields {
-		if f.Secret || !f.in(mode) {
+		if f.Secret || !slices.Contains(f.Modes, mode) {
 			continue
 		}
-		v := rv.Field(f.index)
+		v := rv.FieldByIndex(f.index)
 		if v.IsZero() {
 			continue
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -209,6 +210,18 @@ func TestHelpListsEverySetting(t *testing.T) {
 		}
 		if inPerf && !strings.Contains(buf.String(), s.Env) {
 			t.Errorf("help does not list %s", s.Env)
+		}
+	}
+}
+
+// TestEverySettingHasModes guards the option groups: a setting takes its group's modes unless it
+// names its own, so a setting added to a group without modes must name them, and every mode is
+// one that a command checks.
+func TestEverySettingHasModes(t *testing.T) {
+	t.Parallel()
+	for _, s := range All() {
+		if len(s.Modes) == 0 || slices.ContainsFunc(s.Modes, func(m Mode) bool { return len(commands[m]) == 0 }) {
+			t.Errorf("--%s has modes %q: want commands of the runner (give the setting or its group a modes tag)", s.Flag, s.Modes)
 		}
 	}
 }

@@ -81,15 +81,15 @@ func TestEndpointDefaults(t *testing.T) {
 		s                Settings
 		cpts, iam, tplan string
 	}{
-		{"cn-north-4", Settings{Region: "cn-north-4"}, "https://cpts.cn-north-4.myhuaweicloud.com",
+		{"cn-north-4", Settings{Connection: Connection{Region: "cn-north-4"}}, "https://cpts.cn-north-4.myhuaweicloud.com",
 			"https://iam.cn-north-4.myhuaweicloud.com", "https://cloudtest-ext.cn-north-4.myhuaweicloud.com"},
-		{"TestPlan in cn-east-2 is on .cn", Settings{Region: "cn-east-2"}, "https://cpts.cn-east-2.myhuaweicloud.com",
+		{"TestPlan in cn-east-2 is on .cn", Settings{Connection: Connection{Region: "cn-east-2"}}, "https://cpts.cn-east-2.myhuaweicloud.com",
 			"https://iam.cn-east-2.myhuaweicloud.com", "https://cloudtest-ext.cn-east-2.myhuaweicloud.cn"},
-		{"IAM in eu-west-101 is on .eu", Settings{Region: "eu-west-101"}, "https://cpts.eu-west-101.myhuaweicloud.com",
+		{"IAM in eu-west-101 is on .eu", Settings{Connection: Connection{Region: "eu-west-101"}}, "https://cpts.eu-west-101.myhuaweicloud.com",
 			"https://iam.eu-west-101.myhuaweicloud.eu", "https://cloudtest-ext.eu-west-101.myhuaweicloud.com"},
-		{"unknown region: the usual form", Settings{Region: "xx-new-7"}, "https://cpts.xx-new-7.myhuaweicloud.com",
+		{"unknown region: the usual form", Settings{Connection: Connection{Region: "xx-new-7"}}, "https://cpts.xx-new-7.myhuaweicloud.com",
 			"https://iam.xx-new-7.myhuaweicloud.com", "https://cloudtest-ext.xx-new-7.myhuaweicloud.com"},
-		{"settings win", Settings{Region: "cn-east-2", CPTSEndpoint: "http://a/", IAMEndpoint: "http://b", TestPlanEP: "http://c//"},
+		{"settings win", Settings{Connection: Connection{Region: "cn-east-2", CPTSEndpoint: "http://a/", IAMEndpoint: "http://b"}, CodeArts: CodeArts{TestPlanEP: "http://c//"}},
 			"http://a", "http://b", "http://c"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

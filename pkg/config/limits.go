@@ -46,7 +46,7 @@ func gateEntries(text string) []string {
 }
 
 // checkGates reports inline gates over MaxGatesBytes and a "none" mixed with real gates.
-func (s *Settings) checkGates(add func(string, ...any)) {
+func checkGates(s *Settings, _ Mode, add adder) {
 	if len(s.Gates) > MaxGatesBytes {
 		add("gates is %d bytes long: at most %d bytes (1 MiB) of gates are read; put the gates in fewer lines", len(s.Gates), MaxGatesBytes)
 	}
@@ -67,14 +67,9 @@ const (
 
 // checkNumbers reports every numeric setting of mode outside its valid range (NaN and the
 // infinities included), naming the setting, the value and the range.
-func (s *Settings) checkNumbers(mode Mode, add func(string, ...any)) {
+func checkNumbers(s *Settings, mode Mode, add adder) {
 	uses := func(flag string) bool {
-		for _, f := range fields {
-			if f.Flag == flag {
-				return f.in(mode)
-			}
-		}
-		return false
+		return slices.ContainsFunc(fields, func(f field) bool { return f.Flag == flag && slices.Contains(f.Modes, mode) })
 	}
 	for _, d := range []struct {
 		flag    string
@@ -139,13 +134,13 @@ var outputFlags = []string{"junit-file", "result-file", "dotenv-file", "html-rep
 // checkOutputs refuses two outputs of mode written to one file, and an output written over the
 // gates file: one would silently replace the other. Outputs that are devices, FIFOs or
 // sockets (/dev/null, /dev/stdout) are written in place one after the other and may be shared.
-func (s *Settings) checkOutputs(mode Mode, add func(string, ...any)) {
+func checkOutputs(s *Settings, mode Mode, add adder) {
 	type named struct{ flag, path string }
 	var paths []named
-	rv := s.values()
+	rv := reflect.ValueOf(s).Elem()
 	for _, f := range fields {
-		if f.in(mode) && (slices.Contains(outputFlags, f.Flag) || f.Flag == "gates-file") {
-			if p := strings.TrimSpace(rv[f.Flag]); p != "" && p != "none" {
+		if slices.Contains(f.Modes, mode) && (slices.Contains(outputFlags, f.Flag) || f.Flag == "gates-file") {
+			if p := strings.TrimSpace(rv.FieldByIndex(f.index).String()); p != "" && p != "none" {
 				paths = append(paths, named{f.Flag, p})
 			}
 		}
@@ -180,16 +175,4 @@ func samePath(a, b string) bool {
 func special(path string) bool {
 	fi, err := os.Stat(path)
 	return err == nil && !fi.Mode().IsRegular() && !fi.IsDir()
-}
-
-// values returns every text setting as flag name → value.
-func (s *Settings) values() map[string]string {
-	rv := reflect.ValueOf(s).Elem()
-	out := map[string]string{}
-	for _, f := range fields {
-		if f.Kind == reflect.String {
-			out[f.Flag] = rv.Field(f.index).String()
-		}
-	}
-	return out
 }

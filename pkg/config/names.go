@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -32,7 +33,7 @@ func UnknownNames(environ map[string]string, also ...string) []string {
 		known[n] = true
 	}
 	var out []string
-	for _, name := range sortedKeys(environ) {
+	for _, name := range slices.Sorted(maps.Keys(environ)) {
 		upper := strings.ToUpper(name)
 		var family []string
 		switch {
@@ -95,13 +96,4 @@ func distance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

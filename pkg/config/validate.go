@@ -24,134 +24,162 @@ var (
 	codeartsIDRE = regexp.MustCompile(`^[0-9A-Za-z]{32}$`)
 )
 
+// adder reports one problem: a format and its arguments.
+type adder = func(format string, a ...any)
+
+// check is the rules of one option group: it reports every problem of the group's settings as
+// command m uses them.
+type check func(s *Settings, m Mode, add adder)
+
+// commands lists the option groups each command checks, in the order their problems are
+// reported. A new command lists its groups here; a new rule goes into its group's check.
+var commands = map[Mode][]check{
+	PerfTest:  {checkConnection, checkPerfTest, checkDefinition, checkPlanCaseMap, checkNumbers, checkGates, checkOutputs},
+	TestPlan:  {checkConnection, checkCodeArtsProject, checkPlan, checkNumbers, checkOutputs},
+	TaskModel: {checkConnection, checkCodeArtsProject, checkTaskModel, checkNumbers, checkOutputs},
+	Simulate:  {checkNumbers},
+	Gates:     {checkNumbers, checkGates},
+	Workflow:  {checkConnection, checkNumbers, checkOutputs, checkWorkflow},
+}
+
 // Validate checks the settings of mode and returns every problem at once as *UsageError, or nil.
 // Each problem names the setting, the value (never a secret's) and what would be valid.
 func (s *Settings) Validate(mode Mode) error {
 	var p []string
 	add := func(format string, a ...any) { p = append(p, fmt.Sprintf(format, a...)) }
-
-	if mode == PerfTest || mode == TestPlan || mode == TaskModel || mode == Workflow {
-		if !regionRE.MatchString(s.Region) {
-			add("region %q is not a region id such as cn-north-4 or ap-southeast-3", s.Region)
-		}
-		if _, err := s.AuthFor(mode); err != nil {
-			add("%v", err)
-		}
-		// issue 11: project-id is optional in every mode (looked up in IAM when unset).
-		if s.ProjectID != "" && !projectIDRE.MatchString(s.ProjectID) {
-			add("project-id %q is not an IAM project id (32 lower-case hex characters); set --project-id or CODEARTS_PROJECT_ID, or leave it unset to look it up in IAM by the region's name", s.ProjectID)
-		}
-		for _, e := range []struct{ name, v string }{{"iam-endpoint", s.IAMEndpoint}, {"cpts-endpoint", s.CPTSEndpoint}} {
-			if e.v != "" {
-				checkURL(add, e.name, e.v)
-			}
-		}
-	}
-	if mode == PerfTest {
-		tasks := s.TaskList()
-		if strings.TrimSpace(s.TestSuite) == "" && (len(tasks) < 2 || slices.ContainsFunc(tasks, func(t TaskEntry) bool { return t.Suite == "" })) {
-			add("test-suite is empty: give the id or exact name of the PerfTest test suite (--test-suite or CODEARTS_TEST_SUITE)")
-		}
-		if strings.TrimSpace(s.Task) == "" {
-			add("task is empty: give the id or exact name of the PerfTest task (--task or CODEARTS_TASK)")
-		}
-		if len(tasks) > 1 { // issue 15: several tasks in one step
-			for _, t := range tasks {
-				if t.Task == "" || (t.Suite == "" && strings.HasSuffix(t.Raw, "/")) {
-					add("task %q is not valid: give a task id or name, or suite/task", t.Raw)
-				}
-			}
-			if s.RunID > 0 || s.Cases != "" || strings.TrimSpace(s.Variables) != "" {
-				add("task lists %d tasks: run-id, cases and variables apply to one task; give them with one task only", len(tasks))
-			}
-		}
-		if _, err := s.ResourceGroupID(); err != nil {
-			add("%v", err)
-		}
-		if _, err := s.VariableList(); err != nil {
-			add("%v", err)
-		}
-		if s.OnTimeout != "stop" && s.OnTimeout != "leave" {
-			add("on-timeout %q is not valid: use stop or leave", s.OnTimeout)
-		}
-		if _, _, err := s.BaselineRun(); err != nil {
-			add("%v", err)
-		}
-		if s.Trend < 0 || s.Trend > 50 {
-			add("trend %d is not valid: give how many earlier runs to show, 0 (no trend) to 50", s.Trend)
-		}
-		if s.Cases != "" && s.RunID > 0 {
-			add("cases and run-id exclude each other: run-id evaluates an existing run, cases change the task before a start")
-		}
-		// issue 14: performance tests as code
-		if s.Definition == "" && (s.Profile != "" || s.DryRun || s.SyncOnly || s.Preflight) {
-			add("profile, dry-run, sync-only and preflight apply to a definition file: set definition (--definition or CODEARTS_DEFINITION)")
-		}
-		if s.Definition != "" && (s.Cases != "" || s.RunID > 0) {
-			add("definition excludes cases and run-id: the definition file sets the task's cases and starts a new run")
-		}
-	}
-	if mode == TestPlan || mode == TaskModel || (mode == PerfTest && s.PlanCaseMap != "") {
-		if !codeartsIDRE.MatchString(s.CodeArtsProject) {
-			add("codearts-project-id %q is not a CodeArts project id (32 letters and digits; not the IAM project id)", s.CodeArtsProject)
-		}
-	}
-	if mode == TestPlan {
-		if strings.TrimSpace(s.Plan) == "" {
-			add("plan is empty: give the id or exact name of the TestPlan plan (--plan or CODEARTS_PLAN)")
-		}
-		if s.ServiceID <= 0 {
-			add("service-id %d is not valid: give the test type service id of the cases (a positive number)", s.ServiceID)
-		}
-		if len(s.CaseIDList()) == 0 {
-			add("case-ids is empty: give the TestPlan case ids to add")
-		}
-		if s.TestPlanEP != "" {
-			checkURL(add, "testplan-endpoint", s.TestPlanEP)
-		}
-		if _, _, err := s.PlanDates(time.Now()); err != nil {
-			add("%v", err)
-		}
-		if _, err := s.ServiceIDList(); err != nil {
-			add("%v", err)
-		}
-	}
-	if mode == PerfTest && s.PlanCaseMap != "" {
-		if strings.TrimSpace(s.Plan) == "" {
-			add("plan-case-map needs plan: the TestPlan plan that receives the gate outcomes")
-		}
-		if s.ServiceID <= 0 {
-			add("plan-case-map needs service-id: the test type service id of the mapped cases")
-		}
-		if _, err := s.CaseMap(); err != nil {
-			add("%v", err)
-		}
-	}
-	if mode == TaskModel {
-		if s.AttaskEP == "" {
-			add("attask-endpoint is empty: the task template service has no documented default endpoint; set --attask-endpoint")
-		} else {
-			checkURL(add, "attask-endpoint", s.AttaskEP)
-		}
-		if len(splitEntries(s.TaskIDs, ",\n")) == 0 {
-			add("task-ids is empty: give the task template ids to execute")
-		}
-	}
-	// issue 10: numeric ranges, gates (size, none), outputs sharing a file.
-	s.checkNumbers(mode, add)
-	if mode == PerfTest || mode == Gates {
-		s.checkGates(add)
-	}
-	if mode == PerfTest || mode == TestPlan || mode == TaskModel || mode == Workflow {
-		s.checkOutputs(mode, add)
-	}
-	if mode == Workflow {
-		s.validateWorkflow(add)
+	for _, c := range commands[mode] {
+		c(s, mode, add)
 	}
 	if len(p) > 0 {
 		return &UsageError{Problems: p}
 	}
 	return nil
+}
+
+// checkConnection checks the region, the credentials of m, the IAM project id and the endpoints.
+func checkConnection(s *Settings, m Mode, add adder) {
+	if !regionRE.MatchString(s.Region) {
+		add("region %q is not a region id such as cn-north-4 or ap-southeast-3", s.Region)
+	}
+	if _, err := s.AuthFor(m); err != nil {
+		add("%v", err)
+	}
+	// issue 11: project-id is optional in every mode (looked up in IAM when unset).
+	if s.ProjectID != "" && !projectIDRE.MatchString(s.ProjectID) {
+		add("project-id %q is not an IAM project id (32 lower-case hex characters); set --project-id or CODEARTS_PROJECT_ID, or leave it unset to look it up in IAM by the region's name", s.ProjectID)
+	}
+	for _, e := range []struct{ name, v string }{{"iam-endpoint", s.IAMEndpoint}, {"cpts-endpoint", s.CPTSEndpoint}} {
+		if e.v != "" {
+			checkURL(add, e.name, e.v)
+		}
+	}
+}
+
+// checkPerfTest checks what a PerfTest run starts and how it is judged.
+func checkPerfTest(s *Settings, _ Mode, add adder) {
+	tasks := s.TaskList()
+	if strings.TrimSpace(s.TestSuite) == "" && (len(tasks) < 2 || slices.ContainsFunc(tasks, func(t TaskEntry) bool { return t.Suite == "" })) {
+		add("test-suite is empty: give the id or exact name of the PerfTest test suite (--test-suite or CODEARTS_TEST_SUITE)")
+	}
+	if strings.TrimSpace(s.Task) == "" {
+		add("task is empty: give the id or exact name of the PerfTest task (--task or CODEARTS_TASK)")
+	}
+	if len(tasks) > 1 { // issue 15: several tasks in one step
+		for _, t := range tasks {
+			if t.Task == "" || (t.Suite == "" && strings.HasSuffix(t.Raw, "/")) {
+				add("task %q is not valid: give a task id or name, or suite/task", t.Raw)
+			}
+		}
+		if s.RunID > 0 || s.Cases != "" || strings.TrimSpace(s.Variables) != "" {
+			add("task lists %d tasks: run-id, cases and variables apply to one task; give them with one task only", len(tasks))
+		}
+	}
+	if _, err := s.ResourceGroupID(); err != nil {
+		add("%v", err)
+	}
+	if _, err := s.VariableList(); err != nil {
+		add("%v", err)
+	}
+	if s.OnTimeout != "stop" && s.OnTimeout != "leave" {
+		add("on-timeout %q is not valid: use stop or leave", s.OnTimeout)
+	}
+	if _, _, err := s.BaselineRun(); err != nil {
+		add("%v", err)
+	}
+	if s.Trend < 0 || s.Trend > 50 {
+		add("trend %d is not valid: give how many earlier runs to show, 0 (no trend) to 50", s.Trend)
+	}
+	if s.Cases != "" && s.RunID > 0 {
+		add("cases and run-id exclude each other: run-id evaluates an existing run, cases change the task before a start")
+	}
+}
+
+// checkDefinition checks the settings of a definition file (issue 14: performance tests as code).
+func checkDefinition(s *Settings, _ Mode, add adder) {
+	if s.Definition == "" && (s.Profile != "" || s.DryRun || s.SyncOnly || s.Preflight) {
+		add("profile, dry-run, sync-only and preflight apply to a definition file: set definition (--definition or CODEARTS_DEFINITION)")
+	}
+	if s.Definition != "" && (s.Cases != "" || s.RunID > 0) {
+		add("definition excludes cases and run-id: the definition file sets the task's cases and starts a new run")
+	}
+}
+
+// checkCodeArtsProject checks the CodeArts project id that TestPlan and task template paths need.
+func checkCodeArtsProject(s *Settings, _ Mode, add adder) {
+	if !codeartsIDRE.MatchString(s.CodeArtsProject) {
+		add("codearts-project-id %q is not a CodeArts project id (32 letters and digits; not the IAM project id)", s.CodeArtsProject)
+	}
+}
+
+// checkPlan checks the plan, the cases and the plan-creation settings of runner testplan.
+func checkPlan(s *Settings, _ Mode, add adder) {
+	if strings.TrimSpace(s.Plan) == "" {
+		add("plan is empty: give the id or exact name of the TestPlan plan (--plan or CODEARTS_PLAN)")
+	}
+	if s.ServiceID <= 0 {
+		add("service-id %d is not valid: give the test type service id of the cases (a positive number)", s.ServiceID)
+	}
+	if len(s.CaseIDList()) == 0 {
+		add("case-ids is empty: give the TestPlan case ids to add")
+	}
+	if s.TestPlanEP != "" {
+		checkURL(add, "testplan-endpoint", s.TestPlanEP)
+	}
+	if _, _, err := s.PlanDates(time.Now()); err != nil {
+		add("%v", err)
+	}
+	if _, err := s.ServiceIDList(); err != nil {
+		add("%v", err)
+	}
+}
+
+// checkPlanCaseMap checks a perftest's plan-case-map, if any, and the plan settings it needs.
+func checkPlanCaseMap(s *Settings, m Mode, add adder) {
+	if s.PlanCaseMap == "" {
+		return
+	}
+	checkCodeArtsProject(s, m, add)
+	if strings.TrimSpace(s.Plan) == "" {
+		add("plan-case-map needs plan: the TestPlan plan that receives the gate outcomes")
+	}
+	if s.ServiceID <= 0 {
+		add("plan-case-map needs service-id: the test type service id of the mapped cases")
+	}
+	if _, err := s.CaseMap(); err != nil {
+		add("%v", err)
+	}
+}
+
+// checkTaskModel checks the endpoint and the templates of runner taskmodel.
+func checkTaskModel(s *Settings, _ Mode, add adder) {
+	if s.AttaskEP == "" {
+		add("attask-endpoint is empty: the task template service has no documented default endpoint; set --attask-endpoint")
+	} else {
+		checkURL(add, "attask-endpoint", s.AttaskEP)
+	}
+	if len(splitEntries(s.TaskIDs, ",\n")) == 0 {
+		add("task-ids is empty: give the task template ids to execute")
+	}
 }
 
 // AuthMethod picks the authentication method: AK/SK, token or password, in that order of
@@ -299,7 +327,7 @@ func splitEntries(text, seps string) []string {
 }
 
 // checkURL reports a setting that is not an http(s) URL.
-func checkURL(add func(string, ...any), name, v string) {
+func checkURL(add adder, name, v string) {
 	if u, err := url.Parse(v); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		add("%s %q is not an http(s) URL such as https://cpts.cn-north-4.myhuaweicloud.com", name, v)
 	}

@@ -1,27 +1,12 @@
 package config
 
 import (
-	"slices"
 	"strings"
 	"time"
 )
 
-// workflowShared are the settings of other modes that `runner workflow` uses too. They are
-// listed here rather than in each field's modes tag, so that the workflow mode stays one block.
-var workflowShared = []string{"region", "project-id", "ak", "sk", "security-token", "token", "username", "password",
-	"domain", "iam-endpoint", "timeout", "on-timeout", "junit-file", "result-file", "dotenv-file", "simulate", "sim-scale",
-	"poll-interval", "max-calls-per-minute", "request-timeout", "retries", "debug"}
-
-// withShared adds the workflow mode to the modes of a shared setting.
-func withShared(flag string, modes []Mode) []Mode {
-	if slices.Contains(workflowShared, flag) && !slices.Contains(modes, Workflow) {
-		return append(modes, Workflow)
-	}
-	return modes
-}
-
-// validateWorkflow checks the settings of `runner workflow`.
-func (s *Settings) validateWorkflow(add func(string, ...any)) {
+// checkWorkflow checks the settings of `runner workflow`.
+func checkWorkflow(s *Settings, _ Mode, add adder) {
 	if strings.TrimSpace(s.MASEndpoint) == "" {
 		add("mas-endpoint is empty: the MAS document names no default endpoint (ask your administrator); set --mas-endpoint or CODEARTS_MAS_ENDPOINT")
 	} else {

@@ -14,7 +14,11 @@ func TestWorkflowSettings(t *testing.T) {
 	if _, err := Load(Workflow, []string{"--help"}, nil, &help); !errors.Is(err, flag.ErrHelp) {
 		t.Fatalf("want flag.ErrHelp, got %v", err)
 	}
-	for _, f := range append([]string{"mas-endpoint", "workflow", "workflow-success", "workflow-failure", "workflow-waiting", "workflow-checkpoint"}, workflowShared...) {
+	for _, f := range []string{"mas-endpoint", "workflow", "workflow-success", "workflow-failure", "workflow-waiting", "workflow-checkpoint",
+		// the settings it shares with other modes
+		"region", "project-id", "ak", "sk", "security-token", "token", "username", "password", "domain", "iam-endpoint", "timeout",
+		"on-timeout", "junit-file", "result-file", "dotenv-file", "simulate", "sim-scale", "poll-interval", "max-calls-per-minute",
+		"request-timeout", "retries", "debug"} {
 		if !strings.Contains(help.String(), "--"+f+"\n") {
 			t.Errorf("runner workflow --help does not list --%s", f)
 		}
