@@ -1,11 +1,9 @@
 package config
 
-import (
-	"strings"
-	"time"
-)
+import "strings"
 
-// checkWorkflow checks the settings of `runner workflow`.
+// checkWorkflow checks the settings only `runner workflow` has (project-id, timeout and
+// poll-interval are checked by checkConnection and checkNumbers, once).
 func checkWorkflow(s *Settings, _ Mode, add adder) {
 	if strings.TrimSpace(s.MASEndpoint) == "" {
 		add("mas-endpoint is empty: the MAS document names no default endpoint (ask your administrator); set --mas-endpoint or CODEARTS_MAS_ENDPOINT")
@@ -14,9 +12,6 @@ func checkWorkflow(s *Settings, _ Mode, add adder) {
 	}
 	if strings.TrimSpace(s.Workflow) == "" {
 		add("workflow is empty: give the id or exact name of the MAS workflow (--workflow or CODEARTS_WORKFLOW)")
-	}
-	if s.ProjectID != "" && !projectIDRE.MatchString(s.ProjectID) {
-		add("project-id %q is not an IAM project id (32 lower-case hex characters); leave it empty to scope by the region's project name", s.ProjectID)
 	}
 	switch s.WFCheckpoint {
 	case "wait", "skip", "retry":
@@ -35,12 +30,6 @@ func checkWorkflow(s *Settings, _ Mode, add adder) {
 	}
 	if s.OnTimeout != "stop" && s.OnTimeout != "leave" {
 		add("on-timeout %q is not valid: use stop or leave", s.OnTimeout)
-	}
-	if s.PollInterval < 10*time.Millisecond || s.PollInterval > time.Minute {
-		add("poll-interval %s must be between 10ms and 1m", s.PollInterval)
-	}
-	if s.Timeout <= 0 {
-		add("timeout %s must be positive, e.g. 30m or 2h", s.Timeout)
 	}
 }
 

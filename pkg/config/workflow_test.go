@@ -38,9 +38,9 @@ func TestWorkflowSettings(t *testing.T) {
 	}{
 		{"valid", nil, nil},
 		{"every problem at once", map[string]string{"CODEARTS_MAS_ENDPOINT": "", "CODEARTS_WORKFLOW": " ", "CODEARTS_WORKFLOW_CHECKPOINT": "approve",
-			"CODEARTS_WORKFLOW_FAILURE": "Done", "CODEARTS_PROJECT_ID": "p1", "CODEARTS_TIMEOUT": "0s"},
+			"CODEARTS_WORKFLOW_FAILURE": "Done", "CODEARTS_PROJECT_ID": "p1", "CODEARTS_TIMEOUT": "0s", "CODEARTS_POLL_INTERVAL": "2m"},
 			[]string{"mas-endpoint is empty", "workflow is empty", `workflow-checkpoint "approve" is not valid: use wait, skip or retry`,
-				`status "Done" is named in both workflow-success and workflow-failure`, `project-id "p1"`, "timeout 0s must be positive"}},
+				`status "Done" is named in both workflow-success and workflow-failure`, `project-id "p1"`, "timeout 0s is out of range", "poll-interval 2m0s is out of range"}},
 		{"endpoint not a URL", map[string]string{"CODEARTS_MAS_ENDPOINT": "mas.example.com"}, []string{`mas-endpoint "mas.example.com" is not an http(s) URL`}},
 	}
 	for _, tc := range tests {
@@ -67,6 +67,11 @@ func TestWorkflowSettings(t *testing.T) {
 			for _, w := range tc.want {
 				if err == nil || !strings.Contains(err.Error(), w) {
 					t.Errorf("error %v does not mention %q", err, w)
+				}
+				// One problem per setting: workflow reported project-id, timeout and
+				// poll-interval twice, in two wordings.
+				if name, _, _ := strings.Cut(w, " "); err != nil && strings.Count(err.Error(), "\n  - "+name+" ") > 1 {
+					t.Errorf("error %v names %s more than once", err, name)
 				}
 			}
 		})
