@@ -181,6 +181,10 @@ func (a *app) definitionExport(ctx context.Context, args []string) int {
 	}
 	out := s.Definition
 	s.Definition = ""
+	stdout := a.out
+	if out == "" || out == "-" {
+		a.out = a.errw // standard output carries the file: status lines go to standard error
+	}
 	if s.Simulate {
 		stop, err := a.startSimulator(s, config.PerfTest, s.Scale(true))
 		if err != nil {
@@ -208,7 +212,7 @@ func (a *app) definitionExport(ctx context.Context, args []string) int {
 		return ExitAPI
 	}
 	if out == "" || out == "-" {
-		a.out.Write(data)
+		stdout.Write(data)
 		return ExitPassed
 	}
 	if err := os.WriteFile(out, data, 0o644); err != nil {

@@ -175,6 +175,25 @@ func TestDefinitionExportRoundTrip(t *testing.T) {
 	}
 }
 
+// TestDefinitionExportToStdout: exported to standard output (`> file`), the definition is all
+// that goes there — the simulator's and the IAM look-up's status lines go to standard error — so
+// the redirected file checks.
+func TestDefinitionExportToStdout(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, sim.Options{})
+	r := h.run(context.Background(), nil, "definition", "export", "--simulate", "--test-suite", sim.DemoSuiteName, "--task", sim.DemoTaskName)
+	if r.code != ExitPassed || !strings.Contains(r.stderr, "simulator listening on") || !strings.Contains(r.stderr, "IAM project of") {
+		t.Fatalf("export: exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	file := filepath.Join(h.dir, "stdout.yaml")
+	if err := os.WriteFile(file, []byte(r.stdout), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if c := h.run(context.Background(), nil, "definition", "check", file); c.code != ExitPassed {
+		t.Fatalf("check of the exported stdout: exit %d\n%s\nstdout was:\n%s", c.code, c.stderr, r.stdout)
+	}
+}
+
 // TestDefinitionCheck: offline validation with line:column and "did you mean".
 func TestDefinitionCheck(t *testing.T) {
 	t.Parallel()
