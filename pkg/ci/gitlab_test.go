@@ -29,6 +29,15 @@ func TestWriteDotenv(t *testing.T) {
 		{name: "line breaks and blanks", edit: func(r *report.Result) { r.Settings["junit-file"] = "  a\nEVIL=1\r\nb.xml  " },
 			want: "CODEARTS_TASK_RUN_ID=9001\nCODEARTS_RESULT=failed\nCODEARTS_GATES_FAILED=1\nCODEARTS_JUNIT_PATH=a EVIL=1 b.xml\nCODEARTS_RESULT_PATH=out/codearts-result.json\n"},
 		{name: "1 KB values", edit: func(r *report.Result) { r.Settings["result-file"] = long }},
+		// Several tasks: their run ids in the order of the task list, an empty place for a task
+		// that has no run (its start was refused).
+		{name: "several tasks", edit: func(r *report.Result) {
+			a, b, c := writerSample(), writerSample(), writerSample()
+			a.Run.ID, b.Run = 11, nil
+			c.Run.ID = 13
+			*r = *report.Combine([]*report.Result{a, b, c}, report.Meta{Mode: "perftest", ExitCode: 1, Result: "failed"})
+			r.Settings = map[string]string{"junit-file": "j.xml", "result-file": "r.json"}
+		}, want: "CODEARTS_TASK_RUN_ID=11,,13\nCODEARTS_RESULT=failed\nCODEARTS_GATES_FAILED=3\nCODEARTS_JUNIT_PATH=j.xml\nCODEARTS_RESULT_PATH=r.json\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -71,8 +71,16 @@ func PublishGitHub(r *report.Result, gh GitHub, secrets []string, junitPath, res
 
 // runID is the run's id as the outputs give it (GitHub's task-run-id, the dotenv file's
 // CODEARTS_TASK_RUN_ID): the task run's id, the MAS execution's for a workflow, "" without a
-// run.
+// run; for several tasks, their run ids comma separated in the order of the task list, an
+// empty place for a task without a run.
 func runID(r *report.Result) string {
+	if len(r.Tasks) > 0 {
+		ids := make([]string, len(r.Tasks))
+		for i, t := range r.Tasks {
+			ids[i] = runID(t)
+		}
+		return strings.Join(ids, ",")
+	}
 	id := ""
 	if r.Run != nil && r.Run.ID != 0 {
 		id = strconv.FormatInt(r.Run.ID, 10)
