@@ -4,9 +4,9 @@ import "github.com/codearts-runner/codearts-runner/pkg/gates"
 
 // This file is the one place that spells the CPTS report figures' field
 // names — the rows (PerformanceInfo / DetailDataInfo) and the run summary
-// (Outline): the struct tags of PerfMetrics and Outline decode them, Each walks them, and MetricTable maps them to gate metrics. The gate
+// (Outline): the struct tags of PerfMetrics and Outline decode them, Each walks them, and metricTable maps them to gate metrics. The gate
 // mapping (GateFields), the generated docs (MetricSource) and the simulator's
-// rows (RowField) derive from MetricTable; nothing else names them. pkg/gates
+// rows (RowField) derive from metricTable; nothing else names them. pkg/gates
 // knows no CPTS name: it receives them as a gates.FieldMap.
 
 // MetricField maps one CPTS report field to a gate metric.
@@ -22,6 +22,7 @@ type MetricField struct {
 
 // metricTable maps every field of a report row (PerformanceInfo /
 // DetailDataInfo) plus the aliases of the report outline to gate metrics.
+// error_rate has no field: the gates derive it.
 var metricTable = []MetricField{
 	{"averageRespTime", "avg_rt", 1},
 	{"min", "min_rt", 1},
@@ -106,14 +107,6 @@ var metricSources = map[string]string{
 	"duration":                 "outline.duration (seconds × 1000); per case endTime − startTime",
 }
 
-// MetricTable returns the table that maps CPTS report fields to gate metrics
-// (a fresh copy). error_rate has no field: the gates derive it.
-func MetricTable() []MetricField {
-	out := make([]MetricField, len(metricTable))
-	copy(out, metricTable)
-	return out
-}
-
 // MetricSource describes where a gate metric comes from in a CPTS report
 // (for the docs), or "" for a metric CPTS does not report.
 func MetricSource(metric string) string { return metricSources[metric] }
@@ -132,12 +125,12 @@ var gateFields = func() *gates.FieldMap {
 }()
 
 // GateFields returns the CPTS field names as gates maps them to metrics
-// (MetricTable, shared and immutable): give it to gates.Parser so that a
+// (metricTable, shared and immutable): give it to gates.Parser so that a
 // CPTS field name written for a metric is refused with the metric meant.
 func GateFields() *gates.FieldMap { return gateFields }
 
 // GateMetrics returns the row's figures as gate metrics: mapped through
-// MetricTable, scaled, NaN dropped, then completed as gates.Complete does
+// metricTable, scaled, NaN dropped, then completed as gates.Complete does
 // (requests, success_rate and error_rate derived where the row leaves them
 // out). It is GateFields().Metrics(m.Fields()) without building the map (a
 // big report has tens of thousands of rows).

@@ -257,12 +257,3 @@ func (c *Client) Retry(ctx context.Context, job, taskID string) error {
 		Path: Base + "/job/" + esc(job) + "/manual-retry", Query: q})
 	return err
 }
-
-// Notify sends the manual checkpoint notification of a task with a review opinion
-// (POST /tasks/{task_id}/notify, §4.1.1.2.1). What the service does with it is not documented;
-// the runner does not call it on its own.
-func (c *Client) Notify(ctx context.Context, taskID, opinion string) error {
-	_, err := c.do(ctx, api.Call{Op: fmt.Sprintf("notify task %s", taskID), Method: http.MethodPost,
-		Path: Base + "/tasks/" + esc(taskID) + "/notify", Body: map[string]string{"request": opinion}})
-	return err
-}
