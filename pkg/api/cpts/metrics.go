@@ -1,6 +1,11 @@
 package cpts
 
-import "github.com/codearts-runner/codearts-runner/pkg/gates"
+import (
+	"reflect"
+	"strings"
+
+	"github.com/codearts-runner/codearts-runner/pkg/gates"
+)
 
 // This file is the one place that spells the CPTS report figures' field
 // names — the rows (PerformanceInfo / DetailDataInfo) and the run summary
@@ -291,75 +296,51 @@ func (m PerfMetrics) Fields() map[string]float64 {
 // Each calls fn with every reported figure and its JSON field name, as Fields does, without
 // building a map (a big report has tens of thousands of rows).
 func (m PerfMetrics) Each(fn func(field string, v float64)) {
-	tps, tpsOK := firstValid(m.TransactionalTps, m.TransactionalTpss)
-	tpsSucc, tpsSuccOK := firstValid(m.TransactionalTpsSuccess, m.TransactionalTpssSuccess, m.TransactionalTpSuccess)
-	all := [...]struct {
-		name string
-		n    Number
-	}{
-		{"averageRespTime", m.AverageRespTime},
-		{"min", m.Min},
-		{"max", m.Max},
-		{"tp50", m.TP50},
-		{"tp75", m.TP75},
-		{"tp90", m.TP90},
-		{"tp95", m.TP95},
-		{"tp99", m.TP99},
-		{"tp999", m.TP999},
-		{"tp9999", m.TP9999},
-		{"tps", m.TPS},
-		{"successRate", m.SuccessRate},
-		{"successCount", m.SuccessCount},
-		{"errorCount", m.ErrorCount},
-		{"requests", m.Requests},
-		{"failedAssert", m.FailedAssert},
-		{"failedOthers", m.FailedOthers},
-		{"failedParsed", m.FailedParsed},
-		{"failedRefused", m.FailedRefused},
-		{"failedTimeout", m.FailedTimeout},
-		{"sum1xx", m.Sum1xx},
-		{"sum2xx", m.Sum2xx},
-		{"sum3xx", m.Sum3xx},
-		{"sum4xx", m.Sum4xx},
-		{"sum5xx", m.Sum5xx},
-		{"avgRecBytes", m.AvgRecBytes},
-		{"avgSentBytes", m.AvgSentBytes},
-		{"maxRecBytes", m.MaxRecBytes},
-		{"maxSentBytes", m.MaxSentBytes},
-		{"avgNetworkTraffic", m.AvgNetworkTraffic},
-		{"maxNetworkTraffic", m.MaxNetworkTraffic},
-		{"minNetworkTraffic", m.MinNetworkTraffic},
-		{"maxRespTime", m.MaxRespTime},
-		{"currentThreadNum", m.CurrentThreadNum},
-		{"vum", m.VUM},
-		{"transactions", m.Transactions},
-		{"tranTPS", m.TranTPS},
-		{"transactionalSuccessRate", m.TransactionalSuccessRate},
-		{"transactionSuccess", m.TransactionSuccess},
-		{"avgTranRespTime", m.AvgTranRespTime},
-		{"maxTranRespTime", m.MaxTranRespTime},
-		{"transactionalTps", Number{Value: tps, Valid: tpsOK}},
-		{"transactionalTpsSuccess", Number{Value: tpsSucc, Valid: tpsSuccOK}},
-		{"errorEventsCount", m.ErrorEventsCount},
-		{"result", m.Result},
-		{"status", m.Status},
-		{"taskStatus", m.TaskStatus},
+	m.TransactionalTps = firstValid(m.TransactionalTps, m.TransactionalTpss)
+	m.TransactionalTpsSuccess = firstValid(m.TransactionalTpsSuccess, m.TransactionalTpssSuccess, m.TransactionalTpSuccess)
+	eachNumber(reflect.ValueOf(&m).Elem(), perfNumbers, fn)
+}
+
+// numberField is a Number field of a struct: its index and its JSON name.
+type numberField struct {
+	index int
+	name  string
+}
+
+// perfNumbers and outlineNumbers are the Number fields of PerfMetrics and Outline in
+// declaration order (perfAliases, embedded, left out): their struct tags name the figures.
+var perfNumbers, outlineNumbers = numberFields[PerfMetrics](), numberFields[Outline]()
+
+// numberFields lists the direct Number fields of T with their JSON names.
+func numberFields[T any]() []numberField {
+	t := reflect.TypeFor[T]()
+	var out []numberField
+	for i := range t.NumField() {
+		if f := t.Field(i); f.Type == reflect.TypeFor[Number]() {
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			out = append(out, numberField{i, name})
+		}
 	}
-	for _, f := range all {
-		if f.n.Valid {
-			fn(f.name, f.n.Value)
+	return out
+}
+
+// eachNumber calls fn with each valid Number of fields in v (an addressable struct).
+func eachNumber(v reflect.Value, fields []numberField, fn func(field string, v float64)) {
+	for _, f := range fields {
+		if n := v.Field(f.index).Addr().Interface().(*Number); n.Valid {
+			fn(f.name, n.Value)
 		}
 	}
 }
 
-// firstValid returns the first valid number of ns.
-func firstValid(ns ...Number) (float64, bool) {
+// firstValid returns the first valid number of ns, else an invalid one.
+func firstValid(ns ...Number) Number {
 	for _, n := range ns {
 		if n.Valid {
-			return n.Value, true
+			return n
 		}
 	}
-	return 0, false
+	return Number{}
 }
 
 // RowField returns the report-row field (PerformanceInfo / DetailDataInfo
@@ -435,31 +416,7 @@ type Outline struct {
 // Fields returns every reported figure of the summary keyed by its JSON
 // field name; null figures are omitted.
 func (o Outline) Fields() map[string]float64 {
-	all := [...]struct {
-		name string
-		n    Number
-	}{
-		{"avgResponseTime", o.AvgResponseTime},
-		{"successRate", o.SuccessRate},
-		{"tps", o.TPS},
-		{"maxUsers", o.MaxUsers},
-		{"duration", o.Duration},
-		{"totalNum", o.TotalNum},
-		{"passNum", o.PassNum},
-		{"completeNum", o.CompleteNum},
-		{"executedNum", o.ExecutedNum},
-		{"caseRetry", o.CaseRetry},
-		{"kpiCaseCount", o.KPICaseCount},
-		{"kpiCaseExecuteCount", o.KPICaseExecuteCount},
-		{"kpiCasePassCount", o.KPICasePassCount},
-		{"stage", o.Stage},
-		{"taskStatus", o.TaskStatus},
-	}
-	out := make(map[string]float64, len(all))
-	for _, f := range all {
-		if f.n.Valid {
-			out[f.name] = f.n.Value
-		}
-	}
+	out := make(map[string]float64, len(outlineNumbers))
+	eachNumber(reflect.ValueOf(&o).Elem(), outlineNumbers, func(field string, v float64) { out[field] = v })
 	return out
 }
