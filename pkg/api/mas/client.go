@@ -225,16 +225,10 @@ func logText(v any, depth int) string {
 		}
 		return strings.Join(lines, "\n")
 	case map[string]any:
-		for _, k := range keys {
-			want := normKey(k)
-			for mk, x := range t {
-				if normKey(mk) == want {
-					if s := logText(x, depth-1); s != "" {
-						return s
-					}
-				}
-			}
-		}
+		return find(t, keys, func(x any) (string, bool) {
+			s := logText(x, depth-1)
+			return s, s != ""
+		})
 	}
 	return ""
 }
