@@ -83,7 +83,7 @@ func (c *Client) ListWorkflows(ctx context.Context) ([]Workflow, *Answer, error)
 		return nil, a, err
 	}
 	var out []Workflow
-	for _, m := range Objects(a.Result) {
+	for _, m := range objects(a.Result, 3) {
 		w := Workflow{ID: Field(m, "id", "workflow_id", "workflowId", "uuid"), Name: Field(m, "name", "workflow_name", "workflowName", "display_name")}
 		if w.ID != "" || w.Name != "" {
 			out = append(out, w)
@@ -183,7 +183,7 @@ func (c *Client) History(ctx context.Context, page, size int) ([]Job, *Answer, e
 		return nil, a, err
 	}
 	var out []Job
-	for _, m := range Objects(a.Result) {
+	for _, m := range objects(a.Result, 3) {
 		j := Job{Name: Field(m, "job_name", "jobName", "name", "execution_name"),
 			WorkflowID: Field(m, "workflow_id", "workflowId", "flow_id"),
 			Status:     Field(m, "status", "state", "job_status"),

@@ -65,13 +65,9 @@ func find[T any](m map[string]any, keys []string, pick func(v any) (T, bool)) T 
 // listKeys are the keys under which an answer may hold its list, tried first.
 var listKeys = []string{"data", "list", "items", "records", "rows", "content", "workflows", "jobs", "result", "page"}
 
-// Objects returns the items of a list answer: v itself when it is an array, else the first
-// array of objects found under a list-like key, else under any key, searching at most three
-// levels deep. Non-object items are dropped.
-func Objects(v any) []map[string]any {
-	return objects(v, 3)
-}
-
+// objects returns the items of a list answer: v itself when it is an array, else the first
+// array of objects found under a list-like key, else under any key, searching at most depth
+// levels deep (3 for an answer). Non-object items are dropped.
 func objects(v any, depth int) []map[string]any {
 	switch t := v.(type) {
 	case []any:
