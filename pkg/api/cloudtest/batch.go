@@ -45,10 +45,6 @@ type BatchResult struct {
 	op string
 }
 
-// AddCasesResult is the outcome of AddCases: which cases were added to the
-// plan and which were refused.
-type AddCasesResult = BatchResult
-
 // OK reports whether no case failed.
 func (r *BatchResult) OK() bool { return len(r.Failed) == 0 && !r.Incomplete }
 

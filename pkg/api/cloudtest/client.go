@@ -181,7 +181,7 @@ func decodePlans(raw json.RawMessage) ([]Plan, error) {
 // answer is 2xx, 4xx or 5xx (the document puts the list under 500); such an
 // answer is not an error. A non-2xx answer without the list is an
 // *api.APIError: nothing was added.
-func (c *Client) AddCases(ctx context.Context, planID string, serviceID int64, caseIDs []string) (*AddCasesResult, error) {
+func (c *Client) AddCases(ctx context.Context, planID string, serviceID int64, caseIDs []string) (*BatchResult, error) {
 	op := fmt.Sprintf("add %d case%s to plan %s", len(caseIDs), plural(len(caseIDs)), planID)
 	if planID == "" {
 		return nil, fmt.Errorf("%s: the plan id is empty", op)
