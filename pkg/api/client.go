@@ -171,7 +171,7 @@ func (e *unreadableError) Unwrap() error { return e.err }
 func (c *Client) do(ctx context.Context, call Call, out any) error {
 	op := call.name()
 	state := &callState{op: op, idempotent: call.Idempotent}
-	req, err := c.newRequest(withState(ctx, state), call)
+	req, err := c.newRequest(context.WithValue(ctx, stateKey{}, state), call)
 	if err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Bounds of the server text kept in an APIError.
@@ -196,7 +197,7 @@ func excerpt(s string, n int) string {
 		return s
 	}
 	cut := n
-	for cut > 0 && !utf8RuneStart(s[cut]) {
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
 		cut--
 	}
 	if isWordByte(s[cut]) {
@@ -213,5 +214,3 @@ func isWordByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
 		strings.IndexByte("-_+/=.%~", c) >= 0
 }
-
-func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }

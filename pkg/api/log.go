@@ -4,8 +4,9 @@ import (
 	"bytes"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
-	"sort"
+	"slices"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -111,13 +112,8 @@ type headerValue http.Header
 // LogValue implements slog.LogValuer.
 func (h headerValue) LogValue() slog.Value {
 	red := redact.Headers(http.Header(h))
-	names := make([]string, 0, len(red))
-	for name := range red {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	attrs := make([]slog.Attr, 0, len(names))
-	for _, name := range names {
+	attrs := make([]slog.Attr, 0, len(red))
+	for _, name := range slices.Sorted(maps.Keys(red)) {
 		vs := red[name]
 		if len(vs) == 1 {
 			attrs = append(attrs, slog.String(name, vs[0]))

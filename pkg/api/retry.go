@@ -25,10 +25,6 @@ type callState struct {
 
 type stateKey struct{}
 
-func withState(ctx context.Context, s *callState) context.Context {
-	return context.WithValue(ctx, stateKey{}, s)
-}
-
 func stateFrom(ctx context.Context) *callState {
 	s, _ := ctx.Value(stateKey{}).(*callState)
 	return s

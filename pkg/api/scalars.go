@@ -66,47 +66,36 @@ func (n Number) Get() (float64, bool) { return n.Value, n.Valid }
 
 // UnmarshalJSON implements json.Unmarshaler; on error the Number is not Valid.
 func (n *Number) UnmarshalJSON(b []byte) error {
-	v, err := parseNumber(b)
-	*n = v
-	return err
-}
-
-// parseNumber is the Number of the JSON token b.
-func parseNumber(b []byte) (Number, error) {
+	*n = Number{}
 	if IsNullOrEmpty(b) {
-		return Number{}, nil
+		return nil
 	}
 	if c := b[0]; c == '-' || c >= '0' && c <= '9' {
 		f, err := strconv.ParseFloat(string(b), 64)
-		if math.IsInf(f, 0) {
-			return Number{}, nil // out of range: not reported
+		switch {
+		case math.IsInf(f, 0):
+			return nil // out of range: not reported
+		case err != nil:
+			return fmt.Errorf("cannot decode %.40s as a number", b)
 		}
-		if err != nil {
-			return Number{}, fmt.Errorf("cannot decode %.40s as a number", b)
-		}
-		return Number{Value: f, Valid: true}, nil
+		*n = NumberOf(f)
+		return nil
 	}
 	s, ok := scalarText(b)
 	if !ok {
-		return Number{}, fmt.Errorf("cannot decode %.40s as a number", b)
+		return fmt.Errorf("cannot decode %.40s as a number", b)
 	}
 	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-	return textNumber(b, f, err)
-}
-
-// textNumber is the Number of the scalar b that is not a JSON number, given what
-// strconv.ParseFloat made of its text.
-func textNumber(b []byte, f float64, err error) (Number, error) {
-	if err != nil {
-		if b[0] == '"' {
-			return Number{}, nil // "N/A", "-": not reported
-		}
-		return Number{}, fmt.Errorf("cannot decode %.40s as a number", b)
+	switch {
+	case err != nil && b[0] == '"':
+		return nil // "N/A", "-": not reported
+	case err != nil:
+		return fmt.Errorf("cannot decode %.40s as a number", b)
+	case math.IsNaN(f) || math.IsInf(f, 0):
+		return nil
 	}
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return Number{}, nil
-	}
-	return Number{Value: f, Valid: true}, nil
+	*n = NumberOf(f)
+	return nil
 }
 
 // MarshalJSON writes the number, or null when not Valid.

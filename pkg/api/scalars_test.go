@@ -38,9 +38,10 @@ func TestParseScalars(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.tok, func(t *testing.T) {
 			t.Parallel()
-			n, err := parseNumber([]byte(tt.tok))
+			var n Number
+			err := n.UnmarshalJSON([]byte(tt.tok))
 			if n != tt.num || (err != nil) != tt.numErr {
-				t.Errorf("parseNumber = %+v, %v; want %+v, error %v", n, err, tt.num, tt.numErr)
+				t.Errorf("Number.UnmarshalJSON = %+v, %v; want %+v, error %v", n, err, tt.num, tt.numErr)
 			}
 			var i Int
 			err = i.UnmarshalJSON([]byte(tt.tok))

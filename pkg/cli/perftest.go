@@ -124,8 +124,7 @@ func (a *app) perftest(ctx context.Context, args []string) int {
 
 // finish writes every output of a perftest run and returns the exit code.
 func (a *app) finish(s *config.Settings, o *steps.Outcome, runErr error, code int, result string) int {
-	r := outcome.Build(o, report.Meta{Version: a.env.Version, Mode: string(config.PerfTest), Region: s.Region,
-		Settings: s.Public(config.PerfTest), ExitCode: code, Result: result, Err: runErr, Now: a.env.Now()})
+	r := outcome.Build(o, a.meta(s, config.PerfTest, code, result, runErr))
 	if o.HasRun() {
 		a.publish(s, r)
 		r.WriteSummary(a.out)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/codearts-runner/codearts-runner/pkg/api"
 	"github.com/codearts-runner/codearts-runner/pkg/api/cloudtest"
 	"github.com/codearts-runner/codearts-runner/pkg/config"
 	"github.com/codearts-runner/codearts-runner/pkg/outcome"
@@ -12,47 +13,49 @@ import (
 )
 
 // prepare loads and validates the settings of a TestPlan mode, starting the simulator when
-// asked. It returns nil settings when the command is over (help, usage error) with its code.
-func (a *app) prepare(ctx context.Context, mode config.Mode, args []string) (*config.Settings, func(), int) {
+// asked, and builds the wire client of the endpoint. It returns nil settings when the command
+// is over (help, usage error) with its code.
+func (a *app) prepare(ctx context.Context, mode config.Mode, args []string, endpoint func(*config.Settings) string) (*config.Settings, *api.Client, func(), int) {
 	s, help, code := a.load(mode, args)
 	if s == nil || help {
-		return nil, nil, code
+		return nil, nil, nil, code
 	}
 	stop := func() {}
 	if s.Simulate {
 		var err error
 		if stop, err = a.startSimulator(s, mode, s.Scale(true)); err != nil {
 			fmt.Fprintf(a.errw, "runner %s: %v\n", mode, err)
-			return nil, nil, ExitAPI
+			return nil, nil, nil, ExitAPI
 		}
 	}
 	if err := s.Validate(mode); err != nil {
 		stop()
 		fmt.Fprintf(a.errw, "runner %s: %v\n", mode, err)
 		a.publishUsageError(mode, s, err)
-		return nil, nil, ExitUsage
+		return nil, nil, nil, ExitUsage
 	}
 	if code, err := a.setupAuth(ctx, s, mode); err != nil {
 		stop()
 		fmt.Fprintf(a.errw, "runner %s: %v\n", mode, err)
-		return nil, nil, code
+		return nil, nil, nil, code
 	}
-	return s, stop, 0
+	c, err := a.apiClient(s, endpoint(s))
+	if err != nil {
+		stop()
+		fmt.Fprintf(a.errw, "runner %s: %v\n", mode, err)
+		a.publishUsageError(mode, s, err)
+		return nil, nil, nil, ExitUsage
+	}
+	return s, c, stop, 0
 }
 
 // testplan runs `runner testplan`: add cases to a plan found by id or name (or created).
 func (a *app) testplan(ctx context.Context, args []string) int {
-	s, stop, code := a.prepare(ctx, config.TestPlan, args)
+	s, c, stop, code := a.prepare(ctx, config.TestPlan, args, (*config.Settings).TestPlanEndpoint)
 	if s == nil {
 		return code
 	}
 	defer stop()
-	c, err := a.apiClient(s, s.TestPlanEndpoint())
-	if err != nil {
-		fmt.Fprintf(a.errw, "runner testplan: %v\n", err)
-		a.publishUsageError(config.TestPlan, s, err)
-		return ExitUsage
-	}
 	start, end, _ := s.PlanDates(a.env.Now())
 	services, _ := s.ServiceIDList()
 	flow := &steps.TestPlan{Client: cloudtest.New(c, s.CodeArtsProject), Log: a.outRec}
@@ -65,17 +68,11 @@ func (a *app) testplan(ctx context.Context, args []string) int {
 
 // taskmodel runs `runner taskmodel`: execute task templates.
 func (a *app) taskmodel(ctx context.Context, args []string) int {
-	s, stop, code := a.prepare(ctx, config.TaskModel, args)
+	s, c, stop, code := a.prepare(ctx, config.TaskModel, args, func(s *config.Settings) string { return s.AttaskEP })
 	if s == nil {
 		return code
 	}
 	defer stop()
-	c, err := a.apiClient(s, s.AttaskEP)
-	if err != nil {
-		fmt.Fprintf(a.errw, "runner taskmodel: %v\n", err)
-		a.publishUsageError(config.TaskModel, s, err)
-		return ExitUsage
-	}
 	flow := &steps.TaskModel{Attask: cloudtest.NewAttask(c), Log: a.outRec}
 	o, runErr := flow.Run(ctx, cloudtest.ExecuteRequest{TaskIDs: s.TaskIDList(), SutName: s.SutName, SutBranch: s.SutBranch,
 		UserName: s.UserName, TestServiceID: s.TestServiceID, IP: s.IP, Port: s.Port})

@@ -311,17 +311,13 @@ func flagProblem(err error) string {
 	if name, ok := strings.CutPrefix(msg, "flag needs an argument: -"); ok {
 		return fmt.Sprintf("--%s needs a value (--%s=value)", name, name)
 	}
-	if rest, ok := strings.CutPrefix(msg, "invalid value "); ok {
-		// invalid value "abc" for flag -run-id: "abc" is not a whole number
-		if i := strings.Index(rest, " for flag -"); i >= 0 {
-			name, why, _ := strings.Cut(rest[i+len(" for flag -"):], ": ")
-			return fmt.Sprintf("--%s %s", name, why)
-		}
-	}
-	if rest, ok := strings.CutPrefix(msg, "invalid boolean value "); ok {
-		if i := strings.Index(rest, " for -"); i >= 0 {
-			name, why, _ := strings.Cut(rest[i+len(" for -"):], ": ")
-			return fmt.Sprintf("--%s %s", name, why)
+	// invalid value "abc" for flag -run-id: "abc" is not a whole number
+	for _, p := range [][2]string{{"invalid value ", " for flag -"}, {"invalid boolean value ", " for -"}} {
+		if rest, ok := strings.CutPrefix(msg, p[0]); ok {
+			if i := strings.Index(rest, p[1]); i >= 0 {
+				name, why, _ := strings.Cut(rest[i+len(p[1]):], ": ")
+				return fmt.Sprintf("--%s %s", name, why)
+			}
 		}
 	}
 	return msg

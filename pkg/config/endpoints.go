@@ -1,6 +1,9 @@
 package config
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Default endpoints per region. The hosts follow "{service}.{region}.{parent domain}", but not
 // every region lives under myhuaweicloud.com: this table lists, per service, the regions the
@@ -41,57 +44,29 @@ var (
 
 // url returns the default endpoint of the service in region and whether the SDK lists it.
 func (e serviceEndpoints) url(region string) (string, bool) {
-	parent, known := defaultParent, false
-	for _, r := range e.regions {
-		if r == region {
-			known = true
-			break
-		}
-	}
+	parent := defaultParent
 	if p, ok := e.parent[region]; ok {
 		parent = p
 	}
-	return "https://" + e.host + "." + region + "." + parent, known
+	return "https://" + e.host + "." + region + "." + parent, slices.Contains(e.regions, region)
 }
 
-// DefaultEndpoint returns the default endpoint of service ("cpts", "testplan" or "iam") in
-// region, and whether the official SDK lists that region for the service. It returns "" and
-// false for another service.
-func DefaultEndpoint(service, region string) (string, bool) {
-	switch service {
-	case "cpts":
-		return cptsEndpoints.url(region)
-	case "testplan":
-		return testPlanEndpoints.url(region)
-	case "iam":
-		return iamEndpoints.url(region)
+// endpoint returns the endpoint set (without a trailing slash), else the region's default.
+func (e serviceEndpoints) endpoint(set, region string) string {
+	if set != "" {
+		return strings.TrimRight(set, "/")
 	}
-	return "", false
+	u, _ := e.url(region)
+	return u
 }
 
 // Endpoint returns the CPTS endpoint: the setting, or the region's default.
-func (s *Settings) Endpoint() string {
-	if s.CPTSEndpoint != "" {
-		return strings.TrimRight(s.CPTSEndpoint, "/")
-	}
-	u, _ := cptsEndpoints.url(s.Region)
-	return u
-}
+func (s *Settings) Endpoint() string { return cptsEndpoints.endpoint(s.CPTSEndpoint, s.Region) }
 
 // IAM returns the IAM endpoint: the setting, or the region's default.
-func (s *Settings) IAM() string {
-	if s.IAMEndpoint != "" {
-		return strings.TrimRight(s.IAMEndpoint, "/")
-	}
-	u, _ := iamEndpoints.url(s.Region)
-	return u
-}
+func (s *Settings) IAM() string { return iamEndpoints.endpoint(s.IAMEndpoint, s.Region) }
 
 // TestPlanEndpoint returns the TestPlan endpoint: the setting, or the region's default.
 func (s *Settings) TestPlanEndpoint() string {
-	if s.TestPlanEP != "" {
-		return strings.TrimRight(s.TestPlanEP, "/")
-	}
-	u, _ := testPlanEndpoints.url(s.Region)
-	return u
+	return testPlanEndpoints.endpoint(s.TestPlanEP, s.Region)
 }

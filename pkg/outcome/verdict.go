@@ -30,9 +30,7 @@ func PerfTestVerdict(o *steps.Outcome, err error, wait bool) (int, string) {
 		return ExitUsage, "error"
 	case errors.Is(err, steps.ErrTimeout):
 		return ExitTimeout, "timeout"
-	case err != nil:
-		return ExitAPI, "error"
-	case o == nil:
+	case err != nil || o == nil:
 		return ExitAPI, "error"
 	case !wait && o.RunID > 0 && len(o.Results) == 0:
 		return ExitPassed, "started"

@@ -39,7 +39,7 @@ type PlanAPI interface {
 	ListPlans(ctx context.Context, name string) ([]cloudtest.Plan, error)
 	CreatePlan(ctx context.Context, req cloudtest.CreatePlanRequest) (string, error)
 	ListPlanCases(ctx context.Context, planID string) ([]cloudtest.PlanCase, error)
-	AddCases(ctx context.Context, planID string, serviceID int64, caseIDs []string) (*cloudtest.AddCasesResult, error)
+	AddCases(ctx context.Context, planID string, serviceID int64, caseIDs []string) (*cloudtest.BatchResult, error)
 	RunTestCases(ctx context.Context, req cloudtest.RunCasesRequest) (*cloudtest.BatchResult, error)
 	UpdateCaseResults(ctx context.Context, req cloudtest.UpdateResultsRequest) (*cloudtest.BatchResult, error)
 }

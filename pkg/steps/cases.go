@@ -15,7 +15,7 @@ func (p *PerfTest) resolveCases(ctx context.Context, suiteID int64, want []strin
 	}
 	var items []named
 	for _, e := range entries {
-		if e.Type == 2 {
+		if e.IsCase() {
 			items = append(items, named{ID: int64(e.ID), Name: e.Name})
 		}
 	}

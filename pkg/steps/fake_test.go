@@ -241,12 +241,12 @@ func (f *fakePlan) ListPlanCases(_ context.Context, planID string) ([]cloudtest.
 	return f.cases, nil
 }
 
-func (f *fakePlan) AddCases(_ context.Context, planID string, serviceID int64, caseIDs []string) (*cloudtest.AddCasesResult, error) {
+func (f *fakePlan) AddCases(_ context.Context, planID string, serviceID int64, caseIDs []string) (*cloudtest.BatchResult, error) {
 	f.record("AddCases %s %d %v", planID, serviceID, caseIDs)
 	if f.addErr != nil {
 		return nil, f.addErr
 	}
-	res := &cloudtest.AddCasesResult{}
+	res := &cloudtest.BatchResult{}
 	for _, c := range caseIDs {
 		if strings.HasPrefix(c, "bad") {
 			res.Failed = append(res.Failed, cloudtest.CaseFailure{CaseID: c, Code: "CT.1", Message: "refused"})

@@ -70,20 +70,25 @@ func (r *PlanRecorder) Record(ctx context.Context, o *Outcome) []PlanRecord {
 		return failAll(recs, fmt.Errorf("find plan: %w", err))
 	}
 	failed := map[string]error{}
+	// mark notes the cases a batch call refused; an error or a cut-off answer fails every record.
+	mark := func(b *cloudtest.BatchResult, err error) error {
+		if err != nil {
+			return err
+		}
+		for _, f := range b.Failed {
+			failed[f.CaseID] = fmt.Errorf("%s: %s", f.Code, f.Message)
+		}
+		if b.Incomplete {
+			return fmt.Errorf("the service's answer was cut off: %w", b.Err())
+		}
+		return nil
+	}
 	for start := 0; start < len(execs); start += cloudtest.MaxBatch {
 		end := min(start+cloudtest.MaxBatch, len(execs))
-		run, err := r.Client.RunTestCases(ctx, cloudtest.RunCasesRequest{ServiceID: r.ServiceID, PlanID: planID, Cases: execs[start:end]})
-		if err == nil {
-			err = markFailed(failed, run)
-		}
-		if err != nil {
+		if err := mark(r.Client.RunTestCases(ctx, cloudtest.RunCasesRequest{ServiceID: r.ServiceID, PlanID: planID, Cases: execs[start:end]})); err != nil {
 			return failAll(recs, err)
 		}
-		upd, err := r.Client.UpdateCaseResults(ctx, cloudtest.UpdateResultsRequest{ServiceID: r.ServiceID, PlanID: planID, Results: results[start:end]})
-		if err == nil {
-			err = markFailed(failed, upd)
-		}
-		if err != nil {
+		if err := mark(r.Client.UpdateCaseResults(ctx, cloudtest.UpdateResultsRequest{ServiceID: r.ServiceID, PlanID: planID, Results: results[start:end]})); err != nil {
 			return failAll(recs, err)
 		}
 	}
@@ -97,16 +102,6 @@ func (r *PlanRecorder) Record(ctx context.Context, o *Outcome) []PlanRecord {
 		}
 	}
 	return recs
-}
-
-func markFailed(failed map[string]error, b *cloudtest.BatchResult) error {
-	for _, f := range b.Failed {
-		failed[f.CaseID] = fmt.Errorf("%s: %s", f.Code, f.Message)
-	}
-	if b.Incomplete {
-		return fmt.Errorf("the service's answer was cut off: %w", b.Err())
-	}
-	return nil
 }
 
 func failAll(recs []PlanRecord, err error) []PlanRecord {

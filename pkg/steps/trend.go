@@ -9,9 +9,6 @@ import (
 	"github.com/codearts-runner/codearts-runner/pkg/gates"
 )
 
-// DefaultTrend is the default trend window: the last 10 earlier runs of the task.
-const DefaultTrend = 10
-
 // TrendPoint is one run of the trend: its overall figures (gates.TrendMetrics).
 type TrendPoint struct {
 	RunID int64

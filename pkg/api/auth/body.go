@@ -22,23 +22,18 @@ func replayable(c *http.Request) ([]byte, error) {
 	if c.Body == nil || c.Body == http.NoBody {
 		return nil, nil
 	}
-	var (
-		data []byte
-		err  error
-	)
+	body := c.Body
 	if c.GetBody != nil {
-		var rc io.ReadCloser
-		if rc, err = c.GetBody(); err != nil {
+		rc, err := c.GetBody()
+		if err != nil {
 			return nil, fmt.Errorf("auth: rewind request body: %w", err)
 		}
-		data, err = io.ReadAll(rc)
-		rc.Close()
 		// The original body stays unread; it is replaced below, so close it.
 		c.Body.Close()
-	} else {
-		data, err = io.ReadAll(c.Body)
-		c.Body.Close()
+		body = rc
 	}
+	data, err := io.ReadAll(body)
+	body.Close()
 	if err != nil {
 		return nil, fmt.Errorf("auth: read request body: %w", err)
 	}

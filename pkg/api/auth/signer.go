@@ -10,9 +10,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 )
@@ -130,16 +131,9 @@ func canonicalQuery(raw string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("auth: sign: parse query: %w", err)
 	}
-	keys := make([]string, 0, len(values))
-	for k := range values {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	var pairs []string
-	for _, k := range keys {
-		vs := append([]string(nil), values[k]...)
-		sort.Strings(vs)
-		for _, v := range vs {
+	for _, k := range slices.Sorted(maps.Keys(values)) {
+		for _, v := range slices.Sorted(slices.Values(values[k])) {
 			pairs = append(pairs, escape(k)+"="+escape(v))
 		}
 	}
@@ -157,17 +151,10 @@ func canonicalHeaders(h http.Header) (block, signed string) {
 		}
 		byName[lower] = append(byName[lower], vs...)
 	}
-	names := make([]string, 0, len(byName))
-	for name := range byName {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-
+	names := slices.Sorted(maps.Keys(byName))
 	var b strings.Builder
 	for _, name := range names {
-		vs := byName[name]
-		sort.Strings(vs)
-		for _, v := range vs {
+		for _, v := range slices.Sorted(slices.Values(byName[name])) {
 			b.WriteString(name)
 			b.WriteByte(':')
 			b.WriteString(strings.TrimSpace(v))

@@ -45,10 +45,6 @@ type BatchResult struct {
 	op string
 }
 
-// AddCasesResult is the outcome of AddCases: which cases were added to the
-// plan and which were refused.
-type AddCasesResult = BatchResult
-
 // OK reports whether no case failed.
 func (r *BatchResult) OK() bool { return len(r.Failed) == 0 && !r.Incomplete }
 
@@ -225,53 +221,40 @@ func failuresFromBody(body string) (failed []CaseFailure, found, complete bool) 
 		return ans.Detail.Failed, len(ans.Detail.Failed) > 0, true
 	}
 	dec := json.NewDecoder(strings.NewReader(body))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') || !seekKey(dec, "error_detail") {
 		return nil, false, false
 	}
+	tok, err := dec.Token()
+	if err == nil && tok == json.Delim('{') { // the documented {failed: [...]}
+		if !seekKey(dec, "failed") {
+			return nil, false, false
+		}
+		tok, err = dec.Token()
+	}
+	if err != nil || tok != json.Delim('[') {
+		return nil, false, false
+	}
+	failed, complete = readFailures(dec)
+	return failed, len(failed) > 0 || !complete, complete
+}
+
+// seekKey reads the members of an object whose '{' was read, skipping their values, up to the
+// key key; it reports whether key was found (the decoder then stands before its value).
+func seekKey(dec *json.Decoder, key string) bool {
 	for dec.More() {
-		key, err := dec.Token()
+		k, err := dec.Token()
 		if err != nil {
-			return nil, false, false
+			return false
 		}
-		if key != "error_detail" {
-			var skip json.RawMessage
-			if dec.Decode(&skip) != nil {
-				return nil, false, false
-			}
-			continue
+		if k == key {
+			return true
 		}
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, false, false
+		var skip json.RawMessage
+		if dec.Decode(&skip) != nil {
+			return false
 		}
-		if tok == json.Delim('[') {
-			failed, complete = readFailures(dec)
-			return failed, len(failed) > 0 || !complete, complete
-		}
-		if tok != json.Delim('{') {
-			return nil, false, false
-		}
-		for dec.More() {
-			k, err := dec.Token()
-			if err != nil {
-				return nil, false, false
-			}
-			if k != "failed" {
-				var skip json.RawMessage
-				if dec.Decode(&skip) != nil {
-					return nil, false, false
-				}
-				continue
-			}
-			if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
-				return nil, false, false
-			}
-			failed, complete = readFailures(dec)
-			return failed, len(failed) > 0 || !complete, complete
-		}
-		return nil, false, false
 	}
-	return nil, false, false
+	return false
 }
 
 // readFailures reads failures up to the end of an array whose '[' was

@@ -70,14 +70,6 @@ func (c *Client) pageSize() int {
 	return DefaultPageSize
 }
 
-// collect pages through a listing by offset/limit under either reading of offset (an item
-// offset or a 1-based page number; see api.CollectPages), keeping each id once; fetch returns
-// the answer's total when it gives one.
-func collect[T any](ctx context.Context, limit int, op string,
-	fetch func(ctx context.Context, offset, limit int) ([]T, int, error), id func(T) string) ([]T, error) {
-	return api.CollectPages(ctx, op, limit, fetch, id)
-}
-
 // pageQuery is the offset/limit query of GET listings.
 func pageQuery(offset, limit int) url.Values {
 	return url.Values{"offset": {strconv.Itoa(offset)}, "limit": {strconv.Itoa(limit)}}
@@ -140,7 +132,7 @@ func (c *Client) ListPlans(ctx context.Context, name string) ([]Plan, error) {
 		op = fmt.Sprintf("list plans matching %q", name)
 	}
 	path := c.projectPath("v2", "/plans")
-	return collect(ctx, c.pageSize(), op, func(ctx context.Context, offset, limit int) ([]Plan, int, error) {
+	return api.CollectPages(ctx, op, c.pageSize(), func(ctx context.Context, offset, limit int) ([]Plan, int, error) {
 		q := pageQuery(offset, limit)
 		if name != "" {
 			q.Set("name", name)
@@ -189,7 +181,7 @@ func decodePlans(raw json.RawMessage) ([]Plan, error) {
 // answer is 2xx, 4xx or 5xx (the document puts the list under 500); such an
 // answer is not an error. A non-2xx answer without the list is an
 // *api.APIError: nothing was added.
-func (c *Client) AddCases(ctx context.Context, planID string, serviceID int64, caseIDs []string) (*AddCasesResult, error) {
+func (c *Client) AddCases(ctx context.Context, planID string, serviceID int64, caseIDs []string) (*BatchResult, error) {
 	op := fmt.Sprintf("add %d case%s to plan %s", len(caseIDs), plural(len(caseIDs)), planID)
 	if planID == "" {
 		return nil, fmt.Errorf("%s: the plan id is empty", op)
@@ -214,7 +206,7 @@ func (c *Client) AddCases(ctx context.Context, planID string, serviceID int64, c
 func (c *Client) ListEnvironments(ctx context.Context) ([]Environment, error) {
 	op := "list environments"
 	path := c.projectPath("v1", "/environments")
-	return collect(ctx, c.pageSize(), op, func(ctx context.Context, offset, limit int) ([]Environment, int, error) {
+	return api.CollectPages(ctx, op, c.pageSize(), func(ctx context.Context, offset, limit int) ([]Environment, int, error) {
 		var ans environmentsAnswer
 		call := api.Call{Op: op, Method: http.MethodGet, Path: path, Query: pageQuery(offset, limit), Idempotent: true}
 		if err := c.api.Do(ctx, call, &ans); err != nil {
@@ -255,7 +247,6 @@ type RunCasesRequest struct {
 func (c *Client) RunTestCases(ctx context.Context, req RunCasesRequest) (*BatchResult, error) {
 	op := fmt.Sprintf("record execution of %d case%s", len(req.Cases), plural(len(req.Cases)))
 	items := make([]executeItem, len(req.Cases))
-	ids := make([]string, len(req.Cases))
 	keys := make([][2]string, len(req.Cases))
 	for i, e := range req.Cases {
 		r := e.Result
@@ -269,16 +260,10 @@ func (c *Client) RunTestCases(ctx context.Context, req RunCasesRequest) (*BatchR
 			return nil, fmt.Errorf("%s: case %s: no start time", op, e.CaseID)
 		}
 		items[i] = executeItem{CaseID: e.CaseID, ExecuteID: e.ExecuteID, ResultID: string(r), StartTime: e.Start.UnixMilli()}
-		ids[i], keys[i] = e.CaseID, [2]string{e.CaseID, e.ExecuteID}
-	}
-	if err := checkBatch(keys); err != nil {
-		return nil, fmt.Errorf("%s: %w", op, err)
-	}
-	if len(items) == 0 {
-		return newBatchResult(op, nil, nil, false, "", "", nil), nil
+		keys[i] = [2]string{e.CaseID, e.ExecuteID}
 	}
 	body := executeBody{ServiceID: req.ServiceID, PlanID: req.PlanID, ExecuteList: items}
-	return c.doBatch(ctx, op, c.projectPath("v1", "/testcases/execution"), body, ids)
+	return c.record(ctx, op, c.projectPath("v1", "/testcases/execution"), body, keys)
 }
 
 // CaseResult is the outcome of one case execution.
@@ -316,7 +301,6 @@ type UpdateResultsRequest struct {
 func (c *Client) UpdateCaseResults(ctx context.Context, req UpdateResultsRequest) (*BatchResult, error) {
 	op := fmt.Sprintf("record results of %d case%s", len(req.Results), plural(len(req.Results)))
 	items := make([]resultItem, len(req.Results))
-	ids := make([]string, len(req.Results))
 	keys := make([][2]string, len(req.Results))
 	for i, r := range req.Results {
 		if !r.Result.Valid() {
@@ -330,16 +314,26 @@ func (c *Client) UpdateCaseResults(ctx context.Context, req UpdateResultsRequest
 		}
 		items[i] = resultItem{CaseID: r.CaseID, ExecuteID: r.ExecuteID, ResultID: string(r.Result),
 			EndTime: r.End.UnixMilli(), Duration: r.Duration.Milliseconds(), Description: r.Description}
-		ids[i], keys[i] = r.CaseID, [2]string{r.CaseID, r.ExecuteID}
+		keys[i] = [2]string{r.CaseID, r.ExecuteID}
 	}
+	body := resultBody{ServiceID: req.ServiceID, PlanID: req.PlanID, ExecuteList: items}
+	return c.record(ctx, op, c.projectPath("v1", "/testcases/result"), body, keys)
+}
+
+// record checks the (case id, execute id) pairs of an execution or result list (checkBatch) and
+// posts body to path; an empty list makes no call.
+func (c *Client) record(ctx context.Context, op, path string, body any, keys [][2]string) (*BatchResult, error) {
 	if err := checkBatch(keys); err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
-	if len(items) == 0 {
+	if len(keys) == 0 {
 		return newBatchResult(op, nil, nil, false, "", "", nil), nil
 	}
-	body := resultBody{ServiceID: req.ServiceID, PlanID: req.PlanID, ExecuteList: items}
-	return c.doBatch(ctx, op, c.projectPath("v1", "/testcases/result"), body, ids)
+	ids := make([]string, len(keys))
+	for i, k := range keys {
+		ids[i] = k[0]
+	}
+	return c.doBatch(ctx, op, path, body, ids)
 }
 
 // checkBatch validates the (case id, execute id) pairs of an execution or
@@ -388,7 +382,7 @@ func (c *Client) ListPlanCases(ctx context.Context, planID string) ([]PlanCase, 
 		return nil, fmt.Errorf("%s: the plan id is empty", op)
 	}
 	path := c.flatPath("v1", "/testcases/batch-query")
-	return collect(ctx, c.pageSize(), op, func(ctx context.Context, offset, limit int) ([]PlanCase, int, error) {
+	return api.CollectPages(ctx, op, c.pageSize(), func(ctx context.Context, offset, limit int) ([]PlanCase, int, error) {
 		var ans planCasesAnswer
 		call := api.Call{Op: op, Method: http.MethodPost, Path: path, Idempotent: true,
 			Body: listCasesBody{Offset: offset, Limit: limit, VersionID: planID}}

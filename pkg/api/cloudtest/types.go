@@ -87,16 +87,6 @@ type User struct {
 	UserName string `json:"user_name"`
 }
 
-// DisplayName returns Name, else NickName, else UserName.
-func (u User) DisplayName() string {
-	for _, s := range []string{u.Name, u.NickName, u.UserName} {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
-}
-
 // Plan is a test plan (ListPlans v2, TestPlanDetail).
 type Plan struct {
 	// ID is the plan id (`plan_id`), 11–34 characters.

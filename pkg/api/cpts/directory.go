@@ -36,9 +36,6 @@ type DirectoryEntry struct {
 // IsCase reports whether the entry is a case (not a directory).
 func (e DirectoryEntry) IsCase() bool { return e.Type == EntryCase }
 
-// IsDeleted reports whether the entry is marked deleted (status 0).
-func (e DirectoryEntry) IsDeleted() bool { return e.Status == 0 }
-
 type directoryAnswer struct {
 	Directory []DirectoryEntry `json:"directory"`
 }
@@ -46,8 +43,7 @@ type directoryAnswer struct {
 // ListSuiteCases returns the case tree of suite suiteID
 // (ListProjectTestCase, GET /v1/{project_id}/test-suites/{id}/directory):
 // every entry, directories and cases alike, in the order sent. Use IsCase
-// to keep the cases (for example to resolve case names to ids) and
-// IsDeleted to skip deleted ones.
+// to keep the cases (for example to resolve case names to ids).
 func (c *Client) ListSuiteCases(ctx context.Context, suiteID int64) ([]DirectoryEntry, error) {
 	var ans directoryAnswer
 	op := fmt.Sprintf("list case tree of suite %d", suiteID)

@@ -29,8 +29,8 @@ func TestGoldenListProjectTestCase(t *testing.T) {
 	if !reflect.DeepEqual(a.Directory, want) {
 		t.Errorf("directory = %+v\nwant %+v", a.Directory, want)
 	}
-	if a.Directory[0].IsCase() || a.Directory[0].IsDeleted() {
-		t.Errorf("IsCase %v IsDeleted %v", a.Directory[0].IsCase(), a.Directory[0].IsDeleted())
+	if a.Directory[0].IsCase() || a.Directory[0].Status == 0 {
+		t.Errorf("IsCase %v status %v", a.Directory[0].IsCase(), a.Directory[0].Status)
 	}
 }
 
@@ -76,7 +76,7 @@ func TestListSuiteCases(t *testing.T) {
 			}
 			var cases []string
 			for _, e := range got {
-				if e.IsCase() && !e.IsDeleted() {
+				if e.IsCase() && e.Status != 0 {
 					cases = append(cases, e.Name)
 				}
 			}

@@ -1,12 +1,17 @@
 package cpts
 
-import "github.com/codearts-runner/codearts-runner/pkg/gates"
+import (
+	"reflect"
+	"strings"
+
+	"github.com/codearts-runner/codearts-runner/pkg/gates"
+)
 
 // This file is the one place that spells the CPTS report figures' field
 // names — the rows (PerformanceInfo / DetailDataInfo) and the run summary
-// (Outline): the struct tags of PerfMetrics and Outline decode them, Each walks them, and MetricTable maps them to gate metrics. The gate
+// (Outline): the struct tags of PerfMetrics and Outline decode them, Each walks them, and metricTable maps them to gate metrics. The gate
 // mapping (GateFields), the generated docs (MetricSource) and the simulator's
-// rows (RowField) derive from MetricTable; nothing else names them. pkg/gates
+// rows (RowField) derive from metricTable; nothing else names them. pkg/gates
 // knows no CPTS name: it receives them as a gates.FieldMap.
 
 // MetricField maps one CPTS report field to a gate metric.
@@ -22,6 +27,7 @@ type MetricField struct {
 
 // metricTable maps every field of a report row (PerformanceInfo /
 // DetailDataInfo) plus the aliases of the report outline to gate metrics.
+// error_rate has no field: the gates derive it.
 var metricTable = []MetricField{
 	{"averageRespTime", "avg_rt", 1},
 	{"min", "min_rt", 1},
@@ -106,14 +112,6 @@ var metricSources = map[string]string{
 	"duration":                 "outline.duration (seconds × 1000); per case endTime − startTime",
 }
 
-// MetricTable returns the table that maps CPTS report fields to gate metrics
-// (a fresh copy). error_rate has no field: the gates derive it.
-func MetricTable() []MetricField {
-	out := make([]MetricField, len(metricTable))
-	copy(out, metricTable)
-	return out
-}
-
 // MetricSource describes where a gate metric comes from in a CPTS report
 // (for the docs), or "" for a metric CPTS does not report.
 func MetricSource(metric string) string { return metricSources[metric] }
@@ -132,12 +130,12 @@ var gateFields = func() *gates.FieldMap {
 }()
 
 // GateFields returns the CPTS field names as gates maps them to metrics
-// (MetricTable, shared and immutable): give it to gates.Parser so that a
+// (metricTable, shared and immutable): give it to gates.Parser so that a
 // CPTS field name written for a metric is refused with the metric meant.
 func GateFields() *gates.FieldMap { return gateFields }
 
 // GateMetrics returns the row's figures as gate metrics: mapped through
-// MetricTable, scaled, NaN dropped, then completed as gates.Complete does
+// metricTable, scaled, NaN dropped, then completed as gates.Complete does
 // (requests, success_rate and error_rate derived where the row leaves them
 // out). It is GateFields().Metrics(m.Fields()) without building the map (a
 // big report has tens of thousands of rows).
@@ -298,75 +296,51 @@ func (m PerfMetrics) Fields() map[string]float64 {
 // Each calls fn with every reported figure and its JSON field name, as Fields does, without
 // building a map (a big report has tens of thousands of rows).
 func (m PerfMetrics) Each(fn func(field string, v float64)) {
-	tps, tpsOK := firstValid(m.TransactionalTps, m.TransactionalTpss)
-	tpsSucc, tpsSuccOK := firstValid(m.TransactionalTpsSuccess, m.TransactionalTpssSuccess, m.TransactionalTpSuccess)
-	all := [...]struct {
-		name string
-		n    Number
-	}{
-		{"averageRespTime", m.AverageRespTime},
-		{"min", m.Min},
-		{"max", m.Max},
-		{"tp50", m.TP50},
-		{"tp75", m.TP75},
-		{"tp90", m.TP90},
-		{"tp95", m.TP95},
-		{"tp99", m.TP99},
-		{"tp999", m.TP999},
-		{"tp9999", m.TP9999},
-		{"tps", m.TPS},
-		{"successRate", m.SuccessRate},
-		{"successCount", m.SuccessCount},
-		{"errorCount", m.ErrorCount},
-		{"requests", m.Requests},
-		{"failedAssert", m.FailedAssert},
-		{"failedOthers", m.FailedOthers},
-		{"failedParsed", m.FailedParsed},
-		{"failedRefused", m.FailedRefused},
-		{"failedTimeout", m.FailedTimeout},
-		{"sum1xx", m.Sum1xx},
-		{"sum2xx", m.Sum2xx},
-		{"sum3xx", m.Sum3xx},
-		{"sum4xx", m.Sum4xx},
-		{"sum5xx", m.Sum5xx},
-		{"avgRecBytes", m.AvgRecBytes},
-		{"avgSentBytes", m.AvgSentBytes},
-		{"maxRecBytes", m.MaxRecBytes},
-		{"maxSentBytes", m.MaxSentBytes},
-		{"avgNetworkTraffic", m.AvgNetworkTraffic},
-		{"maxNetworkTraffic", m.MaxNetworkTraffic},
-		{"minNetworkTraffic", m.MinNetworkTraffic},
-		{"maxRespTime", m.MaxRespTime},
-		{"currentThreadNum", m.CurrentThreadNum},
-		{"vum", m.VUM},
-		{"transactions", m.Transactions},
-		{"tranTPS", m.TranTPS},
-		{"transactionalSuccessRate", m.TransactionalSuccessRate},
-		{"transactionSuccess", m.TransactionSuccess},
-		{"avgTranRespTime", m.AvgTranRespTime},
-		{"maxTranRespTime", m.MaxTranRespTime},
-		{"transactionalTps", Number{Value: tps, Valid: tpsOK}},
-		{"transactionalTpsSuccess", Number{Value: tpsSucc, Valid: tpsSuccOK}},
-		{"errorEventsCount", m.ErrorEventsCount},
-		{"result", m.Result},
-		{"status", m.Status},
-		{"taskStatus", m.TaskStatus},
+	m.TransactionalTps = firstValid(m.TransactionalTps, m.TransactionalTpss)
+	m.TransactionalTpsSuccess = firstValid(m.TransactionalTpsSuccess, m.TransactionalTpssSuccess, m.TransactionalTpSuccess)
+	eachNumber(reflect.ValueOf(&m).Elem(), perfNumbers, fn)
+}
+
+// numberField is a Number field of a struct: its index and its JSON name.
+type numberField struct {
+	index int
+	name  string
+}
+
+// perfNumbers and outlineNumbers are the Number fields of PerfMetrics and Outline in
+// declaration order (perfAliases, embedded, left out): their struct tags name the figures.
+var perfNumbers, outlineNumbers = numberFields[PerfMetrics](), numberFields[Outline]()
+
+// numberFields lists the direct Number fields of T with their JSON names.
+func numberFields[T any]() []numberField {
+	t := reflect.TypeFor[T]()
+	var out []numberField
+	for i := range t.NumField() {
+		if f := t.Field(i); f.Type == reflect.TypeFor[Number]() {
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			out = append(out, numberField{i, name})
+		}
 	}
-	for _, f := range all {
-		if f.n.Valid {
-			fn(f.name, f.n.Value)
+	return out
+}
+
+// eachNumber calls fn with each valid Number of fields in v (an addressable struct).
+func eachNumber(v reflect.Value, fields []numberField, fn func(field string, v float64)) {
+	for _, f := range fields {
+		if n := v.Field(f.index).Addr().Interface().(*Number); n.Valid {
+			fn(f.name, n.Value)
 		}
 	}
 }
 
-// firstValid returns the first valid number of ns.
-func firstValid(ns ...Number) (float64, bool) {
+// firstValid returns the first valid number of ns, else an invalid one.
+func firstValid(ns ...Number) Number {
 	for _, n := range ns {
 		if n.Valid {
-			return n.Value, true
+			return n
 		}
 	}
-	return 0, false
+	return Number{}
 }
 
 // RowField returns the report-row field (PerformanceInfo / DetailDataInfo
@@ -442,31 +416,7 @@ type Outline struct {
 // Fields returns every reported figure of the summary keyed by its JSON
 // field name; null figures are omitted.
 func (o Outline) Fields() map[string]float64 {
-	all := [...]struct {
-		name string
-		n    Number
-	}{
-		{"avgResponseTime", o.AvgResponseTime},
-		{"successRate", o.SuccessRate},
-		{"tps", o.TPS},
-		{"maxUsers", o.MaxUsers},
-		{"duration", o.Duration},
-		{"totalNum", o.TotalNum},
-		{"passNum", o.PassNum},
-		{"completeNum", o.CompleteNum},
-		{"executedNum", o.ExecutedNum},
-		{"caseRetry", o.CaseRetry},
-		{"kpiCaseCount", o.KPICaseCount},
-		{"kpiCaseExecuteCount", o.KPICaseExecuteCount},
-		{"kpiCasePassCount", o.KPICasePassCount},
-		{"stage", o.Stage},
-		{"taskStatus", o.TaskStatus},
-	}
-	out := make(map[string]float64, len(all))
-	for _, f := range all {
-		if f.n.Valid {
-			out[f.name] = f.n.Value
-		}
-	}
+	out := make(map[string]float64, len(outlineNumbers))
+	eachNumber(reflect.ValueOf(&o).Elem(), outlineNumbers, func(field string, v float64) { out[field] = v })
 	return out
 }

@@ -23,7 +23,7 @@ func jsonNames(t reflect.Type) map[string]bool {
 func TestMetricTableFieldsAreDecoded(t *testing.T) {
 	t.Parallel()
 	row, outline := jsonNames(reflect.TypeFor[PerfMetrics]()), jsonNames(reflect.TypeFor[Outline]())
-	for i, f := range MetricTable() {
+	for i, f := range metricTable {
 		if i < rowFields && !row[f.Field] {
 			t.Errorf("row field %q of the table is not a PerfMetrics field", f.Field)
 		}
@@ -33,7 +33,7 @@ func TestMetricTableFieldsAreDecoded(t *testing.T) {
 		if MetricSource(f.Metric) == "" {
 			t.Errorf("metric %q has no source text", f.Metric)
 		}
-		if got, ok := RowField(f.Metric); i < rowFields && (!ok || MetricTable()[indexOf(got)].Metric != f.Metric) {
+		if got, ok := RowField(f.Metric); i < rowFields && (!ok || metricTable[indexOf(got)].Metric != f.Metric) {
 			t.Errorf("RowField(%q) = %q, %v", f.Metric, got, ok)
 		}
 	}

@@ -83,7 +83,7 @@ func (c *Client) ListWorkflows(ctx context.Context) ([]Workflow, *Answer, error)
 		return nil, a, err
 	}
 	var out []Workflow
-	for _, m := range Objects(a.Result) {
+	for _, m := range objects(a.Result, 3) {
 		w := Workflow{ID: Field(m, "id", "workflow_id", "workflowId", "uuid"), Name: Field(m, "name", "workflow_name", "workflowName", "display_name")}
 		if w.ID != "" || w.Name != "" {
 			out = append(out, w)
@@ -183,7 +183,7 @@ func (c *Client) History(ctx context.Context, page, size int) ([]Job, *Answer, e
 		return nil, a, err
 	}
 	var out []Job
-	for _, m := range Objects(a.Result) {
+	for _, m := range objects(a.Result, 3) {
 		j := Job{Name: Field(m, "job_name", "jobName", "name", "execution_name"),
 			WorkflowID: Field(m, "workflow_id", "workflowId", "flow_id"),
 			Status:     Field(m, "status", "state", "job_status"),
@@ -225,16 +225,10 @@ func logText(v any, depth int) string {
 		}
 		return strings.Join(lines, "\n")
 	case map[string]any:
-		for _, k := range keys {
-			want := normKey(k)
-			for mk, x := range t {
-				if normKey(mk) == want {
-					if s := logText(x, depth-1); s != "" {
-						return s
-					}
-				}
-			}
-		}
+		return find(t, keys, func(x any) (string, bool) {
+			s := logText(x, depth-1)
+			return s, s != ""
+		})
 	}
 	return ""
 }
@@ -255,14 +249,5 @@ func (c *Client) Retry(ctx context.Context, job, taskID string) error {
 	}
 	_, err := c.do(ctx, api.Call{Op: fmt.Sprintf("retry task %s of job %s", taskID, job), Method: http.MethodPut,
 		Path: Base + "/job/" + esc(job) + "/manual-retry", Query: q})
-	return err
-}
-
-// Notify sends the manual checkpoint notification of a task with a review opinion
-// (POST /tasks/{task_id}/notify, §4.1.1.2.1). What the service does with it is not documented;
-// the runner does not call it on its own.
-func (c *Client) Notify(ctx context.Context, taskID, opinion string) error {
-	_, err := c.do(ctx, api.Call{Op: fmt.Sprintf("notify task %s", taskID), Method: http.MethodPost,
-		Path: Base + "/tasks/" + esc(taskID) + "/notify", Body: map[string]string{"request": opinion}})
 	return err
 }

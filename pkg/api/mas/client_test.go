@@ -184,7 +184,11 @@ func TestCheckpointCalls(t *testing.T) {
 	if err := c.Skip(ctx, job, "not-the-task"); err == nil {
 		t.Fatal("skipping a task that does not wait was accepted")
 	}
-	if err := c.Notify(ctx, sim.DemoCheckpointTaskID, "looks good"); err != nil {
+	// The manual checkpoint notification (POST /tasks/{task_id}/notify, §4.1.1.2.1): the runner
+	// never sends it, the simulator records it.
+	notify := api.Call{Op: "notify", Method: http.MethodPost, Path: Base + "/tasks/" + sim.DemoCheckpointTaskID + "/notify",
+		Body: map[string]string{"request": "looks good"}}
+	if _, err := c.do(ctx, notify); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.Skip(ctx, job, sim.DemoCheckpointTaskID); err != nil {

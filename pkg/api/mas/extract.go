@@ -31,47 +31,43 @@ func scalar(v any) string {
 // Field returns the first of keys (compared by normKey) whose value in m is a non-empty
 // scalar, as text.
 func Field(m map[string]any, keys ...string) string {
-	if m == nil {
-		return ""
-	}
-	for _, k := range keys {
-		want := normKey(k)
-		for mk, v := range m {
-			if normKey(mk) == want {
-				if s := scalar(v); s != "" {
-					return s
-				}
-			}
-		}
-	}
-	return ""
+	return find(m, keys, func(v any) (string, bool) {
+		s := scalar(v)
+		return s, s != ""
+	})
 }
 
 // child returns the object under the first of keys (compared by normKey), or nil.
 func child(m map[string]any, keys ...string) map[string]any {
+	return find(m, keys, func(v any) (map[string]any, bool) {
+		c, ok := v.(map[string]any)
+		return c, ok
+	})
+}
+
+// find returns what pick makes of the value under the first of keys (compared by normKey) that
+// pick accepts, else the zero T.
+func find[T any](m map[string]any, keys []string, pick func(v any) (T, bool)) T {
 	for _, k := range keys {
 		want := normKey(k)
 		for mk, v := range m {
 			if normKey(mk) == want {
-				if c, ok := v.(map[string]any); ok {
-					return c
+				if t, ok := pick(v); ok {
+					return t
 				}
 			}
 		}
 	}
-	return nil
+	var zero T
+	return zero
 }
 
 // listKeys are the keys under which an answer may hold its list, tried first.
 var listKeys = []string{"data", "list", "items", "records", "rows", "content", "workflows", "jobs", "result", "page"}
 
-// Objects returns the items of a list answer: v itself when it is an array, else the first
-// array of objects found under a list-like key, else under any key, searching at most three
-// levels deep. Non-object items are dropped.
-func Objects(v any) []map[string]any {
-	return objects(v, 3)
-}
-
+// objects returns the items of a list answer: v itself when it is an array, else the first
+// array of objects found under a list-like key, else under any key, searching at most depth
+// levels deep (3 for an answer). Non-object items are dropped.
 func objects(v any, depth int) []map[string]any {
 	switch t := v.(type) {
 	case []any:
@@ -86,15 +82,12 @@ func objects(v any, depth int) []map[string]any {
 		if depth == 0 {
 			return nil
 		}
-		for _, k := range listKeys {
-			want := normKey(k)
-			for mk, x := range t {
-				if normKey(mk) == want {
-					if out := objects(x, depth-1); len(out) > 0 {
-						return out
-					}
-				}
-			}
+		out := find(t, listKeys, func(x any) ([]map[string]any, bool) {
+			out := objects(x, depth-1)
+			return out, len(out) > 0
+		})
+		if out != nil {
+			return out
 		}
 		for _, x := range t {
 			if _, isList := x.([]any); isList {
@@ -109,17 +102,8 @@ func objects(v any, depth int) []map[string]any {
 
 // arrayUnder returns the array of objects held directly under one of keys of m.
 func arrayUnder(m map[string]any, keys ...string) []map[string]any {
-	for _, k := range keys {
-		want := normKey(k)
-		for mk, v := range m {
-			if normKey(mk) == want {
-				if arr, ok := v.([]any); ok {
-					if out := objects(arr, 0); len(out) > 0 {
-						return out
-					}
-				}
-			}
-		}
-	}
-	return nil
+	return find(m, keys, func(v any) ([]map[string]any, bool) {
+		out := objects(v, 0) // an array's objects; nil for anything else
+		return out, len(out) > 0
+	})
 }

@@ -30,7 +30,7 @@ func FuzzRead(f *testing.F) {
 		if len(a.Raw) > maxRaw+len("…") {
 			t.Fatalf("raw answer of %d bytes kept", len(a.Raw))
 		}
-		Objects(a.Result)
+		objects(a.Result, 3)
 		jobName(a.Result)
 		logText(a.Result, 3)
 		for _, s := range parseStatus(a).Steps {
