@@ -1,6 +1,7 @@
 package definition
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/url"
@@ -66,12 +67,7 @@ func Parse(source string, data []byte, o Options) (*Definition, error) {
 		d, probs = f.resolve(o.Profile, probs)
 	}
 	if len(probs) > 0 {
-		slices.SortStableFunc(probs, func(a, b Problem) int {
-			if a.Line != b.Line {
-				return a.Line - b.Line
-			}
-			return a.Col - b.Col
-		})
+		slices.SortStableFunc(probs, func(a, b Problem) int { return cmp.Or(a.Line-b.Line, a.Col-b.Col) })
 		return nil, &Error{Source: source, Problems: probs}
 	}
 	d.Gates, d.GatesNone = gs, none

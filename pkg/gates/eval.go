@@ -41,9 +41,6 @@ func (v Verdict) String() string {
 	return "unknown"
 }
 
-// MarshalText encodes the verdict as its String.
-func (v Verdict) MarshalText() ([]byte, error) { return []byte(v.String()), nil }
-
 // EvalOptions tunes Evaluate.
 type EvalOptions struct {
 	// BaselineRequired fails, instead of skipping, a baseline gate that has
@@ -201,32 +198,6 @@ func Passed(results []Evaluation) bool {
 	return true
 }
 
-// Counts sums results by verdict.
-type Counts struct {
-	// Total is the number of results.
-	Total int
-	// Passed, Failed, Warned and Skipped count each verdict.
-	Passed, Failed, Warned, Skipped int
-}
-
-// Count sums results by verdict.
-func Count(results []Evaluation) Counts {
-	c := Counts{Total: len(results)}
-	for _, r := range results {
-		switch r.Verdict {
-		case Pass:
-			c.Passed++
-		case Fail:
-			c.Failed++
-		case Warn:
-			c.Warned++
-		case Skip:
-			c.Skipped++
-		}
-	}
-	return c
-}
-
 // runView indexes a run for evaluation; the aggregate, the case index and
 // the position of each request name are computed on first use.
 type runView struct {
@@ -326,7 +297,7 @@ func (v *runView) read(g Gate) (ss []sample, missing string) {
 					names = append(names, rq.Name)
 				}
 			}
-			return nil, fmt.Sprintf("request %q not found in case %q%s; its requests: %s", g.Scope.Request, g.Scope.Case, didYouMean(suggest(g.Scope.Request, names)), nameList(names))
+			return nil, fmt.Sprintf("request %q not found in case %q%s; its requests: %s", g.Scope.Request, g.Scope.Case, DidYouMean(Suggest(g.Scope.Request, names)), nameList(names))
 		}
 		var names []string
 		for _, c := range v.run.Cases {
@@ -334,7 +305,7 @@ func (v *runView) read(g Gate) (ss []sample, missing string) {
 				names = append(names, rq.Name)
 			}
 		}
-		return nil, fmt.Sprintf("request %q not found in any case of run %d%s; requests: %s", g.Scope.Request, v.run.ID, didYouMean(suggest(g.Scope.Request, names)), nameList(names))
+		return nil, fmt.Sprintf("request %q not found in any case of run %d%s; requests: %s", g.Scope.Request, v.run.ID, DidYouMean(Suggest(g.Scope.Request, names)), nameList(names))
 	default:
 		return []sample{get1(v.overall(), "")}, ""
 	}
@@ -346,7 +317,7 @@ func (v *runView) caseMissing(name string) string {
 	for i, c := range v.run.Cases {
 		names[i] = c.Name
 	}
-	return fmt.Sprintf("case %q not found in run %d%s; cases: %s", name, v.run.ID, didYouMean(suggest(name, names)), nameList(names))
+	return fmt.Sprintf("case %q not found in run %d%s; cases: %s", name, v.run.ID, DidYouMean(Suggest(name, names)), nameList(names))
 }
 
 // nameList quotes distinct names, at most 20, for a message.
@@ -553,20 +524,7 @@ func deltaText(b Baseline, d Dimension) string {
 
 // formatValue writes a canonical value with its unit for people: "812 ms",
 // "99.5%", "120.3/s", "2048 B", "17".
-func formatValue(v float64, d Dimension) string {
-	s := formatShort(v)
-	switch d {
-	case DimTime:
-		return s + " ms"
-	case DimRate:
-		return s + "%"
-	case DimThroughput:
-		return s + "/s"
-	case DimBytes:
-		return s + " B"
-	}
-	return s
-}
+func formatValue(v float64, d Dimension) string { return withUnit(formatShort(v), d.Unit()) }
 
 // formatShort rounds for display: two decimals from 1 up, three significant
 // digits below.

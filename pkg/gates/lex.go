@@ -44,11 +44,13 @@ type statement struct {
 	eol  token
 }
 
-// lex splits text into statements, reporting lexical problems to report.
+// lex splits text into statements and lists its lexical problems.
 // Statements without tokens (blank lines, comments) are dropped.
-func lex(text string, report func(line, col int, text, msg string)) []statement {
+func lex(text string) (out []statement, probs []Problem) {
+	report := func(line, col int, text, msg string) {
+		probs = append(probs, Problem{Line: line, Col: col, Text: text, Msg: msg})
+	}
 	var (
-		out     []statement
 		cur     statement
 		line    = 1
 		col     = 1
@@ -182,7 +184,7 @@ func lex(text string, report func(line, col int, text, msg string)) []statement 
 		col++
 	}
 	flush()
-	return out
+	return out, probs
 }
 
 // clip shortens text for a message.

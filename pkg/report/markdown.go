@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"strconv"
@@ -30,6 +31,9 @@ var verdictEmoji = map[string]string{"passed": "✅", "failed": "❌", "warned":
 var resultEmoji = map[string]string{"passed": "✅", "failed": "❌", "error": "🛑", "timeout": "⏱️",
 	"cancelled": "🚫", "started": "▶️"}
 
+// resultMark marks the overall result in a Markdown heading; ℹ️ for one without an emoji.
+func (r *Result) resultMark() string { return cmp.Or(resultEmoji[r.Result], "ℹ️") }
+
 // Markdown renders the result as GitHub-flavoured Markdown for a job summary: a heading with
 // the result and the run, the gates table (verdict, gate, measured value, limit, message), the
 // headline figures of every case, the baseline note and, per case, Mermaid charts of the
@@ -40,11 +44,7 @@ func (r *Result) Markdown() string {
 		return r.multiMarkdown()
 	}
 	var b strings.Builder
-	emoji := resultEmoji[r.Result]
-	if emoji == "" {
-		emoji = "ℹ️"
-	}
-	fmt.Fprintf(&b, "## %s codearts-runner %s: %s", emoji, MarkdownText(r.Mode), MarkdownText(r.Result))
+	fmt.Fprintf(&b, "## %s codearts-runner %s: %s", r.resultMark(), MarkdownText(r.Mode), MarkdownText(r.Result))
 	if r.Run != nil && r.Run.ID != 0 {
 		fmt.Fprintf(&b, " (run %d)", r.Run.ID)
 	}
@@ -176,7 +176,7 @@ func (r *Result) mdGates(b *strings.Builder) {
 		if g.Text != "" && g.Text != g.Name {
 			name += "<br>" + mdCell(g.Text)
 		}
-		fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n", mark, name, mdFigure(g.Value, g.Unit), mdFigure(g.Limit, g.Unit), mdCell(g.Message))
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n", mark, name, figure(g.Value, g.Unit, "—"), figure(g.Limit, g.Unit, "—"), mdCell(g.Message))
 	}
 	b.WriteString("\n")
 }
@@ -222,10 +222,11 @@ func mdVerdict(v string) string {
 	return MarkdownText(v)
 }
 
-// caseColumns are the headline figures of a case, in table order.
-var caseColumns = []struct{ key, title, unit string }{
-	{"requests", "Requests", ""}, {"tps", "TPS", "/s"}, {"avg_rt", "Avg RT", "ms"}, {"p95", "p95", "ms"},
-	{"p99", "p99", "ms"}, {"success_rate", "Success", "%"},
+// caseColumns are the headline figures of a case, in table order: the metric, its column title
+// and its label in the terminal summary.
+var caseColumns = []struct{ key, title, label, unit string }{
+	{"requests", "Requests", "requests", ""}, {"tps", "TPS", "tps", "/s"}, {"avg_rt", "Avg RT", "avg", "ms"},
+	{"p95", "p95", "p95", "ms"}, {"p99", "p99", "p99", "ms"}, {"success_rate", "Success", "success", "%"},
 }
 
 // mdCases writes the headline figures of every case, and of all cases together when there are
@@ -243,7 +244,7 @@ func (r *Result) mdCases(b *strings.Builder) {
 		fmt.Fprintf(b, "| %s | %s |", name, status)
 		for _, col := range caseColumns {
 			if v, ok := m.Get(col.key); ok {
-				b.WriteString(" " + mdFigure(&v, col.unit) + " |")
+				b.WriteString(" " + figure(&v, col.unit, "—") + " |")
 			} else {
 				b.WriteString(" — |")
 			}
@@ -338,11 +339,6 @@ func hasPoint(ys []float64) bool {
 		}
 	}
 	return false
-}
-
-// mermaidChart renders one series as a Mermaid xychart-beta line chart (see mermaidLines).
-func mermaidChart(title, yTitle string, x xAxis, ys []float64) string {
-	return mermaidLines(title, yTitle, []mdSeries{{name: title, x: x, ys: ys}})
 }
 
 // mermaidLines renders series as one Mermaid xychart-beta chart, a line per series in the
@@ -646,24 +642,12 @@ func fmtDuration(sec float64) string {
 	return (time.Duration(sec * float64(time.Second))).Round(time.Second).String()
 }
 
-// mdFigure shows a value with its unit, or a dash when there is none.
-func mdFigure(v *float64, unit string) string {
+// figure shows a value with its unit, or none when there is no finite value.
+func figure(v *float64, unit, none string) string {
 	if v == nil || math.IsNaN(*v) || math.IsInf(*v, 0) {
-		return "—"
+		return none
 	}
-	return withUnit(*v, unit)
-}
-
-// withUnit shows a value with its unit: "812 ms", "99.5%", "120/s", "2048 B", "17".
-func withUnit(v float64, unit string) string {
-	switch unit {
-	case "":
-		return gates.FormatFigure(v)
-	case "%", "/s":
-		return gates.FormatFigure(v) + unit
-	default:
-		return gates.FormatFigure(v) + " " + unit
-	}
+	return gates.FormatWithUnit(*v, unit)
 }
 
 // mdSpecial are the characters escaped in Markdown text: with every backslash escaped too, a
@@ -675,7 +659,7 @@ const mdSpecial = "\\`*_[]<>|#~!&$"
 // which pkg/ci masks too.
 func MarkdownText(s string) string {
 	var b strings.Builder
-	for _, r := range flatten(s) {
+	for _, r := range redact.Flatten(s) {
 		if strings.ContainsRune(mdSpecial, r) {
 			b.WriteByte('\\')
 		}
@@ -686,9 +670,6 @@ func MarkdownText(s string) string {
 
 // mdCell is MarkdownText bounded to mdCellRunes runes.
 func mdCell(s string) string { return MarkdownText(Truncate(s, mdCellRunes)) }
-
-// flatten puts text on one line (redact.Flatten).
-func flatten(s string) string { return redact.Flatten(s) }
 
 // Truncate bounds s to n runes, marking a cut with an ellipsis: the one way the writers and the
 // CI adapters of pkg/ci shorten a text.
@@ -715,6 +696,6 @@ func mermaidText(s string) string {
 			return ' '
 		}
 		return r
-	}, flatten(s))
+	}, redact.Flatten(s))
 	return Truncate(strings.TrimSpace(s), 80)
 }

@@ -98,12 +98,12 @@ func (r *Result) writeTrendSummary(w io.Writer) {
 		first, last := "–", "–"
 		for _, v := range vs {
 			if !math.IsNaN(v) {
-				first = withUnit(v, s.unit)
+				first = gates.FormatWithUnit(v, s.unit)
 				break
 			}
 		}
 		if v := vs[len(vs)-1]; !math.IsNaN(v) {
-			last = withUnit(v, s.unit)
+			last = gates.FormatWithUnit(v, s.unit)
 		}
 		fmt.Fprintf(w, "  %-10s %s  %s → %s\n", s.label, sparkline(vs), first, last)
 	}

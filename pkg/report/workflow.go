@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"fmt"
 	"io"
+
+	"github.com/codearts-runner/codearts-runner/pkg/redact"
 )
 
 // Workflow describes the MAS drill of `runner workflow`.
@@ -53,7 +55,7 @@ func (r *Result) writeWorkflowSummary(w io.Writer) {
 	if wf == nil {
 		return
 	}
-	fmt.Fprintf(w, "workflow %q (%s), job %s: %s (status %q)", wf.Name, flatten(wf.ID), flatten(wf.Job), wf.Verdict, wf.Status)
+	fmt.Fprintf(w, "workflow %q (%s), job %s: %s (status %q)", wf.Name, redact.Flatten(wf.ID), redact.Flatten(wf.Job), wf.Verdict, wf.Status)
 	if wf.DurationSec > 0 {
 		fmt.Fprintf(w, " in %.0fs", wf.DurationSec)
 	}
@@ -64,9 +66,9 @@ func (r *Result) writeWorkflowSummary(w io.Writer) {
 	for _, c := range wf.Checkpoints {
 		what := map[string]string{"waiting": "waited for a person", "skipped": "skipped by the runner", "retried": "retried by the runner"}[c.Action]
 		if c.Error != "" {
-			what = "could not be " + c.Action + ": " + flatten(c.Error)
+			what = "could not be " + c.Action + ": " + redact.Flatten(c.Error)
 		}
-		fmt.Fprintf(w, "  manual checkpoint: step %q, task %s %s\n", c.Step, flatten(cmp.Or(c.TaskID, "unknown")), what)
+		fmt.Fprintf(w, "  manual checkpoint: step %q, task %s %s\n", c.Step, redact.Flatten(cmp.Or(c.TaskID, "unknown")), what)
 	}
 	if len(wf.Unrecognised) > 0 {
 		fmt.Fprintf(w, "  status strings not recognised (read as running): %q — name them in workflow-success, workflow-failure or workflow-waiting\n", wf.Unrecognised)
