@@ -277,13 +277,7 @@ func (p *parser) scope(g *Gate) bool {
 			return ok
 		}
 		g.Scope = Scope{Task: name}
-		if c := p.next(); c.kind != tkColon {
-			p.fail(c, "expected \":\" after %s, found %s (e.g. %s: p95 <= 750ms)", g.Scope, describe(c), g.Scope)
-			return false
-		}
-		return true
-	}
-	if kw.text == "case" {
+	} else if kw.text == "case" {
 		g.Scope = Scope{Kind: ScopeCase, Case: name}
 		if t := p.peek(0); t.kind == tkIdent && t.text == "request" {
 			p.next()

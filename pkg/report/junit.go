@@ -109,7 +109,7 @@ func (r *Result) JUnit() junit.Testsuites {
 		tc.Failure = &junit.Result{Message: redact.Text(fmt.Sprintf("case run %d (%s) ended %s", c.CaseRunID, c.Name, c.StatusText)), Type: "CaseRunNotFinished"}
 		ts.AddTestcase(tc)
 	}
-	if r.Result != "passed" && r.Counts.Failed == 0 && r.Error != "" && !hasFailedCheck(r.Checks) {
+	if r.Result != "passed" && r.Counts.Failed == 0 && r.Error != "" && failedChecks(r.Checks) == 0 {
 		tc := junit.Testcase{Name: unique(seen, "run"), Classname: "codearts." + r.Mode + ".run", Time: seconds(r.durationSec())}
 		tc.Error = &junit.Result{Message: redact.Text(r.Error), Type: strings.ToUpper(r.Result[:1]) + r.Result[1:]}
 		ts.AddTestcase(tc)
@@ -163,11 +163,13 @@ func unique(seen map[string]int, name string) string {
 	return name
 }
 
-func hasFailedCheck(cs []Check) bool {
+// failedChecks counts the failed checks.
+func failedChecks(cs []Check) int {
+	n := 0
 	for _, c := range cs {
 		if c.Verdict == "failed" {
-			return true
+			n++
 		}
 	}
-	return false
+	return n
 }

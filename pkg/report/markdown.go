@@ -185,12 +185,7 @@ func (r *Result) mdGates(b *strings.Builder) {
 // TestPlan cases.
 func (r *Result) mdChecks(b *strings.Builder) {
 	if len(r.Checks) > 0 {
-		failed := 0
-		for _, c := range r.Checks {
-			if c.Verdict == "failed" {
-				failed++
-			}
-		}
+		failed := failedChecks(r.Checks)
 		fmt.Fprintf(b, "### Checks: %d failed, %d passed\n\n", failed, len(r.Checks)-failed)
 		b.WriteString("| | Check | Group | Message |\n| :-: | :-- | :-- | :-- |\n")
 		for _, c := range r.Checks {

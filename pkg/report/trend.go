@@ -160,10 +160,7 @@ func (r *Result) htmlTrend() []svgChart {
 		return nil
 	}
 	n := len(r.Trend.Runs)
-	x := xAxis{values: make([]float64, n), scale: 1, title: "run"}
-	for i := range n {
-		x.values[i] = float64(i + 1)
-	}
+	x := curveAxis(nil, n) // runs 1…n
 	var out []svgChart
 	for _, s := range trendSeries {
 		c := buildChart("trend-"+s.metric, "Trend — "+s.label, s.unit, x, r.Trend.series(s.get))
