@@ -439,16 +439,6 @@ func (f *File) resolve(profile string, probs []Problem) (*Definition, []Problem)
 	return d, probs
 }
 
-func mapsKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
-}
-
 // Defaults of a request, as the console fills them in.
 const (
 	defaultMethod      = "GET"

@@ -140,9 +140,9 @@ var NoDataGate = Gate{Text: "requests > 0", Name: "run produced requests", Metri
 // baseline value is skipped with the reason in its message, or fails when
 // opt.BaselineRequired. A warn: gate that would fail warns instead.
 func Evaluate(gs []Gate, cur Run, base *Run, opt EvalOptions) []Evaluation {
-	e := &evaluator{cur: newRunView(cur), opt: opt}
+	e := &evaluator{cur: &runView{run: cur}, opt: opt}
 	if base != nil {
-		e.base = newRunView(*base)
+		e.base = &runView{run: *base}
 	}
 	out := make([]Evaluation, 0, len(gs)+1)
 	if NoData(cur) {
@@ -208,8 +208,6 @@ type runView struct {
 	reqs    map[string][][2]int // request name → (case, request) indexes, filled per name
 	indexed bool
 }
-
-func newRunView(r Run) *runView { return &runView{run: r} }
 
 func (v *runView) overall() *Metrics {
 	if !v.aggDone {

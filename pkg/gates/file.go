@@ -64,6 +64,16 @@ func (ps Parser) ParseFile(data []byte) (*File, error) {
 	return f, nil
 }
 
+// ParseNode parses the value of a `gates:` key found in another YAML file
+// (e.g. a PerfTest definition): a list of gates in the syntax of a gates
+// file's `gates:` list. Problems carry the node's line and column in that
+// file (src is that file's text); no problems and no gates means the list was empty.
+func (ps Parser) ParseNode(n *yaml.Node, src []byte) ([]Gate, []Problem) {
+	fp := &fileParser{lines: strings.Split(string(src), "\n"), ps: ps}
+	gs := fp.gateList(resolve(n), "")
+	return gs, fp.probs
+}
+
 // fileParser collects the problems of a gates file.
 type fileParser struct {
 	lines []string

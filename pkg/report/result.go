@@ -131,6 +131,12 @@ type Case struct {
 // by hand (appendRequest), as it does Case.
 type Request = gates.Request
 
+// Metrics are the figures of the run, a case or a request: the gates' compact Metrics (one
+// slot per catalogue metric, no map). They encode as a JSON object in the order of the gates'
+// catalogue, non-finite values left out, without the map sorting and reflection of
+// encoding/json: a big result file holds tens of thousands of them.
+type Metrics = gates.Metrics
+
 // Plan describes the plan cases were added to.
 type Plan struct {
 	ID      string `json:"id"`

@@ -74,17 +74,3 @@ func (r *Result) writeWorkflowSummary(w io.Writer) {
 		fmt.Fprintf(w, "  status strings not recognised (read as running): %q — name them in workflow-success, workflow-failure or workflow-waiting\n", wf.Unrecognised)
 	}
 }
-
-// redactWorkflow applies f to the drill's server texts.
-func (r *Result) redactWorkflow(f func(string) string) {
-	if r.Workflow == nil {
-		return
-	}
-	r.Workflow.RawStatus = f(r.Workflow.RawStatus)
-	for i := range r.Workflow.Steps {
-		r.Workflow.Steps[i].Log = f(r.Workflow.Steps[i].Log)
-	}
-	for i := range r.Workflow.Checkpoints {
-		r.Workflow.Checkpoints[i].Error = f(r.Workflow.Checkpoints[i].Error)
-	}
-}
