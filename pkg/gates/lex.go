@@ -74,6 +74,12 @@ func lex(text string) (out []statement, probs []Problem) {
 		cur.toks = append(cur.toks, t)
 		lastEnd = end
 	}
+	// take emits text[i:j] as a token of kind and moves past it.
+	take := func(kind tokKind, j int) {
+		emit(token{kind: kind, text: text[i:j], line: line, col: col}, i, j)
+		col += utf8.RuneCountInString(text[i:j])
+		i = j
+	}
 	for i < len(text) {
 		r, size := utf8.DecodeRuneInString(text[i:])
 		start, startCol := i, col
@@ -126,9 +132,7 @@ func lex(text string) (out []statement, probs []Problem) {
 			for j < len(text) && (isDigit(rune(text[j])) || text[j] == '.') {
 				j++
 			}
-			emit(token{kind: tkNumber, text: text[i:j], line: line, col: startCol}, start, j)
-			col += j - i
-			i = j
+			take(tkNumber, j)
 			continue
 		case isIdentStart(r):
 			j := i
@@ -139,27 +143,21 @@ func lex(text string) (out []statement, probs []Problem) {
 				}
 				j += sz
 			}
-			emit(token{kind: tkIdent, text: text[i:j], line: line, col: startCol}, start, j)
-			col += utf8.RuneCountInString(text[i:j])
-			i = j
+			take(tkIdent, j)
 			continue
 		case strings.ContainsRune("<>=!", r):
 			j := i
 			for j < len(text) && strings.IndexByte("<>=!", text[j]) >= 0 {
 				j++
 			}
-			emit(token{kind: tkOp, text: text[i:j], line: line, col: startCol}, start, j)
-			col += j - i
-			i = j
+			take(tkOp, j)
 			continue
 		case r == '/' && i+1 < len(text) && isASCIILetter(text[i+1]):
 			j := i + 1
 			for j < len(text) && isASCIILetter(text[j]) {
 				j++
 			}
-			emit(token{kind: tkPerUnit, text: text[i:j], line: line, col: startCol}, start, j)
-			col += j - i
-			i = j
+			take(tkPerUnit, j)
 			continue
 		case r == ':' || r == ',' || r == '+' || r == '-' || r == '%':
 			kind := map[rune]tokKind{':': tkColon, ',': tkComma, '+': tkPlus, '-': tkMinus, '%': tkPercent}[r]

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -293,11 +294,9 @@ func (r *Result) mdCharts(b *strings.Builder) {
 		}
 		x := curveAxis(c.Timestamps, max(len(c.TPS), len(c.AvgRT)))
 		if t, ok := firstTime(c.Timestamps); ok && x.time && !origin.IsZero() {
-			shifted := make([]float64, len(x.values))
-			for j, v := range x.values {
-				shifted[j] = v + t.Sub(origin).Seconds()
+			for j := range x.values { // the case's own values, fresh from curveAxis
+				x.values[j] += t.Sub(origin).Seconds()
 			}
-			x.values = shifted
 		}
 		if !hasPoint(c.TPS) && !hasPoint(c.AvgRT) {
 			fmt.Fprintf(b, "**%s**: no curve points were reported.\n\n", mdCell(c.Name))
@@ -328,12 +327,7 @@ func firstTime(timestamps []string) (time.Time, bool) {
 
 // hasPoint reports whether a series has a non-null point.
 func hasPoint(ys []float64) bool {
-	for _, y := range ys {
-		if !math.IsNaN(y) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(ys, func(y float64) bool { return !math.IsNaN(y) })
 }
 
 // mermaidLines renders series as one Mermaid xychart-beta chart, a line per series in the
