@@ -285,23 +285,19 @@ func (v *runView) read(g Gate) (ss []sample, missing string) {
 		if ss != nil {
 			break
 		}
+		var names []string // the requests of the scope's case, or of every case
+		for _, c := range v.run.Cases {
+			for _, rq := range c.Requests {
+				if g.Scope.Case == "" || c.Name == g.Scope.Case {
+					names = append(names, rq.Name)
+				}
+			}
+		}
 		if g.Scope.Case != "" {
 			if _, ok := v.cases[g.Scope.Case]; !ok {
 				return nil, v.caseMissing(g.Scope.Case)
 			}
-			var names []string
-			for _, i := range v.cases[g.Scope.Case] {
-				for _, rq := range v.run.Cases[i].Requests {
-					names = append(names, rq.Name)
-				}
-			}
 			return nil, fmt.Sprintf("request %q not found in case %q%s; its requests: %s", g.Scope.Request, g.Scope.Case, DidYouMean(Suggest(g.Scope.Request, names)), nameList(names))
-		}
-		var names []string
-		for _, c := range v.run.Cases {
-			for _, rq := range c.Requests {
-				names = append(names, rq.Name)
-			}
 		}
 		return nil, fmt.Sprintf("request %q not found in any case of run %d%s; requests: %s", g.Scope.Request, v.run.ID, DidYouMean(Suggest(g.Scope.Request, names)), nameList(names))
 	default:
@@ -402,13 +398,12 @@ func (e *evaluator) eval(g Gate) Evaluation {
 	// The limit of an absolute gate is known before picking the worst
 	// candidate; a baseline limit needs the baseline first.
 	var (
-		baseVal            float64
-		baseRead           bool
-		baseWhy            string
-		limit              = g.Value
-		haveLimit          = g.Baseline == nil
-		cand               sample
-		where, baseDetails string
+		baseVal     float64
+		baseRead    bool
+		baseWhy     string
+		limit       = g.Value
+		haveLimit   = g.Baseline == nil
+		baseDetails string
 	)
 	trend := g.Baseline != nil && g.Baseline.Trend
 	if trend {
@@ -439,8 +434,8 @@ func (e *evaluator) eval(g Gate) Evaluation {
 			}
 		}
 	}
-	cand = worst(ss, g.Op, limit, haveLimit)
-	where = wherePrefix(g.Scope, cand)
+	cand := worst(ss, g.Op, limit, haveLimit)
+	where := wherePrefix(g.Scope, cand)
 	r.Case = cand.cas
 	if !cand.ok {
 		return finish(Fail, fmt.Sprintf("%s%s not reported%s", where, g.Metric, notReportedTail(g.Scope, e.cur.run.ID)))
@@ -453,12 +448,11 @@ func (e *evaluator) eval(g Gate) Evaluation {
 		}
 		return finish(Skip, fmt.Sprintf("%s; skipped: %s", measured, baseWhy))
 	}
-	if baseRead && trend {
-		bv := baseVal
-		r.BaselineValue = &bv
-	} else if baseRead {
-		bv := baseVal
-		r.BaselineValue, r.BaselineRunID = &bv, e.base.run.ID
+	if baseRead {
+		r.BaselineValue = &baseVal
+	}
+	if baseRead && !trend {
+		r.BaselineRunID = e.base.run.ID
 		baseDetails = fmt.Sprintf(" (baseline %s in run %d%s)", formatValue(baseVal, info.Dimension), e.base.run.ID, deltaText(*g.Baseline, info.Dimension))
 	}
 	r.Limit, r.HasLimit = limit, true
