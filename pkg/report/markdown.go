@@ -298,7 +298,7 @@ func (r *Result) mdCharts(b *strings.Builder) {
 				x.values[j] += t.Sub(origin).Seconds()
 			}
 		}
-		if !hasPoint(c.TPS) && !hasPoint(c.AvgRT) {
+		if !slices.ContainsFunc(c.TPS, isPoint) && !slices.ContainsFunc(c.AvgRT, isPoint) {
 			fmt.Fprintf(b, "**%s**: no curve points were reported.\n\n", mdCell(c.Name))
 			continue
 		}
@@ -325,10 +325,8 @@ func firstTime(timestamps []string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// hasPoint reports whether a series has a non-null point.
-func hasPoint(ys []float64) bool {
-	return slices.ContainsFunc(ys, func(y float64) bool { return !math.IsNaN(y) })
-}
+// isPoint reports whether a series value is a point, not null (NaN).
+func isPoint(y float64) bool { return !math.IsNaN(y) }
 
 // mermaidLines renders series as one Mermaid xychart-beta chart, a line per series in the
 // colours of chartPalette with a legend below. A single series is reduced to at most

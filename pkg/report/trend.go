@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -96,13 +97,10 @@ func (r *Result) writeTrendSummary(w io.Writer) {
 	for _, s := range trendSeries {
 		vs := r.Trend.series(s.get)
 		first, last := "–", "–"
-		for _, v := range vs {
-			if !math.IsNaN(v) {
-				first = gates.FormatWithUnit(v, s.unit)
-				break
-			}
+		if i := slices.IndexFunc(vs, isPoint); i >= 0 {
+			first = gates.FormatWithUnit(vs[i], s.unit)
 		}
-		if v := vs[len(vs)-1]; !math.IsNaN(v) {
+		if v := vs[len(vs)-1]; isPoint(v) {
 			last = gates.FormatWithUnit(v, s.unit)
 		}
 		fmt.Fprintf(w, "  %-10s %s  %s → %s\n", s.label, sparkline(vs), first, last)
