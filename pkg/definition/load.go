@@ -1,8 +1,10 @@
 package definition
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"reflect"
 	"regexp"
@@ -66,12 +68,7 @@ func Parse(source string, data []byte, o Options) (*Definition, error) {
 		d, probs = f.resolve(o.Profile, probs)
 	}
 	if len(probs) > 0 {
-		slices.SortStableFunc(probs, func(a, b Problem) int {
-			if a.Line != b.Line {
-				return a.Line - b.Line
-			}
-			return a.Col - b.Col
-		})
+		slices.SortStableFunc(probs, func(a, b Problem) int { return cmp.Or(a.Line-b.Line, a.Col-b.Col) })
 		return nil, &Error{Source: source, Problems: probs}
 	}
 	d.Gates, d.GatesNone = gs, none
@@ -149,9 +146,7 @@ func (dc *decoder) expand(n *yaml.Node) (string, bool) {
 
 // value decodes node n into v (of a type from types.go); path names the key.
 func (dc *decoder) value(n *yaml.Node, v reflect.Value, path string) {
-	for n.Kind == yaml.AliasNode && n.Alias != nil {
-		n = n.Alias
-	}
+	n = resolveAlias(n)
 	t := v.Type()
 	switch {
 	case t == yamlNodeT:
@@ -381,18 +376,16 @@ func (f *File) resolve(profile string, probs []Problem) (*Definition, []Problem)
 		}
 		seenVar[v.Name] = true
 	}
-	d := &Definition{Suite: f.Suite, Variables: f.Variables, Task: f.Task, Prune: f.Prune, Profile: profile, Profiles: slices.Sorted(mapsKeys(f.Profiles))}
+	d := &Definition{Suite: f.Suite, Variables: f.Variables, Task: f.Task, Prune: f.Prune, Profile: profile, Profiles: slices.Sorted(maps.Keys(f.Profiles))}
 	var p Profile
 	if profile != "" {
 		var ok bool
-		p, ok = f.Profiles[profile]
-		if !ok {
-			names := slices.Sorted(mapsKeys(f.Profiles))
-			if len(names) == 0 {
-				fail("profile %q: the file defines no profiles", profile)
-			} else {
-				fail("profile %q is not defined%s; profiles: %s", profile, gates.DidYouMean(gates.Suggest(profile, names)), strings.Join(names, ", "))
-			}
+		switch p, ok = f.Profiles[profile]; {
+		case ok:
+		case len(d.Profiles) == 0:
+			fail("profile %q: the file defines no profiles", profile)
+		default:
+			fail("profile %q is not defined%s; profiles: %s", profile, gates.DidYouMean(gates.Suggest(profile, d.Profiles)), strings.Join(d.Profiles, ", "))
 		}
 	}
 	if p.Task != nil {
@@ -436,7 +429,7 @@ func (f *File) resolve(profile string, probs []Problem) (*Definition, []Problem)
 	for name, pr := range f.Profiles {
 		for cn := range pr.Cases {
 			if !names[cn] {
-				fail("profiles.%s.cases: %q is not a case of the file%s", name, cn, gates.DidYouMean(gates.Suggest(cn, slices.Sorted(mapsKeys(names)))))
+				fail("profiles.%s.cases: %q is not a case of the file%s", name, cn, gates.DidYouMean(gates.Suggest(cn, slices.Sorted(maps.Keys(names)))))
 			}
 		}
 	}
@@ -444,16 +437,6 @@ func (f *File) resolve(profile string, probs []Problem) (*Definition, []Problem)
 		fail("cases: at least one case is required")
 	}
 	return d, probs
-}
-
-func mapsKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // Defaults of a request, as the console fills them in.

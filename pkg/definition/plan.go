@@ -75,25 +75,13 @@ type Plan struct {
 	parallel bool
 }
 
-// Count returns the number of objects created, updated and unchanged.
-func (p *Plan) Count() (created, updated, unchanged int) {
-	for _, c := range p.Changes {
-		switch c.Action {
-		case Create:
-			created++
-		case Update:
-			updated++
-		default:
-			unchanged++
-		}
-	}
-	return
-}
-
 // Summary is the line `definition: C created, U updated, N unchanged`.
 func (p *Plan) Summary() string {
-	c, u, n := p.Count()
-	return fmt.Sprintf("definition: %d created, %d updated, %d unchanged", c, u, n)
+	n := map[Action]int{}
+	for _, c := range p.Changes {
+		n[c.Action]++
+	}
+	return fmt.Sprintf("definition: %d created, %d updated, %d unchanged", n[Create], n[Update], n[Unchanged])
 }
 
 // Write prints the plan: one line per object with its differences, then the

@@ -59,12 +59,9 @@ func schemaOf(t reflect.Type) map[string]any {
 	}
 	props := map[string]any{}
 	var required []string
-	for i := range t.NumField() {
-		f := t.Field(i)
-		key, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-		if key == "-" {
-			continue
-		}
+	keys, index := fieldsOf(t)
+	for _, key := range keys {
+		f := t.Field(index[key])
 		s := schemaOf(f.Type)
 		if d := f.Tag.Get("desc"); d != "" {
 			s["description"] = d

@@ -181,9 +181,6 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	return nil
 }
 
-// MarshalYAML implements yaml.Marshaler.
-func (d Duration) MarshalYAML() (any, error) { return d.String(), nil }
-
 // String writes the duration in the shortest Go form ("5m", "200ms", "1h30m").
 func (d Duration) String() string {
 	s := time.Duration(d).String()

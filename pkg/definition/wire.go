@@ -1,6 +1,7 @@
 package definition
 
 import (
+	"maps"
 	"net/url"
 	"slices"
 	"time"
@@ -21,7 +22,7 @@ func (r Request) RequestInfo() cpts.RequestInfo {
 		proto = cpts.ProtocolHTTP
 	}
 	hs := []cpts.Header{}
-	for _, k := range slices.Sorted(mapsKeys(r.Headers)) {
+	for _, k := range slices.Sorted(maps.Keys(r.Headers)) {
 		hs = append(hs, cpts.Header{Key: k, Value: r.Headers[k]})
 	}
 	return cpts.RequestInfo{Bodys: []any{}, ConnectTimeout: cpts.Int(ms(r.ConnectTimeout)), Headers: hs,

@@ -19,7 +19,7 @@ import (
 // be won and is not lost, and `==` is lost only once the value is above the
 // limit; `<` and `<=` are lost as soon as they fail.
 func CheckAbort(gates []Gate, live Run, elapsed time.Duration) *Evaluation {
-	e := &evaluator{cur: newRunView(live)}
+	e := &evaluator{cur: &runView{run: live}}
 	for _, g := range gates {
 		if !g.Abort || g.Baseline != nil || g.Severity != SeverityFail || elapsed < g.AbortAfter {
 			continue

@@ -70,11 +70,11 @@ func (e *ParseError) Error() string {
 	return b.String()
 }
 
-// suggest returns the candidates closest to word: an exact match ignoring
+// Suggest returns the candidates closest to word: an exact match ignoring
 // case, else those within a small edit distance (transpositions count
 // once), else those word is a prefix of (for words of 3+ characters); at
 // most 3, in candidate order.
-func suggest(word string, candidates []string) []string {
+func Suggest(word string, candidates []string) []string {
 	if word == "" {
 		return nil
 	}
@@ -170,8 +170,8 @@ func distance(a, b string) int {
 	return prev[len(rb)]
 }
 
-// didYouMean formats suggestions: ` (did you mean "p95"?)`, or "" for none.
-func didYouMean(s []string) string {
+// DidYouMean formats suggestions: ` (did you mean "p95"?)`, or "" for none.
+func DidYouMean(s []string) string {
 	if len(s) == 0 {
 		return ""
 	}

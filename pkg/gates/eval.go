@@ -41,9 +41,6 @@ func (v Verdict) String() string {
 	return "unknown"
 }
 
-// MarshalText encodes the verdict as its String.
-func (v Verdict) MarshalText() ([]byte, error) { return []byte(v.String()), nil }
-
 // EvalOptions tunes Evaluate.
 type EvalOptions struct {
 	// BaselineRequired fails, instead of skipping, a baseline gate that has
@@ -143,9 +140,9 @@ var NoDataGate = Gate{Text: "requests > 0", Name: "run produced requests", Metri
 // baseline value is skipped with the reason in its message, or fails when
 // opt.BaselineRequired. A warn: gate that would fail warns instead.
 func Evaluate(gs []Gate, cur Run, base *Run, opt EvalOptions) []Evaluation {
-	e := &evaluator{cur: newRunView(cur), opt: opt}
+	e := &evaluator{cur: &runView{run: cur}, opt: opt}
 	if base != nil {
-		e.base = newRunView(*base)
+		e.base = &runView{run: *base}
 	}
 	out := make([]Evaluation, 0, len(gs)+1)
 	if NoData(cur) {
@@ -201,32 +198,6 @@ func Passed(results []Evaluation) bool {
 	return true
 }
 
-// Counts sums results by verdict.
-type Counts struct {
-	// Total is the number of results.
-	Total int
-	// Passed, Failed, Warned and Skipped count each verdict.
-	Passed, Failed, Warned, Skipped int
-}
-
-// Count sums results by verdict.
-func Count(results []Evaluation) Counts {
-	c := Counts{Total: len(results)}
-	for _, r := range results {
-		switch r.Verdict {
-		case Pass:
-			c.Passed++
-		case Fail:
-			c.Failed++
-		case Warn:
-			c.Warned++
-		case Skip:
-			c.Skipped++
-		}
-	}
-	return c
-}
-
 // runView indexes a run for evaluation; the aggregate, the case index and
 // the position of each request name are computed on first use.
 type runView struct {
@@ -237,8 +208,6 @@ type runView struct {
 	reqs    map[string][][2]int // request name → (case, request) indexes, filled per name
 	indexed bool
 }
-
-func newRunView(r Run) *runView { return &runView{run: r} }
 
 func (v *runView) overall() *Metrics {
 	if !v.aggDone {
@@ -316,25 +285,21 @@ func (v *runView) read(g Gate) (ss []sample, missing string) {
 		if ss != nil {
 			break
 		}
+		var names []string // the requests of the scope's case, or of every case
+		for _, c := range v.run.Cases {
+			for _, rq := range c.Requests {
+				if g.Scope.Case == "" || c.Name == g.Scope.Case {
+					names = append(names, rq.Name)
+				}
+			}
+		}
 		if g.Scope.Case != "" {
 			if _, ok := v.cases[g.Scope.Case]; !ok {
 				return nil, v.caseMissing(g.Scope.Case)
 			}
-			var names []string
-			for _, i := range v.cases[g.Scope.Case] {
-				for _, rq := range v.run.Cases[i].Requests {
-					names = append(names, rq.Name)
-				}
-			}
-			return nil, fmt.Sprintf("request %q not found in case %q%s; its requests: %s", g.Scope.Request, g.Scope.Case, didYouMean(suggest(g.Scope.Request, names)), nameList(names))
+			return nil, fmt.Sprintf("request %q not found in case %q%s; its requests: %s", g.Scope.Request, g.Scope.Case, DidYouMean(Suggest(g.Scope.Request, names)), nameList(names))
 		}
-		var names []string
-		for _, c := range v.run.Cases {
-			for _, rq := range c.Requests {
-				names = append(names, rq.Name)
-			}
-		}
-		return nil, fmt.Sprintf("request %q not found in any case of run %d%s; requests: %s", g.Scope.Request, v.run.ID, didYouMean(suggest(g.Scope.Request, names)), nameList(names))
+		return nil, fmt.Sprintf("request %q not found in any case of run %d%s; requests: %s", g.Scope.Request, v.run.ID, DidYouMean(Suggest(g.Scope.Request, names)), nameList(names))
 	default:
 		return []sample{get1(v.overall(), "")}, ""
 	}
@@ -346,7 +311,7 @@ func (v *runView) caseMissing(name string) string {
 	for i, c := range v.run.Cases {
 		names[i] = c.Name
 	}
-	return fmt.Sprintf("case %q not found in run %d%s; cases: %s", name, v.run.ID, didYouMean(suggest(name, names)), nameList(names))
+	return fmt.Sprintf("case %q not found in run %d%s; cases: %s", name, v.run.ID, DidYouMean(Suggest(name, names)), nameList(names))
 }
 
 // nameList quotes distinct names, at most 20, for a message.
@@ -433,13 +398,12 @@ func (e *evaluator) eval(g Gate) Evaluation {
 	// The limit of an absolute gate is known before picking the worst
 	// candidate; a baseline limit needs the baseline first.
 	var (
-		baseVal            float64
-		baseRead           bool
-		baseWhy            string
-		limit              = g.Value
-		haveLimit          = g.Baseline == nil
-		cand               sample
-		where, baseDetails string
+		baseVal     float64
+		baseRead    bool
+		baseWhy     string
+		limit       = g.Value
+		haveLimit   = g.Baseline == nil
+		baseDetails string
 	)
 	trend := g.Baseline != nil && g.Baseline.Trend
 	if trend {
@@ -470,8 +434,8 @@ func (e *evaluator) eval(g Gate) Evaluation {
 			}
 		}
 	}
-	cand = worst(ss, g.Op, limit, haveLimit)
-	where = wherePrefix(g.Scope, cand)
+	cand := worst(ss, g.Op, limit, haveLimit)
+	where := wherePrefix(g.Scope, cand)
 	r.Case = cand.cas
 	if !cand.ok {
 		return finish(Fail, fmt.Sprintf("%s%s not reported%s", where, g.Metric, notReportedTail(g.Scope, e.cur.run.ID)))
@@ -484,12 +448,11 @@ func (e *evaluator) eval(g Gate) Evaluation {
 		}
 		return finish(Skip, fmt.Sprintf("%s; skipped: %s", measured, baseWhy))
 	}
-	if baseRead && trend {
-		bv := baseVal
-		r.BaselineValue = &bv
-	} else if baseRead {
-		bv := baseVal
-		r.BaselineValue, r.BaselineRunID = &bv, e.base.run.ID
+	if baseRead {
+		r.BaselineValue = &baseVal
+	}
+	if baseRead && !trend {
+		r.BaselineRunID = e.base.run.ID
 		baseDetails = fmt.Sprintf(" (baseline %s in run %d%s)", formatValue(baseVal, info.Dimension), e.base.run.ID, deltaText(*g.Baseline, info.Dimension))
 	}
 	r.Limit, r.HasLimit = limit, true
@@ -553,20 +516,7 @@ func deltaText(b Baseline, d Dimension) string {
 
 // formatValue writes a canonical value with its unit for people: "812 ms",
 // "99.5%", "120.3/s", "2048 B", "17".
-func formatValue(v float64, d Dimension) string {
-	s := formatShort(v)
-	switch d {
-	case DimTime:
-		return s + " ms"
-	case DimRate:
-		return s + "%"
-	case DimThroughput:
-		return s + "/s"
-	case DimBytes:
-		return s + " B"
-	}
-	return s
-}
+func formatValue(v float64, d Dimension) string { return withUnit(formatShort(v), d.Unit()) }
 
 // formatShort rounds for display: two decimals from 1 up, three significant
 // digits below.

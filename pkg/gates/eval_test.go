@@ -1,7 +1,6 @@
 package gates
 
 import (
-	"encoding/json"
 	"testing"
 )
 
@@ -222,21 +221,15 @@ func TestEvaluateNoData(t *testing.T) {
 	}
 }
 
-func TestPassedAndCount(t *testing.T) {
+func TestPassed(t *testing.T) {
 	t.Parallel()
 	rs := []Evaluation{{Verdict: Pass}, {Verdict: Warn}, {Verdict: Skip}, {Verdict: Pass}}
 	if !Passed(rs) {
 		t.Error("warnings and skips must pass")
 	}
-	if got, want := Count(rs), (Counts{Total: 4, Passed: 2, Warned: 1, Skipped: 1}); got != want {
-		t.Errorf("Count = %+v, want %+v", got, want)
-	}
 	rs = append(rs, Evaluation{Verdict: Fail})
 	if Passed(rs) {
 		t.Error("a failure must not pass")
-	}
-	if got := Count(rs); got.Failed != 1 || got.Total != 5 {
-		t.Errorf("Count = %+v", got)
 	}
 	if !Passed(nil) {
 		t.Error("no results pass (the no-data rule lives in Evaluate)")
@@ -245,12 +238,10 @@ func TestPassedAndCount(t *testing.T) {
 
 func TestVerdictText(t *testing.T) {
 	t.Parallel()
-	b, err := json.Marshal(map[string]Verdict{"a": Pass, "b": Fail, "c": Warn, "d": Skip})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := `{"a":"passed","b":"failed","c":"warned","d":"skipped"}`; string(b) != want {
-		t.Errorf("JSON = %s, want %s", b, want)
+	for v, want := range map[Verdict]string{Pass: "passed", Fail: "failed", Warn: "warned", Skip: "skipped"} {
+		if v.String() != want {
+			t.Errorf("%d.String() = %q, want %q", int(v), v.String(), want)
+		}
 	}
 	if Verdict(9).String() != "unknown" {
 		t.Error("unknown verdict")

@@ -93,7 +93,7 @@ func (fm *FieldMap) Metrics(fields map[string]float64) Metrics {
 	for name, v := range fields {
 		fm.Add(&m, name, v)
 	}
-	complete(&m)
+	Complete(&m)
 	return m
 }
 
@@ -104,11 +104,7 @@ func (fm *FieldMap) Metrics(fields map[string]float64) Metrics {
 //   - success_rate = successes / requests × 100 when the report has none;
 //   - error_rate = errors / requests × 100 when requests > 0, else
 //     100 − success_rate.
-func Complete(m *Metrics) { complete(m) }
-
-// complete derives requests, success_rate and error_rate where the report
-// left them out.
-func complete(m *Metrics) {
+func Complete(m *Metrics) {
 	succ, hasSucc := m.at(idxSuccesses)
 	errs, hasErr := m.at(idxErrors)
 	if _, ok := m.at(idxRequests); !ok && hasSucc && hasErr {

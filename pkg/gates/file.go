@@ -1,6 +1,7 @@
 package gates
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"slices"
@@ -53,24 +54,24 @@ type File struct {
 // place for YAML anchors shared by several gates). Every problem is reported with its YAML line and
 // column (inside a block scalar the column is approximate) in a *ParseError.
 // A file without any gate is an error.
-//
-// ParseFile is Parser{}.ParseFile (no report format's field names known).
-func ParseFile(data []byte) (*File, error) { return Parser{}.ParseFile(data) }
-
-// ParseFile parses a gates file, as the package function ParseFile documents.
 func (ps Parser) ParseFile(data []byte) (*File, error) {
 	fp := &fileParser{lines: strings.Split(string(data), "\n"), ps: ps}
 	f := fp.parse(data)
 	if len(fp.probs) > 0 {
-		slices.SortStableFunc(fp.probs, func(a, b Problem) int {
-			if a.Line != b.Line {
-				return a.Line - b.Line
-			}
-			return a.Col - b.Col
-		})
+		slices.SortStableFunc(fp.probs, func(a, b Problem) int { return cmp.Or(a.Line-b.Line, a.Col-b.Col) })
 		return nil, &ParseError{Source: "gates file", Problems: fp.probs}
 	}
 	return f, nil
+}
+
+// ParseNode parses the value of a `gates:` key found in another YAML file
+// (e.g. a PerfTest definition): a list of gates in the syntax of a gates
+// file's `gates:` list. Problems carry the node's line and column in that
+// file (src is that file's text); no problems and no gates means the list was empty.
+func (ps Parser) ParseNode(n *yaml.Node, src []byte) ([]Gate, []Problem) {
+	fp := &fileParser{lines: strings.Split(string(src), "\n"), ps: ps}
+	gs := fp.gateList(resolve(n), "")
+	return gs, fp.probs
 }
 
 // fileParser collects the problems of a gates file.
@@ -136,7 +137,7 @@ func (fp *fileParser) parse(data []byte) *File {
 			if strings.HasPrefix(k.Value, "x-") {
 				continue // extension key, e.g. a home for YAML anchors
 			}
-			fp.fail(k, "unknown key %q%s; valid keys: %s (and x-… for anchors)", k.Value, didYouMean(suggest(k.Value, topLevel)), strings.Join(topLevel, ", "))
+			fp.fail(k, "unknown key %q%s; valid keys: %s (and x-… for anchors)", k.Value, DidYouMean(Suggest(k.Value, topLevel)), strings.Join(topLevel, ", "))
 		}
 	}
 	if len(f.Gates) == 0 && len(fp.probs) == 0 {
@@ -231,7 +232,7 @@ func (fp *fileParser) baseline(f *File, v *yaml.Node) {
 	default:
 		id, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || id <= 0 {
-			fp.fail(v, "baseline: unknown value %q%s; valid: previous, previous-finished or a run id (a positive integer)", s, didYouMean(suggest(s, []string{"previous", "previous-finished"})))
+			fp.fail(v, "baseline: unknown value %q%s; valid: previous, previous-finished or a run id (a positive integer)", s, DidYouMean(Suggest(s, []string{"previous", "previous-finished"})))
 			return
 		}
 		f.Baseline, f.BaselineRunID = "run", id
@@ -375,7 +376,7 @@ func (fp *fileParser) mapGate(m *yaml.Node, caseName string) (Gate, bool) {
 		k, v := m.Content[i], resolve(m.Content[i+1])
 		switch {
 		case !slices.Contains(gateKeys, k.Value):
-			fp.fail(k, "unknown gate key %q%s; valid keys: %s", k.Value, didYouMean(suggest(k.Value, gateKeys)), strings.Join(gateKeys, ", "))
+			fp.fail(k, "unknown gate key %q%s; valid keys: %s", k.Value, DidYouMean(Suggest(k.Value, gateKeys)), strings.Join(gateKeys, ", "))
 		case keys[k.Value][0] != nil:
 			fp.fail(k, "key %q is given twice", k.Value)
 		default:
@@ -435,7 +436,7 @@ func (fp *fileParser) mapGate(m *yaml.Node, caseName string) (Gate, bool) {
 		} else if slices.Contains(ops, opText) {
 			g.Op = Op(opText)
 		} else {
-			fp.fail(on, "unknown operator %q%s; valid: %s", opText, didYouMean(suggestOp(opText)), opChoices)
+			fp.fail(on, "unknown operator %q%s; valid: %s", opText, DidYouMean(suggestOp(opText)), opChoices)
 		}
 	}
 	value, vn, hasValue := str("value")
@@ -457,7 +458,7 @@ func (fp *fileParser) mapGate(m *yaml.Node, caseName string) (Gate, bool) {
 		case "warn":
 			g.Severity = SeverityWarn
 		default:
-			fp.fail(n, "severity: unknown value %q%s; valid: fail, warn", s, didYouMean(suggest(s, []string{"fail", "warn"})))
+			fp.fail(n, "severity: unknown value %q%s; valid: fail, warn", s, DidYouMean(Suggest(s, []string{"fail", "warn"})))
 		}
 	}
 	if kv := keys["abort"]; kv[0] != nil {
@@ -537,10 +538,7 @@ func (fp *fileParser) mapGate(m *yaml.Node, caseName string) (Gate, bool) {
 // subParser lexes the text of one scalar for the parser's value and
 // duration rules; nil when lexing failed (problems are reported).
 func (fp *fileParser) subParser(n *yaml.Node, text string) *parser {
-	var probs []Problem
-	stmts := lex(text, func(line, col int, t, msg string) {
-		probs = append(probs, Problem{Line: line, Col: col, Text: t, Msg: msg})
-	})
+	stmts, probs := lex(text)
 	fp.addProbs(n, probs)
 	switch {
 	case len(probs) > 0:

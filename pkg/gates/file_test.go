@@ -46,7 +46,7 @@ func TestParseFileGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			f, perr := ParseFile(data)
+			f, perr := Parser{}.ParseFile(data)
 			if (f == nil) == (perr == nil) {
 				t.Fatalf("ParseFile returned file %v and error %v: exactly one expected", f, perr)
 			}
@@ -83,7 +83,7 @@ func checkRoundTripNamed(t *testing.T, g Gate) {
 
 func TestParseFileFields(t *testing.T) {
 	t.Parallel()
-	f, err := ParseFile([]byte(`
+	f, err := Parser{}.ParseFile([]byte(`
 baseline: previous-finished
 baseline_required: yes
 gates:
@@ -99,7 +99,7 @@ gates:
 	if err == nil {
 		t.Fatalf("a warn gate with abort_after parsed: %+v", f)
 	}
-	f, err = ParseFile([]byte(`
+	f, err = Parser{}.ParseFile([]byte(`
 baseline: previous-finished
 baseline_required: yes
 gates:
@@ -128,7 +128,7 @@ gates:
 
 func TestParseFileErrorType(t *testing.T) {
 	t.Parallel()
-	_, err := ParseFile([]byte("gates:\n  - p59 < 1s\n"))
+	_, err := Parser{}.ParseFile([]byte("gates:\n  - p59 < 1s\n"))
 	var pe *ParseError
 	if !errors.As(err, &pe) || len(pe.Problems) != 1 {
 		t.Fatalf("error = %v, want one *ParseError problem", err)

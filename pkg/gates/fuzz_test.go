@@ -76,7 +76,7 @@ func FuzzParseFile(f *testing.F) {
 		f.Add(data)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		file, err := ParseFile(data)
+		file, err := Parser{}.ParseFile(data)
 		if (file == nil) == (err == nil) {
 			t.Fatalf("ParseFile returned %v and %v: exactly one expected", file, err)
 		}

@@ -44,11 +44,13 @@ type statement struct {
 	eol  token
 }
 
-// lex splits text into statements, reporting lexical problems to report.
+// lex splits text into statements and lists its lexical problems.
 // Statements without tokens (blank lines, comments) are dropped.
-func lex(text string, report func(line, col int, text, msg string)) []statement {
+func lex(text string) (out []statement, probs []Problem) {
+	report := func(line, col int, text, msg string) {
+		probs = append(probs, Problem{Line: line, Col: col, Text: text, Msg: msg})
+	}
 	var (
-		out     []statement
 		cur     statement
 		line    = 1
 		col     = 1
@@ -71,6 +73,12 @@ func lex(text string, report func(line, col int, text, msg string)) []statement 
 		}
 		cur.toks = append(cur.toks, t)
 		lastEnd = end
+	}
+	// take emits text[i:j] as a token of kind and moves past it.
+	take := func(kind tokKind, j int) {
+		emit(token{kind: kind, text: text[i:j], line: line, col: col}, i, j)
+		col += utf8.RuneCountInString(text[i:j])
+		i = j
 	}
 	for i < len(text) {
 		r, size := utf8.DecodeRuneInString(text[i:])
@@ -124,9 +132,7 @@ func lex(text string, report func(line, col int, text, msg string)) []statement 
 			for j < len(text) && (isDigit(rune(text[j])) || text[j] == '.') {
 				j++
 			}
-			emit(token{kind: tkNumber, text: text[i:j], line: line, col: startCol}, start, j)
-			col += j - i
-			i = j
+			take(tkNumber, j)
 			continue
 		case isIdentStart(r):
 			j := i
@@ -137,27 +143,21 @@ func lex(text string, report func(line, col int, text, msg string)) []statement 
 				}
 				j += sz
 			}
-			emit(token{kind: tkIdent, text: text[i:j], line: line, col: startCol}, start, j)
-			col += utf8.RuneCountInString(text[i:j])
-			i = j
+			take(tkIdent, j)
 			continue
 		case strings.ContainsRune("<>=!", r):
 			j := i
 			for j < len(text) && strings.IndexByte("<>=!", text[j]) >= 0 {
 				j++
 			}
-			emit(token{kind: tkOp, text: text[i:j], line: line, col: startCol}, start, j)
-			col += j - i
-			i = j
+			take(tkOp, j)
 			continue
 		case r == '/' && i+1 < len(text) && isASCIILetter(text[i+1]):
 			j := i + 1
 			for j < len(text) && isASCIILetter(text[j]) {
 				j++
 			}
-			emit(token{kind: tkPerUnit, text: text[i:j], line: line, col: startCol}, start, j)
-			col += j - i
-			i = j
+			take(tkPerUnit, j)
 			continue
 		case r == ':' || r == ',' || r == '+' || r == '-' || r == '%':
 			kind := map[rune]tokKind{':': tkColon, ',': tkComma, '+': tkPlus, '-': tkMinus, '%': tkPercent}[r]
@@ -182,7 +182,7 @@ func lex(text string, report func(line, col int, text, msg string)) []statement 
 		col++
 	}
 	flush()
-	return out
+	return out, probs
 }
 
 // clip shortens text for a message.

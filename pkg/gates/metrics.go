@@ -299,3 +299,16 @@ func FormatFigure(v float64) string {
 	}
 	return s
 }
+
+// FormatWithUnit writes a figure as FormatFigure does, followed by its canonical unit: "812 ms",
+// "99.5%", "120/s", "2048 B", "17".
+func FormatWithUnit(v float64, unit string) string { return withUnit(FormatFigure(v), unit) }
+
+// withUnit appends a canonical unit to a formatted figure: glued for "%" and "/s", after a
+// space for the others.
+func withUnit(figure, unit string) string {
+	if unit == "" || unit == "%" || unit == "/s" {
+		return figure + unit
+	}
+	return figure + " " + unit
+}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
-	"slices"
 	"strconv"
 	"strings"
 )
@@ -30,32 +29,15 @@ type Metrics struct {
 
 // MetricsOf builds Metrics from a map literal keyed by metric name. It is
 // meant for literals in tests and fixed tables, where a name outside the
-// catalogue is a typo: it panics on one. Use NewMetrics for names that come
-// from elsewhere.
+// catalogue is a typo: it panics on one.
 func MetricsOf(m map[string]float64) Metrics {
-	out, err := NewMetrics(m)
-	if err != nil {
-		panic("gates.MetricsOf: " + err.Error())
-	}
-	return out
-}
-
-// NewMetrics builds Metrics from figures keyed by metric name. Names outside
-// the catalogue are not stored: the result holds the other figures and the
-// error lists them.
-func NewMetrics(m map[string]float64) (Metrics, error) {
 	var out Metrics
-	var unknown []string
 	for name, v := range m {
 		if !out.Set(name, v) {
-			unknown = append(unknown, strconv.Quote(name))
+			panic(fmt.Sprintf("gates.MetricsOf: unknown metric %q (the catalogue's metrics: %s)", name, strings.Join(metricNames(), ", ")))
 		}
 	}
-	if unknown != nil {
-		slices.Sort(unknown)
-		return out, fmt.Errorf("unknown metric %s (the catalogue's metrics: %s)", strings.Join(unknown, ", "), strings.Join(metricNames(), ", "))
-	}
-	return out, nil
+	return out
 }
 
 // Get returns the value of a metric and whether it is set; an unknown name is

@@ -1,6 +1,7 @@
 package gates
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -71,10 +72,7 @@ func (ps Parser) Parse(text string) ([]Gate, error) {
 // parseText parses text, returning the gates of the valid statements and
 // every problem.
 func (ps Parser) parseText(text string) ([]Gate, []Problem) {
-	var probs []Problem
-	stmts := lex(text, func(line, col int, t, msg string) {
-		probs = append(probs, Problem{Line: line, Col: col, Text: t, Msg: msg})
-	})
+	stmts, probs := lex(text)
 	var gs []Gate
 	for _, st := range stmts {
 		if st.bad {
@@ -90,12 +88,7 @@ func (ps Parser) parseText(text string) ([]Gate, []Problem) {
 			gs = append(gs, g)
 		}
 	}
-	slices.SortStableFunc(probs, func(a, b Problem) int {
-		if a.Line != b.Line {
-			return a.Line - b.Line
-		}
-		return a.Col - b.Col
-	})
+	slices.SortStableFunc(probs, func(a, b Problem) int { return cmp.Or(a.Line-b.Line, a.Col-b.Col) })
 	return gs, probs
 }
 
@@ -150,7 +143,7 @@ func (p *parser) gate() (g Gate, ok bool) {
 				p.fail(p.peek(1), "unexpected \":\" after the metric %s: write the comparison directly, %s", t.text, example)
 				return g, false
 			}
-			p.fail(t, "unknown prefix %q%s; valid prefixes: warn:, fail:, task \"Name\":, case \"Name\":, request \"Name\":", t.text+":", didYouMean(suggest(t.text, []string{"warn", "fail", "task", "case", "request"})))
+			p.fail(t, "unknown prefix %q%s; valid prefixes: warn:, fail:, task \"Name\":, case \"Name\":, request \"Name\":", t.text+":", DidYouMean(Suggest(t.text, []string{"warn", "fail", "task", "case", "request"})))
 		}
 		p.i += 2
 	}
@@ -183,7 +176,7 @@ func (p *parser) gate() (g Gate, ok bool) {
 		return g, false
 	}
 	if !slices.Contains(ops, ot.text) {
-		p.fail(ot, "unknown operator %q%s; valid: %s", ot.text, didYouMean(suggestOp(ot.text)), strings.Join(ops, " "))
+		p.fail(ot, "unknown operator %q%s; valid: %s", ot.text, DidYouMean(suggestOp(ot.text)), strings.Join(ops, " "))
 	}
 	g.Op = Op(ot.text)
 	if !p.limit(&g, info, ot) {
@@ -198,7 +191,7 @@ func (p *parser) gate() (g Gate, ok bool) {
 			return g, false
 		}
 		if t.kind != tkIdent || t.text != "abort" {
-			p.fail(t, "unknown option %s%s; valid: abort, abort after 60s", describe(t), didYouMean(suggest(t.text, []string{"abort"})))
+			p.fail(t, "unknown option %s%s; valid: abort, abort after 60s", describe(t), DidYouMean(Suggest(t.text, []string{"abort"})))
 			return g, false
 		}
 		if g.Abort {
@@ -213,7 +206,7 @@ func (p *parser) gate() (g Gate, ok bool) {
 			}
 			g.AbortAfter = d
 		} else if a.kind == tkIdent || a.kind == tkNumber {
-			p.fail(a, "unexpected %s after abort%s; write abort after 60s", describe(a), didYouMean(suggest(a.text, []string{"after"})))
+			p.fail(a, "unexpected %s after abort%s; write abort after 60s", describe(a), DidYouMean(Suggest(a.text, []string{"after"})))
 			return g, false
 		}
 	}
@@ -244,9 +237,9 @@ func unknownMetric(name string, fields *FieldMap) string {
 	if m, ok := fields.metricOf(name); ok && m != name {
 		hint = fmt.Sprintf(" (%s field %s is the metric %q)", fields.Format(), name, m)
 	} else if a, ok := metricAliases[strings.ToLower(name)]; ok {
-		hint = didYouMean(a)
+		hint = DidYouMean(a)
 	} else {
-		hint = didYouMean(suggest(name, metricNames()))
+		hint = DidYouMean(Suggest(name, metricNames()))
 	}
 	return fmt.Sprintf("unknown metric %q%s; metrics: %s", name, hint, strings.Join(metricNames(), ", "))
 }
@@ -266,7 +259,7 @@ func suggestOp(s string) []string {
 	if m, ok := opMistakes[s]; ok {
 		return []string{m}
 	}
-	return suggest(s, ops)
+	return Suggest(s, ops)
 }
 
 // scope parses `case "C"`, `request "R"` or `case "C" request "R"` and the
@@ -284,13 +277,7 @@ func (p *parser) scope(g *Gate) bool {
 			return ok
 		}
 		g.Scope = Scope{Task: name}
-		if c := p.next(); c.kind != tkColon {
-			p.fail(c, "expected \":\" after %s, found %s (e.g. %s: p95 <= 750ms)", g.Scope, describe(c), g.Scope)
-			return false
-		}
-		return true
-	}
-	if kw.text == "case" {
+	} else if kw.text == "case" {
 		g.Scope = Scope{Kind: ScopeCase, Case: name}
 		if t := p.peek(0); t.kind == tkIdent && t.text == "request" {
 			p.next()
@@ -412,7 +399,7 @@ func (p *parser) limit(g *Gate, info *MetricInfo, op token) bool {
 		p.fail(t, "a limit cannot be negative: metrics are never below 0")
 		return false
 	case t.kind == tkIdent:
-		p.fail(t, "expected a number or baseline after %q, found %s%s (e.g. 750ms or baseline + 10%%)", op.text, describe(t), didYouMean(suggest(t.text, []string{"baseline"})))
+		p.fail(t, "expected a number or baseline after %q, found %s%s (e.g. 750ms or baseline + 10%%)", op.text, describe(t), DidYouMean(Suggest(t.text, []string{"baseline"})))
 		return false
 	}
 	p.fail(t, "expected a value after %q, found %s (e.g. 750ms or baseline + 10%%)", op.text, describe(t))
@@ -484,14 +471,14 @@ func (p *parser) amount(info *MetricInfo, n float64, nt, ut token, hasUnit, delt
 		if a, ok := unitAliases[strings.ToLower(ut.text)]; ok {
 			sug = []string{a}
 		} else if info != nil && info.Dimension != DimCount {
-			sug = suggest(ut.text, unitsOf(info.Dimension, false))
+			sug = Suggest(ut.text, unitsOf(info.Dimension, false))
 		} else if info == nil {
-			sug = suggest(ut.text, unitSpellings)
+			sug = Suggest(ut.text, unitSpellings)
 		}
 		if info == nil {
-			p.fail(ut, "unknown unit %q%s; units: %s", ut.text, didYouMean(sug), strings.Join(unitSpellings, ", "))
+			p.fail(ut, "unknown unit %q%s; units: %s", ut.text, DidYouMean(sug), strings.Join(unitSpellings, ", "))
 		} else {
-			p.fail(ut, "unknown unit %q for %s (%s)%s; valid: %s", ut.text, info.Name, info.Dimension, didYouMean(sug), validUnits(info.Dimension, delta))
+			p.fail(ut, "unknown unit %q for %s (%s)%s; valid: %s", ut.text, info.Name, info.Dimension, DidYouMean(sug), validUnits(info.Dimension, delta))
 		}
 		return 0, "", false
 	case info == nil:
@@ -568,7 +555,7 @@ func (p *parser) duration() (time.Duration, bool) {
 	} else if d, err := time.ParseDuration(nt.text + ut.text); err == nil && ut.glued && ut.kind == tkIdent {
 		ms = float64(d) / float64(time.Millisecond)
 	} else {
-		sug := suggest(ut.text, unitsOf(DimTime, false))
+		sug := Suggest(ut.text, unitsOf(DimTime, false))
 		if a, ok := unitAliases[strings.ToLower(ut.text)]; ok {
 			sug = []string{a}
 		}
@@ -576,7 +563,7 @@ func (p *parser) duration() (time.Duration, bool) {
 		if !known {
 			what = "is unknown for"
 		}
-		p.fail(ut, "unit %q %s abort after (time)%s; valid: %s", ut.text, what, didYouMean(sug), strings.Join(unitsOf(DimTime, false), ", "))
+		p.fail(ut, "unit %q %s abort after (time)%s; valid: %s", ut.text, what, DidYouMean(sug), strings.Join(unitsOf(DimTime, false), ", "))
 		return 0, false
 	}
 	ms = math.Round(ms)

@@ -243,9 +243,9 @@ func TestSuggest(t *testing.T) {
 		{strings.Repeat("p95", 30), nil},
 	}
 	for _, tt := range tests {
-		got := suggest(tt.word, names)
+		got := Suggest(tt.word, names)
 		if strings.Join(got, ",") != strings.Join(tt.want, ",") {
-			t.Errorf("suggest(%q) = %q, want %q", tt.word, got, tt.want)
+			t.Errorf("Suggest(%q) = %q, want %q", tt.word, got, tt.want)
 		}
 	}
 }

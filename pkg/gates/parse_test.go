@@ -12,11 +12,7 @@ func TestParseEveryMetric(t *testing.T) {
 	for _, m := range Catalog() {
 		t.Run(m.Name, func(t *testing.T) {
 			t.Parallel()
-			gs, err := Parse(m.Name + " <= 7")
-			if err != nil {
-				t.Fatalf("Parse: %v", err)
-			}
-			g := gs[0]
+			g := mustParse(t, m.Name+" <= 7")
 			if g.Metric != m.Name || g.Op != OpLE || g.Value != 7 || g.Unit != m.Unit {
 				t.Fatalf("got %+v, want metric %s <= 7 in %q", g, m.Name, m.Unit)
 			}
@@ -75,14 +71,7 @@ func TestParseValues(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
 			t.Parallel()
-			gs, err := Parse(tt.in)
-			if err != nil {
-				t.Fatalf("Parse(%q): %v", tt.in, err)
-			}
-			if len(gs) != 1 {
-				t.Fatalf("Parse(%q) = %d gates, want 1", tt.in, len(gs))
-			}
-			g := gs[0]
+			g := mustParse(t, tt.in)
 			if g.Metric != tt.metric || g.Op != tt.op || g.Value != tt.value || g.Unit != tt.unit || g.Baseline != nil {
 				t.Errorf("Parse(%q) = %s %s %v %q (baseline %v), want %s %s %v %q", tt.in, g.Metric, g.Op, g.Value, g.Unit, g.Baseline, tt.metric, tt.op, tt.value, tt.unit)
 			}
@@ -129,11 +118,7 @@ func TestParseScopesSeverityAbort(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
 			t.Parallel()
-			gs, err := Parse(tt.in)
-			if err != nil {
-				t.Fatalf("Parse(%q): %v", tt.in, err)
-			}
-			g := gs[0]
+			g := mustParse(t, tt.in)
 			if g.Scope != tt.scope || g.Severity != tt.sev || g.Abort != tt.abort || g.AbortAfter != tt.after {
 				t.Errorf("Parse(%q) = scope %+v severity %v abort %v after %v, want %+v %v %v %v", tt.in, g.Scope, g.Severity, g.Abort, g.AbortAfter, tt.scope, tt.sev, tt.abort, tt.after)
 			}
@@ -173,11 +158,7 @@ func TestParseBaseline(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
 			t.Parallel()
-			gs, err := Parse(tt.in)
-			if err != nil {
-				t.Fatalf("Parse(%q): %v", tt.in, err)
-			}
-			g := gs[0]
+			g := mustParse(t, tt.in)
 			if g.Baseline == nil || *g.Baseline != tt.want {
 				t.Fatalf("Parse(%q).Baseline = %+v, want %+v", tt.in, g.Baseline, tt.want)
 			}

@@ -39,21 +39,8 @@ func (p Implausible) Error() string {
 
 // figure writes a value with its metric's unit: "-1000 ms", "250%", "12".
 func figure(metric string, v float64) string {
-	unit := ""
-	if info, ok := Lookup(metric); ok {
-		unit = info.Unit
-	}
-	s := FormatFigure(v)
-	if math.IsInf(v, 0) || math.IsNaN(v) {
-		s = fmt.Sprint(v)
-	}
-	switch unit {
-	case "":
-		return s
-	case "%", "/s":
-		return s + unit
-	}
-	return s + " " + unit
+	info, _ := Lookup(metric)
+	return FormatWithUnit(v, info.Unit)
 }
 
 // Plausibility tolerances. Rates may exceed their bounds by float noise only. Times out of order

@@ -35,7 +35,7 @@ func TestTaskScope(t *testing.T) {
 			t.Errorf("Parse(%q) = %v, want %q", in, err, want)
 		}
 	}
-	f, err := ParseFile([]byte("gates:\n  - metric: p95\n    op: <=\n    value: 800ms\n    task: checkout\n    case: C\n"))
+	f, err := Parser{}.ParseFile([]byte("gates:\n  - metric: p95\n    op: <=\n    value: 800ms\n    task: checkout\n    case: C\n"))
 	if err != nil || len(f.Gates) != 1 || f.Gates[0].String() != `task "checkout" case "C": p95 <= 800ms` {
 		t.Fatalf("ParseFile = %+v, %v", f, err)
 	}

@@ -95,11 +95,11 @@ func TestTrendGateParse(t *testing.T) {
 
 func TestTrendGateFile(t *testing.T) {
 	t.Parallel()
-	f, err := ParseFile([]byte("gates:\n  - metric: p95\n    op: <=\n    value: trend median + 15%\n"))
+	f, err := Parser{}.ParseFile([]byte("gates:\n  - metric: p95\n    op: <=\n    value: trend median + 15%\n"))
 	if err != nil || len(f.Gates) != 1 || f.Gates[0].String() != "p95 <= trend median + 15%" {
 		t.Fatalf("ParseFile = %+v, %v", f, err)
 	}
-	_, err = ParseFile([]byte("gates:\n  - metric: p95\n    op: <=\n    case: Checkout\n    value: trend median + 15%\n"))
+	_, err = Parser{}.ParseFile([]byte("gates:\n  - metric: p95\n    op: <=\n    case: Checkout\n    value: trend median + 15%\n"))
 	if err == nil || !strings.Contains(err.Error(), "a trend gate reads the overall figures") {
 		t.Fatalf("a scoped trend gate in a file: %v", err)
 	}

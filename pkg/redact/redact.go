@@ -118,16 +118,7 @@ func (r *Redactor) Replace(s, mask string) string {
 	if len(spans) == 0 {
 		return s
 	}
-	var b strings.Builder
-	b.Grow(len(s))
-	last := 0
-	for _, sp := range spans {
-		b.WriteString(s[last:sp.from])
-		b.WriteString(mask)
-		last = sp.to
-	}
-	b.WriteString(s[last:])
-	return b.String()
+	return string(appendMasked(make([]byte, 0, len(s)), s, spans, mask))
 }
 
 // Bytes returns b with every form of every secret replaced by Mask (b itself when nothing is
@@ -144,7 +135,8 @@ func (r *Redactor) Bytes(b []byte) []byte {
 	return appendMasked(nil, b, spans, Mask)
 }
 
-func appendMasked(dst, b []byte, spans []span, mask string) []byte {
+// appendMasked appends b to dst with each span replaced by mask.
+func appendMasked[T string | []byte](dst []byte, b T, spans []span, mask string) []byte {
 	last := 0
 	for _, sp := range spans {
 		dst = append(dst, b[last:sp.from]...)

@@ -139,7 +139,8 @@ func redactValue(dec *json.Decoder, out *bytes.Buffer) error {
 			}
 			out.WriteByte(':')
 			if IsSensitiveKey(key) {
-				if err := skipValue(dec); err != nil {
+				var skipped json.RawMessage
+				if err := dec.Decode(&skipped); err != nil {
 					return err
 				}
 				out.WriteString(`"` + Mask + `"`)
@@ -166,27 +167,6 @@ func redactValue(dec *json.Decoder, out *bytes.Buffer) error {
 	}
 	_, err = dec.Token() // the closing delimiter
 	return err
-}
-
-// skipValue consumes the next JSON value (scalar, object or array).
-func skipValue(dec *json.Decoder) error {
-	depth := 0
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			return err
-		}
-		if d, ok := tok.(json.Delim); ok {
-			if d == '{' || d == '[' {
-				depth++
-			} else {
-				depth--
-			}
-		}
-		if depth == 0 {
-			return nil
-		}
-	}
 }
 
 func writeScalar(out *bytes.Buffer, v any) error {

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+	"maps"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -110,17 +112,17 @@ type svgTick struct {
 func (r *Result) htmlView() htmlView {
 	v := htmlView{R: r, Title: "codearts-runner " + r.Mode + ": " + r.Result}
 	if r.Task != nil {
-		v.Title += " — " + flatten(r.Task.Name)
+		v.Title += " — " + redact.Flatten(r.Task.Name)
 	}
 	v.Run = r.htmlRun()
 	for _, g := range r.Gates {
-		hg := htmlGate{Gate: g, Measured: htmlFigure(g.Value, g.Unit), Limit: htmlFigure(g.Limit, g.Unit),
-			Baseline: htmlFigure(g.BaselineValue, g.Unit)}
+		hg := htmlGate{Gate: g, Measured: figure(g.Value, g.Unit, ""), Limit: figure(g.Limit, g.Unit, ""),
+			Baseline: figure(g.BaselineValue, g.Unit, "")}
 		v.Gates = append(v.Gates, hg)
 	}
 	r.Overall.Each(func(name string, val float64) {
 		m, _ := gates.Lookup(name)
-		value := withUnit(val, m.Unit)
+		value := gates.FormatWithUnit(val, m.Unit)
 		if name == "duration" {
 			value = fmtDuration(val / 1000) // 2m10s, not 130000 ms
 		}
@@ -155,7 +157,7 @@ func (r *Result) htmlView() htmlView {
 		v.Curves = append(v.Curves, hc)
 	}
 	v.Trend = r.htmlTrend()
-	for _, k := range sortedKeys(r.Settings) {
+	for _, k := range slices.Sorted(maps.Keys(r.Settings)) {
 		v.Settings = append(v.Settings, htmlField{Name: k, Value: r.Settings[k]})
 	}
 	return v
@@ -222,20 +224,12 @@ func htmlTime(t time.Time) string {
 	return t.UTC().Format("2006-01-02 15:04:05 UTC")
 }
 
-// htmlFigure shows a value with its unit, "" when there is none.
-func htmlFigure(v *float64, unit string) string {
-	if v == nil || math.IsNaN(*v) || math.IsInf(*v, 0) {
-		return ""
-	}
-	return withUnit(*v, unit)
-}
-
 // htmlFigures formats the headline figures of a case in caseColumns order.
 func htmlFigures(m Metrics) []string {
 	out := make([]string, len(caseColumns))
 	for i, col := range caseColumns {
 		if v, ok := m.Get(col.key); ok {
-			out[i] = withUnit(v, col.unit)
+			out[i] = gates.FormatWithUnit(v, col.unit)
 		}
 	}
 	return out
@@ -268,7 +262,7 @@ func buildChart(series, title, unit string, x xAxis, ys []float64) svgChart {
 		c.Empty = true
 		return c
 	}
-	c.Stats = fmt.Sprintf("min %s · avg %s · max %s", withUnit(lo, figureUnit), withUnit(sum/float64(n), figureUnit), withUnit(hi, figureUnit))
+	c.Stats = fmt.Sprintf("min %s · avg %s · max %s", gates.FormatWithUnit(lo, figureUnit), gates.FormatWithUnit(sum/float64(n), figureUnit), gates.FormatWithUnit(hi, figureUnit))
 	pts := downsample(raw, htmlChartPoints)
 	x0, x1 := pts[0].X, pts[len(pts)-1].X
 	yMin := min(0, lo)

@@ -27,7 +27,7 @@ func (r *Result) JUnit() junit.Testsuites {
 	if r.Workflow != nil {
 		name += " " + cmp.Or(r.Workflow.Name, r.Workflow.ID)
 	}
-	ts := junit.Testsuite{Name: clean(name), Time: seconds(r.durationSec())}
+	ts := junit.Testsuite{Name: redact.Text(name), Time: seconds(r.durationSec())}
 	if !r.Generated.IsZero() {
 		ts.SetTimestamp(r.Generated)
 	}
@@ -39,25 +39,25 @@ func (r *Result) JUnit() junit.Testsuites {
 		ts.AddProperty("region", r.Region)
 	}
 	if r.Suite != nil {
-		ts.AddProperty("test_suite", fmt.Sprintf("%s (%d)", clean(r.Suite.Name), r.Suite.ID))
+		ts.AddProperty("test_suite", fmt.Sprintf("%s (%d)", redact.Text(r.Suite.Name), r.Suite.ID))
 	}
 	if r.Task != nil {
-		ts.AddProperty("task", fmt.Sprintf("%s (%d)", clean(r.Task.Name), r.Task.ID))
+		ts.AddProperty("task", fmt.Sprintf("%s (%d)", redact.Text(r.Task.Name), r.Task.ID))
 	}
 	if r.Run != nil {
 		ts.AddProperty("task_run_id", strconv.FormatInt(r.Run.ID, 10))
 		ts.AddProperty("run_status", r.Run.StatusText)
 	}
 	if r.Baseline != nil {
-		ts.AddProperty("baseline", clean(r.Baseline.Note))
+		ts.AddProperty("baseline", redact.Text(r.Baseline.Note))
 	}
 	if w := r.Workflow; w != nil {
-		ts.AddProperty("workflow", fmt.Sprintf("%s (%s)", clean(w.Name), w.ID))
-		ts.AddProperty("job_name", clean(w.Job))
-		ts.AddProperty("workflow_status", clean(w.Status))
+		ts.AddProperty("workflow", fmt.Sprintf("%s (%s)", redact.Text(w.Name), w.ID))
+		ts.AddProperty("job_name", redact.Text(w.Job))
+		ts.AddProperty("workflow_status", redact.Text(w.Status))
 		if len(w.Unrecognised) > 0 {
-			ts.AddProperty("unrecognised_statuses", clean(strings.Join(w.Unrecognised, ", ")))
-			ts.SystemOut = &junit.Output{Data: clean("status strings no mapping knows (read as running; name them in workflow-success, workflow-failure or workflow-waiting): " +
+			ts.AddProperty("unrecognised_statuses", redact.Text(strings.Join(w.Unrecognised, ", ")))
+			ts.SystemOut = &junit.Output{Data: redact.Text("status strings no mapping knows (read as running; name them in workflow-success, workflow-failure or workflow-waiting): " +
 				strings.Join(w.Unrecognised, ", ") + "\nlast such status answer:\n" + w.RawStatus)}
 		}
 	}
@@ -65,31 +65,31 @@ func (r *Result) JUnit() junit.Testsuites {
 	class := "codearts." + r.Mode + ".gates"
 	seen := map[string]int{}
 	for _, g := range r.Gates {
-		tc := junit.Testcase{Name: unique(seen, clean(g.Name)), Classname: class, Time: "0"}
+		tc := junit.Testcase{Name: unique(seen, redact.Text(g.Name)), Classname: class, Time: "0"}
 		switch g.Verdict {
 		case "failed":
-			tc.Failure = &junit.Result{Message: clean(g.Message), Type: "GateFailed", Data: clean(g.Text + "\n" + g.Message)}
+			tc.Failure = &junit.Result{Message: redact.Text(g.Message), Type: "GateFailed", Data: redact.Text(g.Text + "\n" + g.Message)}
 		case "warned":
-			tc.SystemOut = &junit.Output{Data: clean("WARNING: " + g.Message)}
+			tc.SystemOut = &junit.Output{Data: redact.Text("WARNING: " + g.Message)}
 		case "skipped":
-			tc.Skipped = &junit.Result{Message: clean(g.Message)}
+			tc.Skipped = &junit.Result{Message: redact.Text(g.Message)}
 		default:
-			tc.SystemOut = &junit.Output{Data: clean(g.Message)}
+			tc.SystemOut = &junit.Output{Data: redact.Text(g.Message)}
 		}
 		ts.AddTestcase(tc)
 	}
 	for _, c := range r.Checks {
-		tc := junit.Testcase{Name: unique(seen, clean(c.Name)), Classname: "codearts." + r.Mode + "." + c.Group, Time: "0"}
+		tc := junit.Testcase{Name: unique(seen, redact.Text(c.Name)), Classname: "codearts." + r.Mode + "." + c.Group, Time: "0"}
 		switch c.Verdict {
 		case "failed":
-			tc.Failure = &junit.Result{Message: clean(c.Message), Type: "Failed", Data: clean(c.Message)}
+			tc.Failure = &junit.Result{Message: redact.Text(c.Message), Type: "Failed", Data: redact.Text(c.Message)}
 		case "skipped":
-			tc.Skipped = &junit.Result{Message: clean(c.Message)}
+			tc.Skipped = &junit.Result{Message: redact.Text(c.Message)}
 		default:
-			tc.SystemOut = &junit.Output{Data: clean(c.Message)}
+			tc.SystemOut = &junit.Output{Data: redact.Text(c.Message)}
 		}
 		if c.Output != "" {
-			tc.SystemOut = &junit.Output{Data: clean(c.Output)}
+			tc.SystemOut = &junit.Output{Data: redact.Text(c.Output)}
 		}
 		ts.AddTestcase(tc)
 	}
@@ -97,21 +97,21 @@ func (r *Result) JUnit() junit.Testsuites {
 		if p.Recorded {
 			continue
 		}
-		tc := junit.Testcase{Name: unique(seen, clean("record "+p.Name+" in TestPlan case "+p.CaseID)), Classname: "codearts." + r.Mode + ".testplan", Time: "0"}
-		tc.SystemOut = &junit.Output{Data: clean("WARNING: the outcome could not be recorded in the plan (the gate verdict is unchanged): " + p.Error)}
+		tc := junit.Testcase{Name: unique(seen, redact.Text("record "+p.Name+" in TestPlan case "+p.CaseID)), Classname: "codearts." + r.Mode + ".testplan", Time: "0"}
+		tc.SystemOut = &junit.Output{Data: redact.Text("WARNING: the outcome could not be recorded in the plan (the gate verdict is unchanged): " + p.Error)}
 		ts.AddTestcase(tc)
 	}
 	for _, c := range r.Cases {
 		if c.StatusText == "" || c.StatusText == "finished" || c.StatusText == "stopped by user" || c.StatusText == "unknown" {
 			continue
 		}
-		tc := junit.Testcase{Name: unique(seen, clean(fmt.Sprintf("case run %d %s", c.CaseRunID, c.Name))), Classname: "codearts." + r.Mode + ".cases", Time: "0"}
-		tc.Failure = &junit.Result{Message: clean(fmt.Sprintf("case run %d (%s) ended %s", c.CaseRunID, c.Name, c.StatusText)), Type: "CaseRunNotFinished"}
+		tc := junit.Testcase{Name: unique(seen, redact.Text(fmt.Sprintf("case run %d %s", c.CaseRunID, c.Name))), Classname: "codearts." + r.Mode + ".cases", Time: "0"}
+		tc.Failure = &junit.Result{Message: redact.Text(fmt.Sprintf("case run %d (%s) ended %s", c.CaseRunID, c.Name, c.StatusText)), Type: "CaseRunNotFinished"}
 		ts.AddTestcase(tc)
 	}
-	if r.Result != "passed" && r.Counts.Failed == 0 && r.Error != "" && !hasFailedCheck(r.Checks) {
+	if r.Result != "passed" && r.Counts.Failed == 0 && r.Error != "" && failedChecks(r.Checks) == 0 {
 		tc := junit.Testcase{Name: unique(seen, "run"), Classname: "codearts." + r.Mode + ".run", Time: seconds(r.durationSec())}
-		tc.Error = &junit.Result{Message: clean(r.Error), Type: strings.ToUpper(r.Result[:1]) + r.Result[1:]}
+		tc.Error = &junit.Result{Message: redact.Text(r.Error), Type: strings.ToUpper(r.Result[:1]) + r.Result[1:]}
 		ts.AddTestcase(tc)
 	}
 	var out junit.Testsuites
@@ -124,14 +124,22 @@ func (r *Result) JUnit() junit.Testsuites {
 
 // WriteJUnit writes the JUnit XML file with its XML header.
 func (r *Result) WriteJUnit(path string) error {
-	suites := r.JUnit()
+	data, err := junitXML(r.JUnit())
+	if err != nil {
+		return err
+	}
+	return r.WriteFile(path, data)
+}
+
+// junitXML encodes a JUnit file: the XML header, the suites and a final line break.
+func junitXML(suites junit.Testsuites) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.WriteString(xml.Header)
 	if err := suites.WriteXML(&buf); err != nil {
-		return fmt.Errorf("encode junit: %w", err)
+		return nil, fmt.Errorf("encode junit: %w", err)
 	}
 	buf.WriteByte('\n')
-	return r.WriteFile(path, buf.Bytes())
+	return buf.Bytes(), nil
 }
 
 func (r *Result) durationSec() float64 {
@@ -155,14 +163,13 @@ func unique(seen map[string]int, name string) string {
 	return name
 }
 
-// clean removes what XML 1.0 cannot carry, ANSI escape sequences and bidirectional controls.
-func clean(s string) string { return redact.Text(s) }
-
-func hasFailedCheck(cs []Check) bool {
+// failedChecks counts the failed checks.
+func failedChecks(cs []Check) int {
+	n := 0
 	for _, c := range cs {
 		if c.Verdict == "failed" {
-			return true
+			n++
 		}
 	}
-	return false
+	return n
 }

@@ -1,8 +1,10 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -30,6 +32,9 @@ var verdictEmoji = map[string]string{"passed": "✅", "failed": "❌", "warned":
 var resultEmoji = map[string]string{"passed": "✅", "failed": "❌", "error": "🛑", "timeout": "⏱️",
 	"cancelled": "🚫", "started": "▶️"}
 
+// resultMark marks the overall result in a Markdown heading; ℹ️ for one without an emoji.
+func (r *Result) resultMark() string { return cmp.Or(resultEmoji[r.Result], "ℹ️") }
+
 // Markdown renders the result as GitHub-flavoured Markdown for a job summary: a heading with
 // the result and the run, the gates table (verdict, gate, measured value, limit, message), the
 // headline figures of every case, the baseline note and, per case, Mermaid charts of the
@@ -40,11 +45,7 @@ func (r *Result) Markdown() string {
 		return r.multiMarkdown()
 	}
 	var b strings.Builder
-	emoji := resultEmoji[r.Result]
-	if emoji == "" {
-		emoji = "ℹ️"
-	}
-	fmt.Fprintf(&b, "## %s codearts-runner %s: %s", emoji, MarkdownText(r.Mode), MarkdownText(r.Result))
+	fmt.Fprintf(&b, "## %s codearts-runner %s: %s", r.resultMark(), MarkdownText(r.Mode), MarkdownText(r.Result))
 	if r.Run != nil && r.Run.ID != 0 {
 		fmt.Fprintf(&b, " (run %d)", r.Run.ID)
 	}
@@ -176,7 +177,7 @@ func (r *Result) mdGates(b *strings.Builder) {
 		if g.Text != "" && g.Text != g.Name {
 			name += "<br>" + mdCell(g.Text)
 		}
-		fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n", mark, name, mdFigure(g.Value, g.Unit), mdFigure(g.Limit, g.Unit), mdCell(g.Message))
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n", mark, name, figure(g.Value, g.Unit, "—"), figure(g.Limit, g.Unit, "—"), mdCell(g.Message))
 	}
 	b.WriteString("\n")
 }
@@ -185,12 +186,7 @@ func (r *Result) mdGates(b *strings.Builder) {
 // TestPlan cases.
 func (r *Result) mdChecks(b *strings.Builder) {
 	if len(r.Checks) > 0 {
-		failed := 0
-		for _, c := range r.Checks {
-			if c.Verdict == "failed" {
-				failed++
-			}
-		}
+		failed := failedChecks(r.Checks)
 		fmt.Fprintf(b, "### Checks: %d failed, %d passed\n\n", failed, len(r.Checks)-failed)
 		b.WriteString("| | Check | Group | Message |\n| :-: | :-- | :-- | :-- |\n")
 		for _, c := range r.Checks {
@@ -222,10 +218,11 @@ func mdVerdict(v string) string {
 	return MarkdownText(v)
 }
 
-// caseColumns are the headline figures of a case, in table order.
-var caseColumns = []struct{ key, title, unit string }{
-	{"requests", "Requests", ""}, {"tps", "TPS", "/s"}, {"avg_rt", "Avg RT", "ms"}, {"p95", "p95", "ms"},
-	{"p99", "p99", "ms"}, {"success_rate", "Success", "%"},
+// caseColumns are the headline figures of a case, in table order: the metric, its column title
+// and its label in the terminal summary.
+var caseColumns = []struct{ key, title, label, unit string }{
+	{"requests", "Requests", "requests", ""}, {"tps", "TPS", "tps", "/s"}, {"avg_rt", "Avg RT", "avg", "ms"},
+	{"p95", "p95", "p95", "ms"}, {"p99", "p99", "p99", "ms"}, {"success_rate", "Success", "success", "%"},
 }
 
 // mdCases writes the headline figures of every case, and of all cases together when there are
@@ -243,7 +240,7 @@ func (r *Result) mdCases(b *strings.Builder) {
 		fmt.Fprintf(b, "| %s | %s |", name, status)
 		for _, col := range caseColumns {
 			if v, ok := m.Get(col.key); ok {
-				b.WriteString(" " + mdFigure(&v, col.unit) + " |")
+				b.WriteString(" " + figure(&v, col.unit, "—") + " |")
 			} else {
 				b.WriteString(" — |")
 			}
@@ -297,13 +294,11 @@ func (r *Result) mdCharts(b *strings.Builder) {
 		}
 		x := curveAxis(c.Timestamps, max(len(c.TPS), len(c.AvgRT)))
 		if t, ok := firstTime(c.Timestamps); ok && x.time && !origin.IsZero() {
-			shifted := make([]float64, len(x.values))
-			for j, v := range x.values {
-				shifted[j] = v + t.Sub(origin).Seconds()
+			for j := range x.values { // the case's own values, fresh from curveAxis
+				x.values[j] += t.Sub(origin).Seconds()
 			}
-			x.values = shifted
 		}
-		if !hasPoint(c.TPS) && !hasPoint(c.AvgRT) {
+		if !slices.ContainsFunc(c.TPS, isPoint) && !slices.ContainsFunc(c.AvgRT, isPoint) {
 			fmt.Fprintf(b, "**%s**: no curve points were reported.\n\n", mdCell(c.Name))
 			continue
 		}
@@ -330,20 +325,8 @@ func firstTime(timestamps []string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// hasPoint reports whether a series has a non-null point.
-func hasPoint(ys []float64) bool {
-	for _, y := range ys {
-		if !math.IsNaN(y) {
-			return true
-		}
-	}
-	return false
-}
-
-// mermaidChart renders one series as a Mermaid xychart-beta line chart (see mermaidLines).
-func mermaidChart(title, yTitle string, x xAxis, ys []float64) string {
-	return mermaidLines(title, yTitle, []mdSeries{{name: title, x: x, ys: ys}})
-}
+// isPoint reports whether a series value is a point, not null (NaN).
+func isPoint(y float64) bool { return !math.IsNaN(y) }
 
 // mermaidLines renders series as one Mermaid xychart-beta chart, a line per series in the
 // colours of chartPalette with a legend below. A single series is reduced to at most
@@ -646,24 +629,12 @@ func fmtDuration(sec float64) string {
 	return (time.Duration(sec * float64(time.Second))).Round(time.Second).String()
 }
 
-// mdFigure shows a value with its unit, or a dash when there is none.
-func mdFigure(v *float64, unit string) string {
+// figure shows a value with its unit, or none when there is no finite value.
+func figure(v *float64, unit, none string) string {
 	if v == nil || math.IsNaN(*v) || math.IsInf(*v, 0) {
-		return "—"
+		return none
 	}
-	return withUnit(*v, unit)
-}
-
-// withUnit shows a value with its unit: "812 ms", "99.5%", "120/s", "2048 B", "17".
-func withUnit(v float64, unit string) string {
-	switch unit {
-	case "":
-		return gates.FormatFigure(v)
-	case "%", "/s":
-		return gates.FormatFigure(v) + unit
-	default:
-		return gates.FormatFigure(v) + " " + unit
-	}
+	return gates.FormatWithUnit(*v, unit)
 }
 
 // mdSpecial are the characters escaped in Markdown text: with every backslash escaped too, a
@@ -675,7 +646,7 @@ const mdSpecial = "\\`*_[]<>|#~!&$"
 // which pkg/ci masks too.
 func MarkdownText(s string) string {
 	var b strings.Builder
-	for _, r := range flatten(s) {
+	for _, r := range redact.Flatten(s) {
 		if strings.ContainsRune(mdSpecial, r) {
 			b.WriteByte('\\')
 		}
@@ -686,9 +657,6 @@ func MarkdownText(s string) string {
 
 // mdCell is MarkdownText bounded to mdCellRunes runes.
 func mdCell(s string) string { return MarkdownText(Truncate(s, mdCellRunes)) }
-
-// flatten puts text on one line (redact.Flatten).
-func flatten(s string) string { return redact.Flatten(s) }
 
 // Truncate bounds s to n runes, marking a cut with an ellipsis: the one way the writers and the
 // CI adapters of pkg/ci shorten a text.
@@ -715,6 +683,6 @@ func mermaidText(s string) string {
 			return ' '
 		}
 		return r
-	}, flatten(s))
+	}, redact.Flatten(s))
 	return Truncate(strings.TrimSpace(s), 80)
 }

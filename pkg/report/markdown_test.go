@@ -454,3 +454,8 @@ func TestSummaryStaysSmall(t *testing.T) {
 		t.Errorf("summary is %d bytes, want well under 1 MiB (≤ 64 KiB)", len(md))
 	}
 }
+
+// mermaidChart renders one series as a Mermaid chart titled and named title.
+func mermaidChart(title, yTitle string, x xAxis, ys []float64) string {
+	return mermaidLines(title, yTitle, []mdSeries{{name: title, x: x, ys: ys}})
+}

@@ -13,12 +13,10 @@ import (
 
 // Combine builds the result of a step that ran several tasks: the result of each task run in
 // Tasks (each as Build makes it for one task), and at the top the step's verdict (m.Result,
-// m.ExitCode: the worst of the tasks), every gate (its name prefixed with its task) and the
-// summed counts. Suite, task, run and cases stay empty at the top: they are per task.
+// m.ExitCode: the worst of the tasks) and every gate (its name prefixed with its task), counted. Suite, task, run and cases stay empty at the top: they are per task.
 func Combine(parts []*Result, m Meta) *Result {
-	r := &Result{Schema: Schema, Tool: "codearts-runner", Version: m.Version, Mode: m.Mode,
-		Result: m.Result, ExitCode: m.ExitCode, Settings: m.Settings, Region: m.Region,
-		Gates: []Gate{}, Cases: []Case{}, Generated: m.Now.UTC(), Tasks: parts}
+	r := New(m)
+	r.Tasks = parts
 	var errs []string
 	if m.Err != nil {
 		errs = append(errs, m.Err.Error())
@@ -30,13 +28,8 @@ func Combine(parts []*Result, m Meta) *Result {
 		}
 		for _, g := range p.Gates {
 			g.Name = name + ": " + g.Name
-			r.Gates = append(r.Gates, g)
+			r.AddGate(g)
 		}
-		r.Counts.Gates += p.Counts.Gates
-		r.Counts.Passed += p.Counts.Passed
-		r.Counts.Failed += p.Counts.Failed
-		r.Counts.Warned += p.Counts.Warned
-		r.Counts.Skipped += p.Counts.Skipped
 	}
 	r.Error = strings.Join(errs, "; ")
 	return r
@@ -81,7 +74,7 @@ func (r *Result) overview() []overviewRow {
 			name = t.Task.Name
 		}
 		row := overviewRow{task: name, run: "—", status: "—", result: t.Result, exit: t.ExitCode,
-			gates: fmt.Sprintf("%d passed, %d failed, %d warned, %d skipped", t.Counts.Passed, t.Counts.Failed, t.Counts.Warned, t.Counts.Skipped)}
+			gates: t.Counts.verdicts()}
 		if t.Run != nil {
 			row.run, row.status = strconv.FormatInt(t.Run.ID, 10), t.Run.StatusText
 		}
@@ -101,20 +94,13 @@ func (r *Result) writeMultiSummary(w io.Writer) {
 		t.WriteSummary(w)
 	}
 	fmt.Fprintf(w, "step result: %s (exit %d, the worst of %d task runs)", strings.ToUpper(r.Result), r.ExitCode, len(r.Tasks))
-	if r.Counts.Gates > 0 {
-		fmt.Fprintf(w, " · %d gates: %d passed, %d failed, %d warned, %d skipped", r.Counts.Gates, r.Counts.Passed, r.Counts.Failed, r.Counts.Warned, r.Counts.Skipped)
-	}
-	fmt.Fprintln(w)
+	fmt.Fprintln(w, r.Counts.gatesTail())
 }
 
 // multiMarkdown is the overview table, then each task run's section.
 func (r *Result) multiMarkdown() string {
 	var b strings.Builder
-	emoji := resultEmoji[r.Result]
-	if emoji == "" {
-		emoji = "ℹ️"
-	}
-	fmt.Fprintf(&b, "## %s codearts-runner %s: %s (%d task runs, exit code %d)\n\n", emoji, MarkdownText(r.Mode), MarkdownText(r.Result), len(r.Tasks), r.ExitCode)
+	fmt.Fprintf(&b, "## %s codearts-runner %s: %s (%d task runs, exit code %d)\n\n", r.resultMark(), MarkdownText(r.Mode), MarkdownText(r.Result), len(r.Tasks), r.ExitCode)
 	b.WriteString("| | task | run | status | exit | gates |\n| --- | --- | --- | --- | --- | --- |\n")
 	for _, o := range r.overview() {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %d | %s |\n", resultEmoji[o.result], mdCell(o.task), o.run, mdCell(o.status), o.exit, o.gates)

@@ -1,11 +1,11 @@
 package report
 
 import (
-	"bytes"
-	"encoding/xml"
 	"fmt"
 
 	"github.com/jstemmer/go-junit-report/v2/junit"
+
+	"github.com/codearts-runner/codearts-runner/pkg/redact"
 )
 
 // PreflightCheck is the debug outcome of one request before a run.
@@ -24,29 +24,27 @@ type PreflightCheck struct {
 
 // WritePreflightJUnit writes a JUnit file with one testcase per checked
 // request; a failed request is a failure with its status, error reason, URL
-// and response time. redact is applied to every server text.
-func WritePreflightJUnit(path string, checks []PreflightCheck, redact func(string) string) error {
-	if redact == nil {
-		redact = func(s string) string { return s }
+// and response time. mask is applied to every server text.
+func WritePreflightJUnit(path string, checks []PreflightCheck, mask func(string) string) error {
+	if mask == nil {
+		mask = func(s string) string { return s }
 	}
 	ts := junit.Testsuite{Name: "codearts.perftest.preflight", Time: seconds(0)}
 	seen := map[string]int{}
 	for _, c := range checks {
-		tc := junit.Testcase{Name: unique(seen, clean(redact(c.Case+" / "+c.Request))), Classname: "codearts.perftest.preflight", Time: seconds(float64(c.ResponseTimeMS) / 1000)}
+		tc := junit.Testcase{Name: unique(seen, redact.Text(mask(c.Case+" / "+c.Request))), Classname: "codearts.perftest.preflight", Time: seconds(float64(c.ResponseTimeMS) / 1000)}
 		if !c.OK {
 			msg := fmt.Sprintf("request %q of case %q failed its debug: status %q, reason %q, %q, response time %d ms",
 				c.Request, c.Case, c.Status, c.Reason, c.URL, c.ResponseTimeMS)
-			tc.Failure = &junit.Result{Message: clean(redact(msg)), Type: "PreflightFailed", Data: clean(redact(msg))}
+			tc.Failure = &junit.Result{Message: redact.Text(mask(msg)), Type: "PreflightFailed", Data: redact.Text(mask(msg))}
 		}
 		ts.AddTestcase(tc)
 	}
 	var out junit.Testsuites
 	out.AddSuite(ts)
-	var buf bytes.Buffer
-	buf.WriteString(xml.Header)
-	if err := out.WriteXML(&buf); err != nil {
-		return fmt.Errorf("encode junit: %w", err)
+	data, err := junitXML(out)
+	if err != nil {
+		return err
 	}
-	buf.WriteByte('\n')
-	return writeFile(path, buf.Bytes())
+	return writeFile(path, data)
 }

@@ -62,7 +62,15 @@ func (r *Result) Redact(red *redact.Redactor) {
 			e.TaskIDs[i] = f(e.TaskIDs[i])
 		}
 	}
-	r.redactWorkflow(f)
+	if w := r.Workflow; w != nil {
+		w.RawStatus = f(w.RawStatus)
+		for i := range w.Steps {
+			w.Steps[i].Log = f(w.Steps[i].Log)
+		}
+		for i := range w.Checkpoints {
+			w.Checkpoints[i].Error = f(w.Checkpoints[i].Error)
+		}
+	}
 	for i := range r.PlanRecords {
 		p := &r.PlanRecords[i]
 		p.Name, p.CaseID, p.Error = f(p.Name), f(p.CaseID), f(p.Error)

@@ -12,7 +12,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"time"
 
 	"github.com/codearts-runner/codearts-runner/pkg/gates"
@@ -132,6 +131,12 @@ type Case struct {
 // by hand (appendRequest), as it does Case.
 type Request = gates.Request
 
+// Metrics are the figures of the run, a case or a request: the gates' compact Metrics (one
+// slot per catalogue metric, no map). They encode as a JSON object in the order of the gates'
+// catalogue, non-finite values left out, without the map sorting and reflection of
+// encoding/json: a big result file holds tens of thousands of them.
+type Metrics = gates.Metrics
+
 // Plan describes the plan cases were added to.
 type Plan struct {
 	ID      string `json:"id"`
@@ -225,34 +230,21 @@ func writeFileWith(path string, fill func(io.Writer) error) error {
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	if err := fill(tmp); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return fmt.Errorf("write %s: %w", path, err)
+	err = fill(tmp)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
 	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("write %s: %w", path, err)
+	if err == nil {
+		err = os.Chmod(tmp.Name(), 0o644)
 	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("write %s: %w", path, err)
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
 	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err != nil {
 		os.Remove(tmp.Name())
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
-}
-
-// sortedKeys returns m's keys in order.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // GateOf renders one gate result.

@@ -68,10 +68,7 @@ func (r *Result) WriteSummary(w io.Writer) {
 		word = fmt.Sprintf("ACCEPTED (execution %s)", r.Execution.ID)
 	}
 	fmt.Fprintf(w, "result: %s (exit %d)", word, r.ExitCode)
-	if r.Counts.Gates > 0 {
-		fmt.Fprintf(w, " · %d gates: %d passed, %d failed, %d warned, %d skipped", r.Counts.Gates, r.Counts.Passed, r.Counts.Failed, r.Counts.Warned, r.Counts.Skipped)
-	}
-	fmt.Fprintln(w)
+	fmt.Fprintln(w, r.Counts.gatesTail())
 	if r.Error != "" {
 		fmt.Fprintf(w, "error: %s\n", redact.Inline(r.Error))
 	}
@@ -83,13 +80,23 @@ func quoteName(s string) string { return redact.Inline(fmt.Sprintf("%q", s)) }
 // metricsLine shows the headline figures of a case.
 func metricsLine(m *Metrics) string {
 	var parts []string
-	for _, f := range []struct{ key, label, unit string }{
-		{"requests", "requests", ""}, {"tps", "tps", "/s"}, {"avg_rt", "avg", " ms"}, {"p95", "p95", " ms"},
-		{"p99", "p99", " ms"}, {"success_rate", "success", "%"},
-	} {
-		if v, ok := m.Get(f.key); ok {
-			parts = append(parts, fmt.Sprintf("%s %s%s", f.label, gates.FormatFigure(v), f.unit))
+	for _, col := range caseColumns {
+		if v, ok := m.Get(col.key); ok {
+			parts = append(parts, col.label+" "+gates.FormatWithUnit(v, col.unit))
 		}
 	}
 	return strings.Join(parts, " · ")
+}
+
+// verdicts counts the gates by verdict: "2 passed, 1 failed, 0 warned, 0 skipped".
+func (c Counts) verdicts() string {
+	return fmt.Sprintf("%d passed, %d failed, %d warned, %d skipped", c.Passed, c.Failed, c.Warned, c.Skipped)
+}
+
+// gatesTail ends the verdict line of the terminal summary: " · 3 gates: …", "" without gates.
+func (c Counts) gatesTail() string {
+	if c.Gates == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" · %d gates: %s", c.Gates, c.verdicts())
 }

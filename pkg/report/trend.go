@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -96,14 +97,11 @@ func (r *Result) writeTrendSummary(w io.Writer) {
 	for _, s := range trendSeries {
 		vs := r.Trend.series(s.get)
 		first, last := "–", "–"
-		for _, v := range vs {
-			if !math.IsNaN(v) {
-				first = withUnit(v, s.unit)
-				break
-			}
+		if i := slices.IndexFunc(vs, isPoint); i >= 0 {
+			first = gates.FormatWithUnit(vs[i], s.unit)
 		}
-		if v := vs[len(vs)-1]; !math.IsNaN(v) {
-			last = withUnit(v, s.unit)
+		if v := vs[len(vs)-1]; isPoint(v) {
+			last = gates.FormatWithUnit(v, s.unit)
 		}
 		fmt.Fprintf(w, "  %-10s %s  %s → %s\n", s.label, sparkline(vs), first, last)
 	}
@@ -160,10 +158,7 @@ func (r *Result) htmlTrend() []svgChart {
 		return nil
 	}
 	n := len(r.Trend.Runs)
-	x := xAxis{values: make([]float64, n), scale: 1, title: "run"}
-	for i := range n {
-		x.values[i] = float64(i + 1)
-	}
+	x := curveAxis(nil, n) // runs 1…n
 	var out []svgChart
 	for _, s := range trendSeries {
 		c := buildChart("trend-"+s.metric, "Trend — "+s.label, s.unit, x, r.Trend.series(s.get))

@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"fmt"
 	"io"
+
+	"github.com/codearts-runner/codearts-runner/pkg/redact"
 )
 
 // Workflow describes the MAS drill of `runner workflow`.
@@ -53,7 +55,7 @@ func (r *Result) writeWorkflowSummary(w io.Writer) {
 	if wf == nil {
 		return
 	}
-	fmt.Fprintf(w, "workflow %q (%s), job %s: %s (status %q)", wf.Name, flatten(wf.ID), flatten(wf.Job), wf.Verdict, wf.Status)
+	fmt.Fprintf(w, "workflow %q (%s), job %s: %s (status %q)", wf.Name, redact.Flatten(wf.ID), redact.Flatten(wf.Job), wf.Verdict, wf.Status)
 	if wf.DurationSec > 0 {
 		fmt.Fprintf(w, " in %.0fs", wf.DurationSec)
 	}
@@ -64,25 +66,11 @@ func (r *Result) writeWorkflowSummary(w io.Writer) {
 	for _, c := range wf.Checkpoints {
 		what := map[string]string{"waiting": "waited for a person", "skipped": "skipped by the runner", "retried": "retried by the runner"}[c.Action]
 		if c.Error != "" {
-			what = "could not be " + c.Action + ": " + flatten(c.Error)
+			what = "could not be " + c.Action + ": " + redact.Flatten(c.Error)
 		}
-		fmt.Fprintf(w, "  manual checkpoint: step %q, task %s %s\n", c.Step, flatten(cmp.Or(c.TaskID, "unknown")), what)
+		fmt.Fprintf(w, "  manual checkpoint: step %q, task %s %s\n", c.Step, redact.Flatten(cmp.Or(c.TaskID, "unknown")), what)
 	}
 	if len(wf.Unrecognised) > 0 {
 		fmt.Fprintf(w, "  status strings not recognised (read as running): %q — name them in workflow-success, workflow-failure or workflow-waiting\n", wf.Unrecognised)
-	}
-}
-
-// redactWorkflow applies f to the drill's server texts.
-func (r *Result) redactWorkflow(f func(string) string) {
-	if r.Workflow == nil {
-		return
-	}
-	r.Workflow.RawStatus = f(r.Workflow.RawStatus)
-	for i := range r.Workflow.Steps {
-		r.Workflow.Steps[i].Log = f(r.Workflow.Steps[i].Log)
-	}
-	for i := range r.Workflow.Checkpoints {
-		r.Workflow.Checkpoints[i].Error = f(r.Workflow.Checkpoints[i].Error)
 	}
 }
