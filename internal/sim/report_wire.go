@@ -10,9 +10,10 @@ import (
 
 // Wire structs of ShowReport (4.6.1). Counters are doubles; nil fields
 // encode as null, as the service does for figures it does not know yet.
-// perfRow's figures that are gate metrics carry a metric tag: their wire
-// names come from the CPTS metric table (cpts.RowField), the one place that
-// spells them; perfRow.MarshalJSON writes every field in name order.
+// The figures of perfRow and reportOutline that are gate metrics carry a
+// metric tag: their wire names come from the CPTS metric table
+// (cpts.RowField, cpts.OutlineField), the one place that spells them; their
+// MarshalJSON writes every field in name order.
 
 type perfRow struct {
 	AverageRespTime          *float64 `metric:"avg_rt"`
@@ -91,29 +92,29 @@ type reportDetails struct {
 }
 
 type reportOutline struct {
-	AvgResponseTime     *float64 `json:"avgResponseTime"`
+	AvgResponseTime     *float64 `metric:"avg_rt"`
 	BranchID            *string  `json:"branchId"`
 	BranchName          *string  `json:"branchName"`
 	CaseRetry           float64  `json:"caseRetry"`
 	CompleteNum         float64  `json:"completeNum"`
-	Duration            float64  `json:"duration"`
+	Duration            float64  `metric:"duration"`
 	EndTime             *string  `json:"endTime"`
 	ExecutedNum         float64  `json:"executedNum"`
 	IterationURI        *string  `json:"iterationUri"`
 	KpiCaseCount        float64  `json:"kpiCaseCount"`
 	KpiCaseExecuteCount float64  `json:"kpiCaseExecuteCount"`
 	KpiCasePassCount    float64  `json:"kpiCasePassCount"`
-	MaxUsers            *float64 `json:"maxUsers"`
+	MaxUsers            *float64 `metric:"max_concurrency"`
 	PassNum             float64  `json:"passNum"`
 	ProjectID           string   `json:"projectId"`
 	ServiceID           string   `json:"serviceId"`
 	Stage               float64  `json:"stage"`
 	StageName           string   `json:"stageName"`
 	StartTime           *string  `json:"startTime"`
-	SuccessRate         *float64 `json:"successRate"`
+	SuccessRate         *float64 `metric:"success_rate"`
 	TaskStatus          *float64 `json:"taskStatus"`
 	TotalNum            float64  `json:"totalNum"`
-	Tps                 *float64 `json:"tps"`
+	Tps                 *float64 `metric:"tps"`
 	VersionURI          *string  `json:"versionUri"`
 	CreateBy            string   `json:"createBy"`
 }
@@ -172,20 +173,29 @@ type reportResponse struct {
 
 // MarshalJSON writes the row as one JSON object keyed by wire name in byte
 // order: the json tag, or for a metric field the CPTS field cpts.RowField names.
-func (p perfRow) MarshalJSON() ([]byte, error) {
-	v := reflect.ValueOf(p)
-	t := v.Type()
+func (p perfRow) MarshalJSON() ([]byte, error) { return marshalWire(p, cpts.RowField) }
+
+// MarshalJSON writes the outline as one JSON object keyed by wire name in byte
+// order: the json tag, or for a metric field the outline field cpts.OutlineField
+// names.
+func (o reportOutline) MarshalJSON() ([]byte, error) { return marshalWire(o, cpts.OutlineField) }
+
+// marshalWire encodes the struct v as one JSON object keyed by wire name: a
+// field's json tag, or for a field tagged metric the name wire gives it.
+func marshalWire(v any, wire func(metric string) (string, bool)) ([]byte, error) {
+	rv := reflect.ValueOf(v)
+	t := rv.Type()
 	out := make(map[string]any, t.NumField())
 	for i := range t.NumField() {
 		f := t.Field(i)
 		name, ok := f.Tag.Lookup("json")
 		if metric, isMetric := f.Tag.Lookup("metric"); isMetric {
-			name, ok = cpts.RowField(metric)
+			name, ok = wire(metric)
 		}
 		if !ok {
-			return nil, fmt.Errorf("sim: perfRow.%s has no wire name", f.Name)
+			return nil, fmt.Errorf("sim: %s.%s has no wire name", t.Name(), f.Name)
 		}
-		out[name] = v.Field(i).Interface()
+		out[name] = rv.Field(i).Interface()
 	}
 	return json.Marshal(out)
 }

@@ -355,6 +355,19 @@ func RowField(metric string) (field string, ok bool) {
 	return "", false
 }
 
+// OutlineField returns the report outline's field for a gate metric: its
+// outline spelling (avgResponseTime, maxUsers, duration), else the row field of
+// the same name (successRate, tps). The simulator's outline takes its wire names
+// from it.
+func OutlineField(metric string) (field string, ok bool) {
+	for _, f := range metricTable[rowFields:] {
+		if f.Metric == metric {
+			return f.Field, true
+		}
+	}
+	return RowField(metric)
+}
+
 // rowFields is the number of metricTable rows that are report-row fields;
 // the outline spellings follow them.
 const rowFields = 35

@@ -50,3 +50,18 @@ func indexOf(field string) int {
 	}
 	return -1
 }
+
+func TestOutlineField(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ metric, want string }{
+		{"avg_rt", "avgResponseTime"}, {"max_concurrency", "maxUsers"}, {"duration", "duration"},
+		{"success_rate", "successRate"}, {"tps", "tps"},
+	} {
+		if got, ok := OutlineField(tc.metric); !ok || got != tc.want {
+			t.Errorf("OutlineField(%q) = %q, %v, want %q", tc.metric, got, ok, tc.want)
+		}
+	}
+	if got, ok := OutlineField("error_rate"); ok {
+		t.Errorf("OutlineField(error_rate) = %q: a derived metric has no field", got)
+	}
+}
