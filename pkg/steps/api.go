@@ -44,6 +44,12 @@ type PlanAPI interface {
 	UpdateCaseResults(ctx context.Context, req cloudtest.UpdateResultsRequest) (*cloudtest.BatchResult, error)
 }
 
+// AttaskAPI is what the TaskModel flow calls on the task template service; *cloudtest.Attask
+// satisfies it.
+type AttaskAPI interface {
+	Execute(ctx context.Context, req cloudtest.ExecuteRequest) (string, error)
+}
+
 // MASAPI is what the Workflow flow calls on MAS; *mas.Client satisfies it.
 type MASAPI interface {
 	ListWorkflows(ctx context.Context) ([]mas.Workflow, *mas.Answer, error)
@@ -57,7 +63,8 @@ type MASAPI interface {
 }
 
 var (
-	_ CPTSAPI = (*cpts.Client)(nil)
-	_ PlanAPI = (*cloudtest.Client)(nil)
-	_ MASAPI  = (*mas.Client)(nil)
+	_ CPTSAPI   = (*cpts.Client)(nil)
+	_ PlanAPI   = (*cloudtest.Client)(nil)
+	_ AttaskAPI = (*cloudtest.Attask)(nil)
+	_ MASAPI    = (*mas.Client)(nil)
 )

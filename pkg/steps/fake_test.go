@@ -27,12 +27,14 @@ type fakeCPTS struct {
 	histErr  error
 	caseRuns []cpts.CaseRun
 	report   func(caseRunID int64) (*cpts.Report, error)
-	vars     []cpts.Variable
-	varsErr  error
-	startID  int64
-	startErr error
-	stopErr  error
-	listErr  error // ListSuites and ListTasks
+	// runReport, when set, answers ShowReport by run and case run (earlier runs differ).
+	runReport func(runID, caseRunID int64) (*cpts.Report, error)
+	vars      []cpts.Variable
+	varsErr   error
+	startID   int64
+	startErr  error
+	stopErr   error
+	listErr   error // ListSuites and ListTasks
 }
 
 var _ CPTSAPI = (*fakeCPTS)(nil)
@@ -131,6 +133,9 @@ func (f *fakeCPTS) ListCaseRuns(_ context.Context, runID int64) ([]cpts.CaseRun,
 
 func (f *fakeCPTS) ShowReport(_ context.Context, runID, caseRunID int64, _ int) (*cpts.Report, error) {
 	f.record("ShowReport %d %d", runID, caseRunID)
+	if f.runReport != nil {
+		return f.runReport(runID, caseRunID)
+	}
 	if f.report == nil {
 		return nil, errors.New("no report")
 	}

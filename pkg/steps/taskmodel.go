@@ -12,7 +12,7 @@ import (
 
 // TaskModel executes task templates.
 type TaskModel struct {
-	Attask *cloudtest.Attask
+	Attask AttaskAPI
 	Log    io.Writer
 }
 
