@@ -1,6 +1,7 @@
 package gates
 
 import (
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -291,8 +292,12 @@ func unitsOf(d Dimension, delta bool) []string {
 }
 
 // FormatFigure writes a figure for progress lines and summaries: at most two decimals, no
-// trailing zeros ("41.3", "99.95", "2240").
+// trailing zeros ("41.3", "99.95", "2240"); a figure of 10¹⁵ or more (only an implausible
+// report sends one) in exponent form ("1e+308"), not as its 300 digits.
 func FormatFigure(v float64) string {
+	if math.Abs(v) >= 1e15 {
+		return strconv.FormatFloat(v, 'g', 6, 64)
+	}
 	s := strconv.FormatFloat(v, 'f', 2, 64)
 	if strings.Contains(s, ".") {
 		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")

@@ -129,3 +129,20 @@ func TestUnitsTable(t *testing.T) {
 		}
 	}
 }
+
+func TestFormatFigure(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		v    float64
+		want string
+	}{
+		{41.3, "41.3"}, {99.95, "99.95"}, {2240, "2240"}, {0.004, "0"}, {-12.5, "-12.5"},
+		{123456789012, "123456789012"},
+		// An implausible report's figure is not printed as its hundreds of digits.
+		{1e308, "1e+308"}, {-1.5e20, "-1.5e+20"}, {123456789012345678, "1.23457e+17"},
+	} {
+		if got := FormatFigure(tc.v); got != tc.want {
+			t.Errorf("FormatFigure(%v) = %q, want %q", tc.v, got, tc.want)
+		}
+	}
+}
