@@ -8,6 +8,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/codearts-runner/codearts-runner/pkg/gates"
@@ -42,7 +43,7 @@ func (r *Result) html() ([]byte, error) {
 		return r.multiHTML()
 	}
 	var buf bytes.Buffer
-	if err := htmlTemplate.Execute(&buf, r.htmlView()); err != nil {
+	if err := htmlTemplate().Execute(&buf, r.htmlView()); err != nil {
 		return nil, fmt.Errorf("render HTML report: %w", err)
 	}
 	// No ESC sequence or bidirectional control reaches the page, whoever built the result.
@@ -339,10 +340,12 @@ func clock(sec float64) string {
 }
 
 // htmlTemplate is the HTML report. The Content-Security-Policy forbids fetching anything, so
-// the report stays self-contained even when opened from a CI artifact store.
-var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
-	"f1": func(v float64) string { return fmt.Sprintf("%.1f", v) },
-}).Parse(`<!DOCTYPE html>
+// the report stays self-contained even when opened from a CI artifact store. It is parsed on
+// first use: only a step that writes an HTML report pays for it, not every start of the binary.
+var htmlTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report").Funcs(template.FuncMap{
+		"f1": func(v float64) string { return fmt.Sprintf("%.1f", v) },
+	}).Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -537,6 +540,7 @@ code { font-size: 13px; }
 {{- end}}
 </svg>
 </figure>{{end}}`))
+})
 
 // spanText shows the first and last curve timestamps on the page's clock (UTC, zone shown)
 // when they carry their zone; otherwise as sent, saying that the service gave no zone.
