@@ -18,6 +18,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/codearts-runner/codearts-runner/internal/bigreport"
 	"github.com/codearts-runner/codearts-runner/internal/sim"
 	"github.com/codearts-runner/codearts-runner/pkg/api"
 	"github.com/codearts-runner/codearts-runner/pkg/api/cpts"
@@ -27,26 +28,6 @@ import (
 	"github.com/codearts-runner/codearts-runner/pkg/report"
 	"github.com/codearts-runner/codearts-runner/pkg/steps"
 )
-
-// The big report: bigCases case runs, each reporting bigRequests requests and curves of
-// bigPoints points per series.
-const (
-	bigCases    = 100
-	bigRequests = 500
-	bigPoints   = 10000
-)
-
-// bigGates are the ten gates evaluated on the big report (none needs a baseline).
-const bigGates = `p95 <= 750ms
-error_rate < 1%
-tps >= 100/s
-success_rate >= 99%
-case "case-042": p99 <= 1s
-case "case-099" request "POST /api/v1/resource-499": avg_rt < 300ms
-request "GET /api/v1/resource-250": p95 <= 1s
-warn: avg_rt <= 100ms
-requests >= 10000
-max_rt < 10s`
 
 // runnerPoints is the number of curve points the runner asks ShowReport for
 // (brokens_limit_count; pkg/steps/collect.go uses 100 unless CurvePoints is set).
@@ -90,14 +71,14 @@ func measureBigReport(ctx context.Context, cfg config) (*bigResult, error) {
 		return nil, err
 	}
 	template := filepath.Join(root, "pkg/api/cpts/testdata/show_report.json")
-	res := &bigResult{full: &bigVariant{points: bigPoints}, asRequested: &bigVariant{points: runnerPoints}}
+	res := &bigResult{full: &bigVariant{points: bigreport.Points}, asRequested: &bigVariant{points: runnerPoints}}
 	for _, v := range []*bigVariant{res.full, res.asRequested} {
 		path := filepath.Join(dir, fmt.Sprintf("show_report_%d.json", v.points))
 		if v.size, err = generateReport(template, path, v.points); err != nil {
 			return nil, fmt.Errorf("generate: %w", err)
 		}
 		logf("big report: %d cases × %d requests, %s-point curves; one case report is %s; %d child runs",
-			bigCases, bigRequests, thousands(v.points), megabytes(float64(v.size)), cfg.bigRuns)
+			bigreport.Cases, bigreport.Requests, thousands(v.points), megabytes(float64(v.size)), cfg.bigRuns)
 		if la, err := os.ReadFile("/proc/loadavg"); err == nil {
 			v.load = strings.Join(strings.Fields(string(la))[:3], " ")
 		}
@@ -131,7 +112,7 @@ func (b *bigResult) rows(t *table) {
 	sec := func(v float64) string { return fmt.Sprintf("%.2f s", v) }
 	for _, v := range []*bigVariant{b.asRequested, b.full} {
 		w, r := statsOf(v.wall), statsOf(v.rss)
-		shape := fmt.Sprintf("%d cases × %d requests, %s-point curves", bigCases, bigRequests, thousands(v.points))
+		shape := fmt.Sprintf("%d cases × %d requests, %s-point curves", bigreport.Cases, bigreport.Requests, thousands(v.points))
 		num, targetT, targetR := "2", fmt.Sprintf("≤ %.1f s", bigWallTarget), fmt.Sprintf("≤ %.0f MB", bigRSSTarget/1e6)
 		metT, metR := mark(w.median <= bigWallTarget), mark(r.median <= bigRSSTarget)
 		if v == b.asRequested {
@@ -151,7 +132,7 @@ func (b *bigResult) rows(t *table) {
 		"The wall time depends on what else the machine runs: the child's CPU time (user + system, median [min–max]) was %s with %d points and %s with %s, "+
 		"the load average before the runs %s and %s. "+
 		"Child, %s points: %s. Child, %d points: %s.",
-		bigRequests, megabytes(float64(b.full.size)), thousands(b.full.points), megabytes(float64(b.asRequested.size)), b.asRequested.points, bigCases, steps.DefaultReportConcurrency, runnerPoints, len(b.full.wall),
+		bigreport.Requests, megabytes(float64(b.full.size)), thousands(b.full.points), megabytes(float64(b.asRequested.size)), b.asRequested.points, bigreport.Cases, steps.DefaultReportConcurrency, runnerPoints, len(b.full.wall),
 		statsOf(b.asRequested.cpu).format(sec), b.asRequested.points, statsOf(b.full.cpu).format(sec), thousands(b.full.points), b.asRequested.load, b.full.load,
 		thousands(b.full.points), b.full.summary, b.asRequested.points, b.asRequested.summary)
 }
@@ -174,7 +155,7 @@ func moduleRoot() (string, error) {
 	}
 }
 
-// generateReport writes one case report (a ShowReport answer) with bigRequests request rows and
+// generateReport writes one case report (a ShowReport answer) with bigreport.Requests request rows and
 // curves of points points per series, built on the rows of the documented example at template.
 func generateReport(template, path string, points int) (int64, error) {
 	data, err := os.ReadFile(template)
@@ -205,10 +186,10 @@ func generateReport(template, path string, points int) (int64, error) {
 	}
 
 	start := time.Date(2022, 9, 16, 19, 18, 16, 0, time.FixedZone("CST", 8*3600))
-	plan := time.Duration(bigPoints) * 5 * time.Second // the run's length; curves are sampled over it
-	details2 := make([]any, bigRequests)
+	plan := time.Duration(bigreport.Points) * 5 * time.Second // the run's length; curves are sampled over it
+	details2 := make([]any, bigreport.Requests)
 	var total, errs, weighted float64
-	for j := range bigRequests {
+	for j := range bigreport.Requests {
 		method := "GET"
 		if j%2 == 1 {
 			method = "POST"
@@ -230,7 +211,7 @@ func generateReport(template, path string, points int) (int64, error) {
 	perf["startTime"], perf["endTime"] = start.Format(time.RFC3339), start.Add(plan).Format(time.RFC3339)
 	row0["performance"], row0["detailDatas"] = perf, details2
 	details["data"] = []any{row0}
-	details["pageSize"], details["total"] = bigRequests, 1
+	details["pageSize"], details["total"] = bigreport.Requests, 1
 	result["brokens"] = curves(start, plan, points)
 	doc["code"], doc["message"], doc["extend"] = "SVCSTG.CPTS.0000000", "success", nil
 	out, err := json.Marshal(doc)
@@ -355,7 +336,7 @@ func bigReport(reportPath, dir string, cases int) error {
 	if err != nil {
 		return err
 	}
-	begin := time.Now().Add(-time.Duration(bigPoints) * 5 * time.Second)
+	begin := time.Now().Add(-time.Duration(bigreport.Points) * 5 * time.Second)
 	o := &steps.Outcome{SuiteID: sim.DemoSuiteID, SuiteName: sim.DemoSuiteName, TaskID: sim.DemoTaskID, TaskName: "big",
 		RunID: 80001, Started: true, Status: cpts.StatusFinished, StartedAt: begin, EndedAt: time.Now()}
 	refs := make([]steps.CaseRun, cases)
@@ -370,7 +351,7 @@ func bigReport(reportPath, dir string, cases int) error {
 	ph.mark("read+decode")
 	o.Run = steps.ToRun(o.RunID, o.Cases)
 	ph.mark("convert")
-	gs, err := gates.Parse(bigGates)
+	gs, err := gates.Parse(bigreport.Gates)
 	if err != nil {
 		return err
 	}
@@ -380,7 +361,7 @@ func bigReport(reportPath, dir string, cases int) error {
 	if !gates.Passed(o.Results) {
 		code, verdict = 1, "failed"
 	}
-	settings := map[string]string{"region": "cn-north-4", "test-suite": sim.DemoSuiteName, "task": "big", "gates": bigGates}
+	settings := map[string]string{"region": "cn-north-4", "test-suite": sim.DemoSuiteName, "task": "big", "gates": bigreport.Gates}
 	r := outcome.Build(o, report.Meta{Version: "bench", Mode: "perftest", Region: "cn-north-4", Settings: settings,
 		ExitCode: code, Result: verdict, Now: time.Now()})
 	red := redact.New(sim.DemoSK, sim.DemoPassword) // as the runner: every writer masks them

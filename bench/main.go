@@ -27,6 +27,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/codearts-runner/codearts-runner/internal/bigreport"
 )
 
 // config holds the command line.
@@ -48,8 +50,8 @@ func main() {
 	child := flag.String("child", "", "internal: run a child measurement (bigreport)")
 	reportPath := flag.String("report", "", "internal: the generated report of -child bigreport")
 	outDir := flag.String("dir", "", "internal: output directory of -child bigreport")
-	cases := flag.Int("cases", bigCases, "internal: cases of -child bigreport")
-	points := flag.Int("points", bigPoints, "internal: curve points per series of -child genreport")
+	cases := flag.Int("cases", bigreport.Cases, "internal: cases of -child bigreport")
+	points := flag.Int("points", bigreport.Points, "internal: curve points per series of -child genreport")
 	cpuProfile := flag.String("cpuprofile", "", "-child only: write a CPU profile of the child here")
 	memProfile := flag.String("memprofile", "", "-child only: write a heap (allocation) profile of the child here")
 	flag.StringVar(&cfg.runner, "runner", "bin/runner", "the runner binary to measure (built by make build)")

@@ -2,37 +2,18 @@ package outcome
 
 import (
 	"fmt"
-	. "github.com/codearts-runner/codearts-runner/pkg/report"
 	"io"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/codearts-runner/codearts-runner/internal/bigreport"
 	"github.com/codearts-runner/codearts-runner/pkg/api/cpts"
 	"github.com/codearts-runner/codearts-runner/pkg/gates"
+	. "github.com/codearts-runner/codearts-runner/pkg/report"
 	"github.com/codearts-runner/codearts-runner/pkg/steps"
 )
-
-// Shape of the big report of `make bench` (bench/bigreport.go): 100 case runs of 500 requests,
-// 10,000-point curves.
-const (
-	benchCases    = 100
-	benchRequests = 500
-	benchPoints   = 10000
-)
-
-// benchGates are the ten gates of the big report (none needs a baseline).
-const benchGates = `p95 <= 750ms
-error_rate < 1%
-tps >= 100/s
-success_rate >= 99%
-case "case-042": p99 <= 1s
-case "case-099" request "POST /api/v1/resource-499": avg_rt < 300ms
-request "GET /api/v1/resource-250": p95 <= 1s
-warn: avg_rt <= 100ms
-requests >= 10000
-max_rt < 10s`
 
 // benchMetrics are the figures of one report row: average response time avg, n requests.
 func benchMetrics(name string, avg, n float64) cpts.PerfMetrics {
@@ -93,7 +74,7 @@ func bigOutcome(tb testing.TB, nCases, nReqs, points int) *steps.Outcome {
 		run.Cases = append(run.Cases, gc)
 	}
 	o.Run = run
-	gs, err := gates.Parse(benchGates)
+	gs, err := gates.Parse(bigreport.Gates)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -104,14 +85,14 @@ func bigOutcome(tb testing.TB, nCases, nReqs, points int) *steps.Outcome {
 // benchMeta is the result's metadata, as pkg/cli fills it.
 func benchMeta() Meta {
 	return Meta{Version: "bench", Mode: "perftest", Region: "cn-north-4", Result: "passed",
-		Settings: map[string]string{"region": "cn-north-4", "test-suite": "demo-shop", "task": "big", "gates": benchGates},
+		Settings: map[string]string{"region": "cn-north-4", "test-suite": "demo-shop", "task": "big", "gates": bigreport.Gates},
 		Now:      time.Date(2026, 11, 22, 12, 0, 1, 0, time.UTC)}
 }
 
 // BenchmarkBigReportPipeline renders a 100-case × 500-request run with 10,000-point curves the
 // way `runner perftest` does after the wait: Build, then JUnit, the result file and the summary.
 func BenchmarkBigReportPipeline(b *testing.B) {
-	o := bigOutcome(b, benchCases, benchRequests, benchPoints)
+	o := bigOutcome(b, bigreport.Cases, bigreport.Requests, bigreport.Points)
 	dir := b.TempDir()
 	junitPath, resultPath := filepath.Join(dir, "junit.xml"), filepath.Join(dir, "result.json")
 	b.ReportAllocs()
@@ -130,7 +111,7 @@ func BenchmarkBigReportPipeline(b *testing.B) {
 // BenchmarkBigReport times each step of the pipeline on the same run, to show where
 // BenchmarkBigReportPipeline spends its time.
 func BenchmarkBigReport(b *testing.B) {
-	o := bigOutcome(b, benchCases, benchRequests, benchPoints)
+	o := bigOutcome(b, bigreport.Cases, bigreport.Requests, bigreport.Points)
 	dir := b.TempDir()
 	r := Build(o, benchMeta())
 	b.Run("build", func(b *testing.B) {
@@ -166,7 +147,7 @@ func BenchmarkBigReport(b *testing.B) {
 // BenchmarkWriteJSONBig writes the result file of the 100-case × 500-request run: a compact
 // document of ~40 MB, streamed to the file case by case.
 func BenchmarkWriteJSONBig(b *testing.B) {
-	r := Build(bigOutcome(b, benchCases, benchRequests, 100), benchMeta())
+	r := Build(bigOutcome(b, bigreport.Cases, bigreport.Requests, 100), benchMeta())
 	path := filepath.Join(b.TempDir(), "result.json")
 	if err := r.WriteJSON(path); err != nil {
 		b.Fatal(err)
