@@ -11,6 +11,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/codearts-runner/codearts-runner/internal/testutil"
 )
 
 // openReader opens the read end of the FIFO at path without waiting for a writer, so that a
@@ -43,25 +45,9 @@ func isFIFO(t *testing.T, path string) {
 	}
 }
 
-// nullDevice returns a null device to write to: a node of its own (major 1, minor 3) in a
-// temporary directory when the test may create one (root), so that a regression replaces that
-// node and not the machine's /dev/null; else /dev/null itself, which a user who cannot create
-// device nodes cannot replace either.
-func nullDevice(t *testing.T) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "null")
-	if err := syscall.Mknod(path, syscall.S_IFCHR|0o666, 1<<8|3); err == nil {
-		if f, err := os.OpenFile(path, os.O_WRONLY, 0); err == nil {
-			f.Close()
-			return path
-		}
-	}
-	return os.DevNull
-}
-
 func TestWriteToDevNull(t *testing.T) {
 	t.Parallel()
-	null := nullDevice(t)
+	null := testutil.NullDevice(t)
 	r := writerSample()
 	for name, write := range map[string]func(string) error{"json": r.WriteJSON, "junit": r.WriteJUnit, "html": r.WriteHTML} {
 		if err := write(null); err != nil {
