@@ -4,12 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"reflect"
-	"strings"
-	"sync"
 	"testing"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/def"
@@ -54,29 +49,8 @@ func TestDefinitionCallsAgainstSDK(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			var (
-				mu           sync.Mutex
-				method, path string
-				body         []byte
-			)
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				b, _ := io.ReadAll(r.Body)
-				mu.Lock()
-				defer mu.Unlock()
-				if method == "" {
-					method, path, body = r.Method, r.URL.EscapedPath(), b
-				}
-				io.WriteString(w, `{}`)
-			}))
-			defer srv.Close()
-			tt.call(context.Background(), newTestClient(t, srv))
-			mu.Lock()
-			defer mu.Unlock()
-			want := strings.ReplaceAll(tt.def.Path, "{project_id}", testProject)
-			for k, v := range tt.params {
-				want = strings.ReplaceAll(want, "{"+k+"}", v)
-			}
-			if method != tt.def.Method || path != want {
+			method, path, body := firstRequest(t, tt.call)
+			if want := sdkPath(tt.def, tt.params); method != tt.def.Method || path != want {
 				t.Errorf("request %s %s; SDK %s %s", method, path, tt.def.Method, want)
 			}
 			dec := json.NewDecoder(bytes.NewReader(body))

@@ -8,7 +8,6 @@ import (
 	"net/http/httptest"
 	"reflect"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -130,24 +129,12 @@ func TestListSuiteCasesErrors(t *testing.T) {
 func TestListSuiteCasesAgainstSDK(t *testing.T) {
 	t.Parallel()
 	d := sdk.GenReqDefForListProjectTestCase()
-	var (
-		mu           sync.Mutex
-		method, path string
-	)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		method, path = r.Method, r.URL.EscapedPath()
-		mu.Unlock()
-		io.WriteString(w, `{}`)
-	}))
-	defer srv.Close()
-	if _, err := newTestClient(t, srv).ListSuiteCases(context.Background(), 3); err != nil {
+	var err error
+	method, path, _ := firstRequest(t, func(ctx context.Context, c *Client) { _, err = c.ListSuiteCases(ctx, 3) })
+	if err != nil {
 		t.Fatal(err)
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	want := strings.NewReplacer("{project_id}", testProject, "{test_suite_id}", "3").Replace(d.Path)
-	if method != d.Method || path != want {
+	if want := sdkPath(d, map[string]string{"test_suite_id": "3"}); method != d.Method || path != want {
 		t.Errorf("request %s %s; SDK %s %s", method, path, d.Method, want)
 	}
 }

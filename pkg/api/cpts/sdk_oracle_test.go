@@ -86,33 +86,9 @@ func TestAgainstSDK(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			var (
-				mu             sync.Mutex
-				method, path   string
-				body           []byte
-				requestsServed int
-			)
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				b, _ := io.ReadAll(r.Body)
-				mu.Lock()
-				defer mu.Unlock()
-				if requestsServed == 0 {
-					method, path, body = r.Method, r.URL.EscapedPath(), b
-				}
-				requestsServed++
-				io.WriteString(w, `{}`)
-			}))
-			defer srv.Close()
-			tt.call(context.Background(), newTestClient(t, srv))
-
-			mu.Lock()
-			defer mu.Unlock()
-			wantPath := strings.ReplaceAll(tt.def.Path, "{project_id}", testProject)
-			for k, v := range tt.params {
-				wantPath = strings.ReplaceAll(wantPath, "{"+k+"}", v)
-			}
-			if method != tt.def.Method || path != wantPath {
-				t.Errorf("request %s %s; SDK %s %s", method, path, tt.def.Method, wantPath)
+			method, path, body := firstRequest(t, tt.call)
+			if want := sdkPath(tt.def, tt.params); method != tt.def.Method || path != want {
+				t.Errorf("request %s %s; SDK %s %s", method, path, tt.def.Method, want)
 			}
 			if tt.body == nil {
 				if len(body) != 0 {
@@ -127,6 +103,40 @@ func TestAgainstSDK(t *testing.T) {
 			jsonEqual(t, body, want)
 		})
 	}
+}
+
+// firstRequest runs call against a server that answers {} and returns the method, escaped path
+// and body of the first request it made.
+func firstRequest(t *testing.T, call func(ctx context.Context, c *Client)) (method, path string, body []byte) {
+	t.Helper()
+	var (
+		mu     sync.Mutex
+		served int
+	)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		defer mu.Unlock()
+		if served == 0 {
+			method, path, body = r.Method, r.URL.EscapedPath(), b
+		}
+		served++
+		io.WriteString(w, `{}`)
+	}))
+	defer srv.Close()
+	call(context.Background(), newTestClient(t, srv))
+	mu.Lock()
+	defer mu.Unlock()
+	return method, path, body
+}
+
+// sdkPath is the SDK definition's path with the test project and params filled in.
+func sdkPath(d *def.HttpRequestDef, params map[string]string) string {
+	p := strings.ReplaceAll(d.Path, "{project_id}", testProject)
+	for k, v := range params {
+		p = strings.ReplaceAll(p, "{"+k+"}", v)
+	}
+	return p
 }
 
 // requiredKeys returns the JSON names of the fields the SDK model type t
